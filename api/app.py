@@ -1,0 +1,81 @@
+"""create_app(): the FastAPI application, wired by `bootstrap`."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+import structlog
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import RedirectResponse
+
+from api.bootstrap import Services, bootstrap
+from api.errors import install_error_handlers
+from api.logging import configure_logging, get_logger
+from api.routes import events, health, initiatives, organisations, people
+from api.settings import Settings
+
+VERSION = "0.1.0"
+log = get_logger("kipina.http")
+
+DESCRIPTION = """
+Kipinä records development work in public services as immutable events.
+
+* Every error is `application/problem+json` (RFC 9457).
+* Every record read returns an `ETag` (its version); send it back as `If-Match`
+  on writes to be told (412) when someone else changed the record first.
+* Send `Idempotency-Key` on a POST to make it safe to retry: a retry returns
+  the first response and records nothing new.
+* State reads accept `?as_of=<ISO time>`: the state as Kipinä knew it then.
+"""
+
+
+def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
+    settings = settings or (services.settings if services else Settings())
+    configure_logging(settings.log_format, settings.log_level)
+    wired = services or bootstrap(settings)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        if services is None:  # we made them, we close them
+            wired.close()
+
+    app = FastAPI(
+        title="Kipinä",
+        version=VERSION,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.services = wired
+    install_error_handlers(app)
+    app.middleware("http")(_log_request)
+    for module in (initiatives, organisations, people, events, health):
+        app.include_router(module.router)
+
+    @app.get("/", include_in_schema=False)
+    def home() -> RedirectResponse:
+        # Until the web interface exists, the API documentation is the front page.
+        return RedirectResponse("/docs")
+
+    return app
+
+
+async def _log_request(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+    request_id = request.headers.get("X-Request-ID") or uuid.uuid4().hex
+    structlog.contextvars.clear_contextvars()
+    structlog.contextvars.bind_contextvars(request_id=request_id[:64])
+    started = time.perf_counter()
+    response = await call_next(request)
+    route = request.scope.get("route")
+    log.info(
+        "request",
+        method=request.method,
+        route=getattr(route, "path", request.url.path if response.status_code != 404 else "-"),
+        status=response.status_code,
+        duration_ms=round((time.perf_counter() - started) * 1000, 2),
+    )
+    response.headers["X-Request-ID"] = request_id[:64]
+    return response

@@ -1,0 +1,76 @@
+"""Composition root: turns Settings into a wired set of services.
+
+This is the only place that knows which database is in use; everything else
+receives an engine, an application or a registry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from uuid import UUID
+
+from sqlalchemy.engine import make_url
+
+from api.idempotency import ResponseCache
+from api.people_registry import PeopleRegistry
+from api.settings import Settings
+from domain.application import Kipina
+from projections.db import make_engine
+from projections.projector import Projector
+
+
+@dataclass
+class Services:
+    settings: Settings
+    app: Kipina
+    projector: Projector
+    people: PeopleRegistry
+    responses: ResponseCache
+    local_actor_id: UUID
+
+    def close(self) -> None:
+        self.app.close()
+        self.projector.engine.dispose()
+
+
+def event_store_env(settings: Settings) -> dict[str, str]:
+    """eventsourcing is configured by environment-style keys."""
+    if settings.database_url is None:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        return {
+            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+            "SQLITE_DBNAME": str(settings.data_dir / "events.sqlite"),
+            "SQLITE_LOCK_TIMEOUT": "30",
+        }
+    url = make_url(settings.database_url)
+    return {
+        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "POSTGRES_DBNAME": url.database or "",
+        "POSTGRES_HOST": url.host or "127.0.0.1",
+        "POSTGRES_PORT": str(url.port or 5432),
+        "POSTGRES_USER": url.username or "postgres",
+        "POSTGRES_PASSWORD": url.password or "",
+        "POSTGRES_POOL_SIZE": "10",
+        "POSTGRES_MAX_OVERFLOW": "20",
+    }
+
+
+def read_model_url(settings: Settings) -> str:
+    if settings.database_url is None:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{settings.data_dir / 'kipina.sqlite'}"
+    url = make_url(settings.database_url).set(drivername="postgresql+psycopg")
+    return url.render_as_string(hide_password=False)
+
+
+def bootstrap(settings: Settings, *, catch_up: bool = True) -> Services:
+    engine = make_engine(read_model_url(settings))
+    people = PeopleRegistry(engine)
+    people.setup()
+    app = Kipina(event_store_env(settings), people=people)
+    projector = Projector(engine, app.recorder, app.mapper.to_domain_event)
+    projector.setup()
+    if catch_up:
+        projector.catch_up()
+    local_actor_id = people.ensure_local_actor(settings.local_actor_name)
+    return Services(settings, app, projector, people, ResponseCache(engine), local_actor_id)

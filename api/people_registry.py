@@ -1,0 +1,204 @@
+"""The people registry: names and e-mail addresses, kept outside the event log.
+
+Events hold only person ids. Erasing a person deletes their row here; the
+history then shows "erased person" and no event has to change.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
+
+from sqlalchemy import (
+    Column,
+    Connection,
+    Engine,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    delete,
+    select,
+    update,
+)
+from sqlalchemy.exc import IntegrityError
+
+from domain.errors import InvalidField, RecordNotFound, StaleVersion
+from projections import organisations
+from projections.tables import UTCDateTime
+
+registry_metadata = MetaData()
+
+people = Table(
+    "people",
+    registry_metadata,
+    Column("id", String(36), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("email", String(254)),
+    Column("organisation_id", String(36)),
+    Column("unit_id", String(36)),
+    # The sign-in proxy's user name, for people who arrived through it.
+    Column("login", String(254), unique=True),
+    Column("version", Integer, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+ERASED_NAME = "erased person"
+LOCAL_ACTOR_ID = uuid5(NAMESPACE_URL, "https://kipina.invalid/local-actor")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+EDITABLE = ("name", "email", "organisation_id", "unit_id")
+
+
+@dataclass(frozen=True)
+class PersonPage:
+    items: list[dict[str, Any]]
+    next_cursor: str | None
+
+
+class PeopleRegistry:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def setup(self) -> None:
+        registry_metadata.create_all(self.engine)
+
+    # ---- the port the application uses ---------------------------------------
+
+    def exists(self, person_id: UUID) -> bool:
+        with self.engine.connect() as conn:
+            return conn.execute(select(people.c.id).where(people.c.id == str(person_id))).first() is not None
+
+    # ---- commands --------------------------------------------------------------
+
+    def register(self, conn: Connection, fields: dict[str, Any], person_id: UUID | None = None) -> UUID:
+        cleaned = clean(fields, partial=False)
+        _check_placement(conn, cleaned)
+        now = datetime.now(UTC)
+        new_id = person_id or uuid4()
+        conn.execute(
+            people.insert().values(id=str(new_id), version=1, created_at=now, updated_at=now, **cleaned)
+        )
+        return new_id
+
+    def update(
+        self,
+        conn: Connection,
+        person_id: UUID,
+        fields: dict[str, Any],
+        expected_version: int | None,
+    ) -> None:
+        current = self._require(conn, person_id)
+        if expected_version is not None and expected_version != current["version"]:
+            raise StaleVersion(
+                f"You edited version {expected_version} of this person, but it is now at "
+                f"version {current['version']}. Reload it and apply your change again.",
+                current_version=current["version"],
+            )
+        cleaned = clean(fields, partial=True)
+        _check_placement(conn, {**current, **cleaned})
+        changed = {k: v for k, v in cleaned.items() if current[k] != v}
+        if not changed:
+            return
+        conn.execute(
+            update(people)
+            .where(people.c.id == str(person_id), people.c.version == current["version"])
+            .values(version=current["version"] + 1, updated_at=datetime.now(UTC), **changed)
+        )
+
+    def erase(self, conn: Connection, person_id: UUID) -> None:
+        self._require(conn, person_id)
+        conn.execute(delete(people).where(people.c.id == str(person_id)))
+
+    def id_for_login(self, login: str) -> UUID:
+        """The person behind a sign-in proxy user name, registered on first sight."""
+        with self.engine.begin() as conn:
+            found = conn.execute(select(people.c.id).where(people.c.login == login)).scalar()
+            if found is not None:
+                return UUID(found)
+        try:
+            with self.engine.begin() as conn:
+                return self.register(conn, {"name": login[:200], "login": login})
+        except IntegrityError:  # two first requests at once: the other one registered it
+            with self.engine.connect() as conn:
+                return UUID(conn.execute(select(people.c.id).where(people.c.login == login)).scalar_one())
+
+    def ensure_local_actor(self, name: str) -> UUID:
+        with self.engine.begin() as conn:
+            if conn.execute(select(people.c.id).where(people.c.id == str(LOCAL_ACTOR_ID))).first():
+                return LOCAL_ACTOR_ID
+            with contextlib.suppress(IntegrityError):  # another worker registered it first
+                self.register(conn, {"name": name}, person_id=LOCAL_ACTOR_ID)
+        return LOCAL_ACTOR_ID
+
+    # ---- reads -------------------------------------------------------------------
+
+    def get(self, conn: Connection, person_id: UUID) -> dict[str, Any] | None:
+        row = conn.execute(select(people).where(people.c.id == str(person_id))).mappings().first()
+        return dict(row) if row is not None else None
+
+    def names(self, conn: Connection, ids: set[str]) -> dict[str, str]:
+        """Display names by id; erased or unknown ids map to "erased person"."""
+        ids = {i for i in ids if i}
+        if not ids:
+            return {}
+        found = {
+            r.id: r.name for r in conn.execute(select(people.c.id, people.c.name).where(people.c.id.in_(ids)))
+        }
+        return {i: found.get(i, ERASED_NAME) for i in ids}
+
+    def search(self, conn: Connection, *, q: str | None, limit: int, after: str | None) -> PersonPage:
+        query = select(people)
+        if q:
+            query = query.where(people.c.name.icontains(q, autoescape=True))
+        if after:
+            query = query.where(people.c.id > after)
+        rows = [dict(r) for r in conn.execute(query.order_by(people.c.id).limit(limit + 1)).mappings()]
+        next_cursor = rows[limit - 1]["id"] if len(rows) > limit else None
+        return PersonPage(rows[:limit], next_cursor)
+
+    def _require(self, conn: Connection, person_id: UUID) -> dict[str, Any]:
+        current = self.get(conn, person_id)
+        if current is None:
+            raise RecordNotFound(f"There is no person with id {person_id}.")
+        return current
+
+
+def clean(fields: dict[str, Any], *, partial: bool) -> dict[str, Any]:
+    cleaned: dict[str, Any] = {}
+    if not partial or "name" in fields:
+        name = (fields.get("name") or "").strip()
+        if not name:
+            raise InvalidField("name", "name is required and cannot be blank.")
+        if len(name) > 200:
+            raise InvalidField("name", f"name is {len(name)} characters long; the limit is 200.")
+        cleaned["name"] = name
+    if "email" in fields:
+        email = (fields["email"] or "").strip() or None
+        if email is not None and not _EMAIL.match(email):
+            raise InvalidField("email", f"'{email}' is not an e-mail address.")
+        cleaned["email"] = email
+    for key in ("organisation_id", "unit_id"):
+        if key in fields:
+            cleaned[key] = str(fields[key]) if fields[key] is not None else None
+    if "login" in fields:
+        cleaned["login"] = fields["login"]
+    return cleaned
+
+
+def _check_placement(conn: Connection, person: dict[str, Any]) -> None:
+    """A person's organisation must exist, and their unit must belong to it."""
+    org_id, unit_id = person.get("organisation_id"), person.get("unit_id")
+    if unit_id is not None and org_id is None:
+        raise InvalidField("unit_id", "A unit needs its organisation: set organisation_id too.")
+    if org_id is None:
+        return
+    organisation = organisations.get(conn, UUID(org_id))
+    if organisation is None:
+        raise InvalidField("organisation_id", f"There is no organisation with id {org_id}.")
+    if unit_id is not None and unit_id not in {u["id"] for u in organisation["units"]}:
+        raise InvalidField("unit_id", f"{organisation['name']} has no unit with id {unit_id}.")

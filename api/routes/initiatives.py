@@ -1,0 +1,449 @@
+"""/api/initiatives: propose, edit, move through the lifecycle, goals, team, notes, reads."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Body, Path, Query
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import Connection
+
+from api.deps import AsOf, Commands, ServicesDep, View, etag, page_limit
+from api.errors import BadRequest, problem_responses
+from api.people_registry import PeopleRegistry
+from api.views import HistoryEntry, PersonRef, history_entries
+from domain.errors import RecordNotFound
+from domain.initiative import VERBS, Status, allowed_moves
+from projections import history, organisations
+from projections import initiatives as read_model
+
+router = APIRouter(prefix="/api/initiatives", tags=["initiatives"])
+InitiativeId = Annotated[UUID, Path(description="The initiative's id")]
+
+
+# ---- request bodies ----------------------------------------------------------------
+
+
+class TeamMemberIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    person_id: UUID
+    role: str = Field(default="", max_length=100, examples=["sairaanhoitaja"])
+
+
+class InitiativeCreate(BaseModel):
+    """Only the title is required: log first, fill in later."""
+
+    model_config = ConfigDict(extra="forbid")
+    title: str = Field(examples=["Kotihoidon aamukäyntien porrastus"])
+    summary: str = ""
+    organisation_id: UUID | None = None
+    unit_id: UUID | None = None
+    owner_id: UUID | None = None
+    themes: list[str] = Field(default_factory=list, examples=[["kotihoito", "Lean"]])
+    target_group: str = ""
+    goals: list[str] = Field(default_factory=list, description="First goals, one text each")
+    team: list[TeamMemberIn] = Field(default_factory=list)
+    occurred_on: date | None = Field(default=None, description="When it really started, if earlier")
+
+
+class InitiativePatch(BaseModel):
+    """Only the fields present are changed; null clears an optional reference."""
+
+    model_config = ConfigDict(extra="forbid")
+    title: str | None = None
+    summary: str | None = None
+    organisation_id: UUID | None = None
+    unit_id: UUID | None = None
+    owner_id: UUID | None = None
+    themes: list[str] | None = None
+    target_group: str | None = None
+
+
+class MoveIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    occurred_on: date | None = Field(default=None, description="When it happened, if earlier")
+    reason: str = Field(default="", description="Required for discontinue; optional for pause")
+    lessons: str = Field(default="", description="Required for discontinue: what was learned")
+
+
+class GoalIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    text: str
+
+
+class NoteIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    text: str
+    occurred_on: date | None = None
+
+
+# ---- responses -------------------------------------------------------------------
+
+
+class Ref(BaseModel):
+    id: str
+    name: str
+
+
+class GoalOut(BaseModel):
+    id: str
+    text: str
+
+
+class TeamMemberOut(BaseModel):
+    person: PersonRef
+    role: str
+
+
+class NoteOut(BaseModel):
+    id: str
+    text: str
+    occurred_on: date | None
+    recorded_at: datetime
+    author: PersonRef
+
+
+class InitiativeSummary(BaseModel):
+    id: str
+    version: int
+    title: str
+    summary: str
+    status: Status
+    allowed_moves: list[str]
+    paused_from: Status | None
+    organisation: Ref | None
+    unit: Ref | None
+    owner: PersonRef | None
+    themes: list[str]
+    target_group: str
+    goals: list[GoalOut]
+    team: list[TeamMemberOut]
+    notes_count: int
+    discontinued_reason: str
+    lessons: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class InitiativeOut(InitiativeSummary):
+    notes: list[NoteOut]
+    as_of: datetime | None = Field(default=None, description="Set when this is an as-of view")
+
+
+class InitiativePage(BaseModel):
+    items: list[InitiativeSummary]
+    next_cursor: str | None = Field(description="Pass as ?cursor= for the next page")
+    as_of: datetime | None = None
+
+
+# ---- rendering ---------------------------------------------------------------------
+
+
+def _render_many(
+    conn: Connection, people: PeopleRegistry, rows: list[dict[str, Any]], as_of: int | None
+) -> list[dict[str, Any]]:
+    place_ids = {r[k] for r in rows for k in ("organisation_id", "unit_id") if r[k]}
+    places = organisations.names(conn, place_ids, as_of)
+    person_ids = {r["owner_id"] for r in rows if r["owner_id"]}
+    person_ids |= {pid for r in rows for pid in r["team"]}
+    names = people.names(conn, person_ids)
+
+    def ref(value: str | None, lookup: dict[str, str]) -> Ref | None:
+        return Ref(id=value, name=lookup.get(value, "")) if value else None
+
+    def person(value: str | None) -> PersonRef | None:
+        return PersonRef(id=value, name=names[value]) if value else None
+
+    return [
+        InitiativeSummary(
+            id=r["id"],
+            version=r["version"],
+            title=r["title"],
+            summary=r["summary"],
+            status=r["status"],
+            allowed_moves=allowed_moves(Status(r["status"])),
+            paused_from=r["paused_from"],
+            organisation=ref(r["organisation_id"], places),
+            unit=ref(r["unit_id"], places),
+            owner=person(r["owner_id"]),
+            themes=r["themes"],
+            target_group=r["target_group"],
+            goals=[GoalOut(id=k, text=v) for k, v in r["goals"].items()],
+            team=[TeamMemberOut(person=PersonRef(id=k, name=names[k]), role=v) for k, v in r["team"].items()],
+            notes_count=r["notes_count"],
+            discontinued_reason=r["discontinued_reason"],
+            lessons=r["lessons"],
+            created_at=r["created_at"],
+            updated_at=r["updated_at"],
+        ).model_dump(mode="json")
+        for r in rows
+    ]
+
+
+def render(
+    conn: Connection, people: PeopleRegistry, initiative_id: UUID, view: AsOf | None = None
+) -> dict[str, Any]:
+    position = view.position if view else None
+    row = read_model.get(conn, initiative_id, position)
+    if row is None:
+        when = f" as of {view.moment.isoformat()}" if view and view.moment else ""
+        raise RecordNotFound(f"There is no initiative with id {initiative_id}{when}.")
+    body = _render_many(conn, people, [row], position)[0]
+    notes = read_model.notes(conn, initiative_id, position)
+    authors = people.names(conn, {n["actor_id"] for n in notes})
+    body["notes"] = [
+        NoteOut(
+            id=n["note_id"],
+            text=n["text"],
+            occurred_on=n["occurred_on"],
+            recorded_at=n["recorded_at"],
+            author=PersonRef(id=n["actor_id"], name=authors[n["actor_id"]]),
+        ).model_dump(mode="json")
+        for n in notes
+    ]
+    body["as_of"] = view.moment.isoformat() if view and view.moment else None
+    return body
+
+
+def _location(initiative_id: UUID) -> str:
+    return f"/api/initiatives/{initiative_id}"
+
+
+# ---- commands ----------------------------------------------------------------------
+
+WRITE_ERRORS = problem_responses(404, 409, 412, 422)
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=InitiativeOut,
+    responses=problem_responses(409, 422),
+    summary="Propose an initiative",
+)
+def propose(body: InitiativeCreate, commands: Commands, services: ServicesDep) -> Response:
+    fields = body.model_dump(exclude={"goals", "team", "occurred_on"}, exclude_unset=True)
+    fields["title"] = body.title
+    return commands.run(
+        lambda ctx: services.app.propose_initiative(
+            ctx,
+            fields=fields,
+            occurred_on=body.occurred_on,
+            goals=body.goals,
+            team=[(m.person_id, m.role) for m in body.team],
+        ),
+        lambda conn, rid: render(conn, services.people, rid),
+        created=True,
+        location=_location,
+    )
+
+
+@router.patch(
+    "/{initiative_id}",
+    response_model=InitiativeOut,
+    responses=WRITE_ERRORS,
+    summary="Edit fields (send If-Match with the ETag you read)",
+)
+def edit(
+    initiative_id: InitiativeId, body: InitiativePatch, commands: Commands, services: ServicesDep
+) -> Response:
+    fields = body.model_dump(exclude_unset=True)
+    return commands.run(
+        lambda ctx: services.app.edit_initiative(ctx, initiative_id, fields=fields),
+        lambda conn, rid: render(conn, services.people, rid),
+    )
+
+
+def _add_move_route(verb: str) -> None:
+    def move(
+        initiative_id: InitiativeId,
+        commands: Commands,
+        services: ServicesDep,
+        body: Annotated[MoveIn | None, Body()] = None,
+    ) -> Response:
+        given = body or MoveIn()
+        return commands.run(
+            lambda ctx: services.app.move_initiative(
+                ctx,
+                initiative_id,
+                verb,
+                occurred_on=given.occurred_on,
+                reason=given.reason,
+                lessons=given.lessons,
+            ),
+            lambda conn, rid: render(conn, services.people, rid),
+        )
+
+    router.add_api_route(
+        f"/{{initiative_id}}/{verb}",
+        move,
+        methods=["POST"],
+        response_model=InitiativeOut,
+        responses=WRITE_ERRORS,
+        summary=f"Lifecycle: {verb}",
+        operation_id=f"initiative_{verb}",
+    )
+
+
+for _verb in VERBS:
+    _add_move_route(_verb)
+
+
+@router.post(
+    "/{initiative_id}/goals",
+    response_model=InitiativeOut,
+    responses=WRITE_ERRORS,
+    summary="Add a goal",
+)
+def add_goal(
+    initiative_id: InitiativeId, body: GoalIn, commands: Commands, services: ServicesDep
+) -> Response:
+    return commands.run(
+        lambda ctx: services.app.set_goal(ctx, initiative_id, text=body.text),
+        lambda conn, rid: render(conn, services.people, rid),
+    )
+
+
+@router.put(
+    "/{initiative_id}/goals/{goal_id}",
+    response_model=InitiativeOut,
+    responses=WRITE_ERRORS,
+    summary="Reword a goal",
+)
+def set_goal(
+    initiative_id: InitiativeId,
+    goal_id: UUID,
+    body: GoalIn,
+    commands: Commands,
+    services: ServicesDep,
+) -> Response:
+    return commands.run(
+        lambda ctx: services.app.reword_goal(ctx, initiative_id, goal_id, text=body.text),
+        lambda conn, rid: render(conn, services.people, rid),
+    )
+
+
+@router.delete(
+    "/{initiative_id}/goals/{goal_id}",
+    response_model=InitiativeOut,
+    responses=WRITE_ERRORS,
+    summary="Remove a goal",
+)
+def remove_goal(
+    initiative_id: InitiativeId, goal_id: UUID, commands: Commands, services: ServicesDep
+) -> Response:
+    return commands.run(
+        lambda ctx: services.app.remove_goal(ctx, initiative_id, goal_id),
+        lambda conn, rid: render(conn, services.people, rid),
+    )
+
+
+@router.post(
+    "/{initiative_id}/team",
+    response_model=InitiativeOut,
+    responses=WRITE_ERRORS,
+    summary="Add a team member",
+)
+def add_team_member(
+    initiative_id: InitiativeId, body: TeamMemberIn, commands: Commands, services: ServicesDep
+) -> Response:
+    return commands.run(
+        lambda ctx: services.app.add_team_member(
+            ctx, initiative_id, person_id=body.person_id, role=body.role
+        ),
+        lambda conn, rid: render(conn, services.people, rid),
+    )
+
+
+@router.delete(
+    "/{initiative_id}/team/{person_id}",
+    response_model=InitiativeOut,
+    responses=WRITE_ERRORS,
+    summary="Remove a team member",
+)
+def remove_team_member(
+    initiative_id: InitiativeId, person_id: UUID, commands: Commands, services: ServicesDep
+) -> Response:
+    return commands.run(
+        lambda ctx: services.app.remove_team_member(ctx, initiative_id, person_id),
+        lambda conn, rid: render(conn, services.people, rid),
+    )
+
+
+@router.post(
+    "/{initiative_id}/notes",
+    response_model=InitiativeOut,
+    responses=WRITE_ERRORS,
+    summary="Add a progress note",
+)
+def add_note(
+    initiative_id: InitiativeId, body: NoteIn, commands: Commands, services: ServicesDep
+) -> Response:
+    return commands.run(
+        lambda ctx: services.app.add_note(ctx, initiative_id, text=body.text, occurred_on=body.occurred_on),
+        lambda conn, rid: render(conn, services.people, rid),
+    )
+
+
+# ---- reads -------------------------------------------------------------------------
+
+
+@router.get("", response_model=InitiativePage, responses=problem_responses(), summary="List and search")
+def list_initiatives(
+    services: ServicesDep,
+    view: View,
+    status: Annotated[Status | None, Query()] = None,
+    organisation_id: UUID | None = None,
+    unit_id: UUID | None = None,
+    theme: Annotated[str | None, Query(max_length=60)] = None,
+    owner_id: UUID | None = None,
+    q: Annotated[str | None, Query(max_length=200, description="Words in title or summary")] = None,
+    limit: int = page_limit(),
+    cursor: str | None = None,
+) -> dict[str, Any]:
+    flt = read_model.InitiativeFilter(
+        status=status.value if status else None,
+        organisation_id=organisation_id,
+        unit_id=unit_id,
+        theme=theme,
+        owner_id=owner_id,
+        q=q,
+    )
+    with services.projector.engine.connect() as conn:
+        try:
+            rows, next_cursor = read_model.search(conn, flt, limit=limit, cursor=cursor, as_of=view.position)
+        except ValueError:
+            raise BadRequest("cursor is not one this server gave out; start without it.") from None
+        items = _render_many(conn, services.people, rows, view.position)
+    return {"items": items, "next_cursor": next_cursor, "as_of": view.moment}
+
+
+@router.get(
+    "/{initiative_id}",
+    response_model=InitiativeOut,
+    responses=problem_responses(404),
+    summary="One initiative (ETag = version)",
+)
+def get_initiative(initiative_id: InitiativeId, services: ServicesDep, view: View) -> JSONResponse:
+    with services.projector.engine.connect() as conn:
+        body = render(conn, services.people, initiative_id, view)
+    return JSONResponse(body, headers={"ETag": etag(body["version"])})
+
+
+@router.get(
+    "/{initiative_id}/history",
+    response_model=list[HistoryEntry],
+    responses=problem_responses(404),
+    summary="Every change, field by field",
+)
+def initiative_history(
+    initiative_id: InitiativeId, services: ServicesDep, view: View
+) -> list[dict[str, Any]]:
+    with services.projector.engine.connect() as conn:
+        rows = history.of_record(conn, initiative_id, view.position)
+        if not rows or rows[0]["record_type"] != "initiative":
+            raise RecordNotFound(f"There is no initiative with id {initiative_id}.")
+        return history_entries(conn, services.people, rows)

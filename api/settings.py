@@ -1,0 +1,67 @@
+"""Settings, read once from the environment (prefix KIPINA_) or a `.env` file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="KIPINA_", env_file=".env", extra="ignore")
+
+    database_url: str | None = Field(
+        default=None,
+        description="postgresql://user:password@host:port/dbname; unset = SQLite files in data_dir",
+    )
+    data_dir: Path = Field(default=Path("./data"), description="Where the SQLite files live")
+    host: str = Field(default="127.0.0.1", description="Address the server listens on")
+    port: int = Field(default=8000, ge=0, le=65535, description="Port (0 = let the OS pick)")
+    log_format: Literal["console", "json"] = Field(
+        default="console", description="console for people, json for log collectors"
+    )
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+    actor_header: str | None = Field(
+        default=None,
+        description="Trusted reverse-proxy mode: the header that names the signed-in user. "
+        "Unset = single-user mode with a local default actor.",
+    )
+    local_actor_name: str = Field(
+        default="Local user", description="Name of the default actor in single-user mode"
+    )
+    readyz_max_lag: int = Field(
+        default=1000, ge=0, description="/readyz fails when read models lag more events than this"
+    )
+
+    @field_validator("database_url")
+    @classmethod
+    def _postgres_only(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        if not value.startswith(("postgresql://", "postgres://", "postgresql+psycopg://")):
+            raise ValueError("must be a postgresql:// URL (leave it unset for SQLite)")
+        return value
+
+    @field_validator("actor_header")
+    @classmethod
+    def _header_name(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        if not all(ch.isalnum() or ch == "-" for ch in value):
+            raise ValueError("must be an HTTP header name such as X-Remote-User")
+        return value
+
+
+def describe_error(error: Exception) -> str:
+    """One line that says which setting is wrong and why."""
+    from pydantic import ValidationError
+
+    if isinstance(error, ValidationError):
+        parts = []
+        for problem in error.errors():
+            name = "KIPINA_" + "_".join(str(p) for p in problem["loc"]).upper()
+            parts.append(f"{name}: {problem['msg']}")
+        return "Invalid settings: " + "; ".join(parts)
+    return f"Invalid settings: {error}"

@@ -1,0 +1,428 @@
+"""Initiative (kehittämishanke): a piece of development work and its lifecycle.
+
+Lifecycle::
+
+    proposed → planned → in_progress → evaluating → completed → spread
+                  ↘          ↘              ↘
+                   paused ↔ (returns to where it was paused)
+    discontinued: from any status that is not completed/spread/discontinued
+
+Only the title is needed to propose one: people log first and fill in later.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import Any, ClassVar
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
+
+from domain.errors import IllegalTransition, InvalidField, RecordNotFound, RuleViolation
+from domain.recorded import RecordedEvent
+from domain.values import optional_text, required_text, tag_list
+
+
+class Status(StrEnum):
+    PROPOSED = "proposed"
+    PLANNED = "planned"
+    IN_PROGRESS = "in_progress"
+    EVALUATING = "evaluating"
+    PAUSED = "paused"
+    COMPLETED = "completed"
+    SPREAD = "spread"
+    DISCONTINUED = "discontinued"
+
+
+# verb → status it leads to, per status. `resume` returns to the paused-from status.
+_MOVES: dict[Status, dict[str, Status | None]] = {
+    Status.PROPOSED: {"plan": Status.PLANNED, "discontinue": Status.DISCONTINUED},
+    Status.PLANNED: {
+        "start": Status.IN_PROGRESS,
+        "pause": Status.PAUSED,
+        "discontinue": Status.DISCONTINUED,
+    },
+    Status.IN_PROGRESS: {
+        "evaluate": Status.EVALUATING,
+        "pause": Status.PAUSED,
+        "discontinue": Status.DISCONTINUED,
+    },
+    Status.EVALUATING: {
+        "complete": Status.COMPLETED,
+        # An evaluation may send the work back for another round.
+        "start": Status.IN_PROGRESS,
+        "pause": Status.PAUSED,
+        "discontinue": Status.DISCONTINUED,
+    },
+    Status.PAUSED: {"resume": None, "discontinue": Status.DISCONTINUED},
+    Status.COMPLETED: {"spread": Status.SPREAD},
+    Status.SPREAD: {},
+    Status.DISCONTINUED: {},
+}
+
+VERBS = ("plan", "start", "pause", "resume", "evaluate", "complete", "spread", "discontinue")
+
+# Fields a PATCH may change, with what kind of value each holds.
+EDITABLE_FIELDS = (
+    "title",
+    "summary",
+    "organisation_id",
+    "unit_id",
+    "owner_id",
+    "themes",
+    "target_group",
+)
+
+TITLE_MAX = 200
+SUMMARY_MAX = 5000
+TARGET_GROUP_MAX = 500
+GOAL_MAX = 1000
+NOTE_MAX = 10000
+REASON_MAX = 5000
+ROLE_MAX = 100
+THEMES_MAX = 20
+THEME_MAX = 60
+
+
+def allowed_moves(status: Status) -> list[str]:
+    return list(_MOVES[status])
+
+
+def clean_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    """Validate editable fields; returns the cleaned values. Unknown keys are refused."""
+    cleaned: dict[str, Any] = {}
+    for name, value in fields.items():
+        if name == "title":
+            cleaned[name] = required_text("title", value, max_length=TITLE_MAX)
+        elif name == "summary":
+            cleaned[name] = optional_text("summary", value, max_length=SUMMARY_MAX)
+        elif name == "target_group":
+            cleaned[name] = optional_text("target_group", value, max_length=TARGET_GROUP_MAX)
+        elif name == "themes":
+            cleaned[name] = tag_list("themes", value or [], max_items=THEMES_MAX, max_length=THEME_MAX)
+        elif name in ("organisation_id", "unit_id", "owner_id"):
+            if value is not None and not isinstance(value, UUID):
+                raise InvalidField(name, f"{name} must be a UUID.")
+            cleaned[name] = value
+        else:
+            raise InvalidField(name, f"{name} is not a field of an initiative.")
+    if (
+        cleaned.get("unit_id") is not None
+        and "organisation_id" in cleaned
+        and (cleaned["organisation_id"] is None)
+    ):
+        raise InvalidField("unit_id", "A unit needs its organisation: set organisation_id too.")
+    return cleaned
+
+
+class LifecycleEvent(RecordedEvent):
+    """Base of the initiative's lifecycle events; each subclass names where it leads.
+
+    Kept outside the aggregate's class body so it needs no topic of its own:
+    it is never recorded, only its subclasses are.
+    """
+
+    to_status: ClassVar[Status]
+
+    def apply(self, aggregate: Initiative) -> None:
+        aggregate.status = self.to_status
+
+
+class Initiative(Aggregate):
+    """A development initiative and everything recorded about it."""
+
+    TOPIC = "kipina:Initiative"
+
+    title: str
+    summary: str
+    organisation_id: UUID | None
+    unit_id: UUID | None
+    owner_id: UUID | None
+    themes: list[str]
+    target_group: str
+    status: Status
+    paused_from: Status | None
+    goals: dict[str, str]
+    team: dict[str, str]
+    notes: list[dict[str, Any]]
+    discontinued_reason: str
+    lessons: str
+
+    def __init__(self) -> None:
+        """State is set by the created event's `apply`, the same way on replay."""
+
+    # ---- events -------------------------------------------------------------
+
+    class Event(RecordedEvent):
+        pass
+
+    class Proposed(Event, Aggregate.Created):
+        TOPIC = "kipina:Initiative.Proposed"
+        title: str
+        summary: str
+        organisation_id: UUID | None
+        unit_id: UUID | None
+        owner_id: UUID | None
+        themes: list[str]
+        target_group: str
+
+        def apply(self, aggregate: Initiative) -> None:
+            aggregate.title = self.title
+            aggregate.summary = self.summary
+            aggregate.organisation_id = self.organisation_id
+            aggregate.unit_id = self.unit_id
+            aggregate.owner_id = self.owner_id
+            aggregate.themes = list(self.themes)
+            aggregate.target_group = self.target_group
+            aggregate.status = Status.PROPOSED
+            aggregate.paused_from = None
+            aggregate.goals = {}
+            aggregate.team = {}
+            aggregate.notes = []
+            aggregate.discontinued_reason = ""
+            aggregate.lessons = ""
+
+    # eventsourcing defines a "Created" class on every aggregate that lacks one;
+    # naming ours keeps all recorded topics explicit.
+    Created = Proposed
+
+    class Edited(Event):
+        """Field changes; `changes` holds only the fields that got a new value."""
+
+        TOPIC = "kipina:Initiative.Edited"
+        changes: dict[str, Any]
+
+        def apply(self, aggregate: Initiative) -> None:
+            for name, value in self.changes.items():
+                setattr(aggregate, name, list(value) if name == "themes" else value)
+
+    class GoalSet(Event):
+        TOPIC = "kipina:Initiative.GoalSet"
+        goal_id: UUID
+        text: str
+
+        def apply(self, aggregate: Initiative) -> None:
+            aggregate.goals[str(self.goal_id)] = self.text
+
+    class GoalRemoved(Event):
+        TOPIC = "kipina:Initiative.GoalRemoved"
+        goal_id: UUID
+
+        def apply(self, aggregate: Initiative) -> None:
+            aggregate.goals.pop(str(self.goal_id), None)
+
+    class TeamMemberAdded(Event):
+        TOPIC = "kipina:Initiative.TeamMemberAdded"
+        person_id: UUID
+        role: str
+
+        def apply(self, aggregate: Initiative) -> None:
+            aggregate.team[str(self.person_id)] = self.role
+
+    class TeamMemberRemoved(Event):
+        TOPIC = "kipina:Initiative.TeamMemberRemoved"
+        person_id: UUID
+
+        def apply(self, aggregate: Initiative) -> None:
+            aggregate.team.pop(str(self.person_id), None)
+
+    class NoteAdded(Event):
+        TOPIC = "kipina:Initiative.NoteAdded"
+        note_id: UUID
+        text: str
+
+        def apply(self, aggregate: Initiative) -> None:
+            aggregate.notes.append({"note_id": str(self.note_id), "text": self.text})
+
+    class Planned(LifecycleEvent):
+        TOPIC = "kipina:Initiative.Planned"
+        to_status = Status.PLANNED
+
+    class Started(LifecycleEvent):
+        TOPIC = "kipina:Initiative.Started"
+        to_status = Status.IN_PROGRESS
+
+    class Paused(LifecycleEvent):
+        TOPIC = "kipina:Initiative.Paused"
+        to_status = Status.PAUSED
+        reason: str
+
+        def apply(self, aggregate: Initiative) -> None:
+            aggregate.paused_from = aggregate.status
+            aggregate.status = Status.PAUSED
+
+    class Resumed(LifecycleEvent):
+        TOPIC = "kipina:Initiative.Resumed"
+
+        def apply(self, aggregate: Initiative) -> None:
+            assert aggregate.paused_from is not None
+            aggregate.status = aggregate.paused_from
+            aggregate.paused_from = None
+
+    class EvaluationStarted(LifecycleEvent):
+        TOPIC = "kipina:Initiative.EvaluationStarted"
+        to_status = Status.EVALUATING
+
+    class Completed(LifecycleEvent):
+        TOPIC = "kipina:Initiative.Completed"
+        to_status = Status.COMPLETED
+
+    class Spread(LifecycleEvent):
+        TOPIC = "kipina:Initiative.Spread"
+        to_status = Status.SPREAD
+
+    class Discontinued(LifecycleEvent):
+        TOPIC = "kipina:Initiative.Discontinued"
+        to_status = Status.DISCONTINUED
+        reason: str
+        lessons: str
+
+        def apply(self, aggregate: Initiative) -> None:
+            aggregate.status = Status.DISCONTINUED
+            aggregate.paused_from = None
+            aggregate.discontinued_reason = self.reason
+            aggregate.lessons = self.lessons
+
+    # ---- commands -----------------------------------------------------------
+
+    @classmethod
+    def propose(
+        cls,
+        *,
+        initiative_id: UUID,
+        actor: UUID,
+        occurred_on: date | None,
+        fields: dict[str, Any],
+    ) -> Initiative:
+        if "title" not in fields:
+            raise InvalidField("title", "title is required and cannot be blank.")
+        cleaned = clean_fields(fields)
+        return cls._create(
+            cls.Proposed,
+            id=initiative_id,
+            actor=actor,
+            occurred_on=occurred_on,
+            title=cleaned["title"],
+            summary=cleaned.get("summary", ""),
+            organisation_id=cleaned.get("organisation_id"),
+            unit_id=cleaned.get("unit_id"),
+            owner_id=cleaned.get("owner_id"),
+            themes=cleaned.get("themes", []),
+            target_group=cleaned.get("target_group", ""),
+        )
+
+    def edit(self, *, actor: UUID, fields: dict[str, Any]) -> None:
+        """Record the fields that really change; an edit that changes nothing records nothing."""
+        self._refuse_if_closed("edit")
+        cleaned = clean_fields(fields)
+        changes = {name: value for name, value in cleaned.items() if getattr(self, name) != value}
+        if (
+            "unit_id" in cleaned
+            and cleaned["unit_id"] is not None
+            and (cleaned.get("organisation_id", self.organisation_id) is None)
+        ):
+            raise InvalidField("unit_id", "A unit needs its organisation: set organisation_id too.")
+        if changes:
+            self.trigger_event(self.Edited, actor=actor, occurred_on=None, changes=changes)
+
+    def set_goal(self, *, actor: UUID, goal_id: UUID, text: str) -> None:
+        self._refuse_if_closed("change the goals of")
+        cleaned = required_text("text", text, max_length=GOAL_MAX)
+        self.trigger_event(self.GoalSet, actor=actor, occurred_on=None, goal_id=goal_id, text=cleaned)
+
+    def reword_goal(self, *, actor: UUID, goal_id: UUID, text: str) -> None:
+        self._require_goal(goal_id)
+        self.set_goal(actor=actor, goal_id=goal_id, text=text)
+
+    def remove_goal(self, *, actor: UUID, goal_id: UUID) -> None:
+        self._refuse_if_closed("change the goals of")
+        self._require_goal(goal_id)
+        self.trigger_event(self.GoalRemoved, actor=actor, occurred_on=None, goal_id=goal_id)
+
+    def add_team_member(self, *, actor: UUID, person_id: UUID, role: str) -> None:
+        self._refuse_if_closed("change the team of")
+        if str(person_id) in self.team:
+            raise RuleViolation("That person is already in the team of this initiative.")
+        cleaned = optional_text("role", role, max_length=ROLE_MAX)
+        self.trigger_event(
+            self.TeamMemberAdded, actor=actor, occurred_on=None, person_id=person_id, role=cleaned
+        )
+
+    def remove_team_member(self, *, actor: UUID, person_id: UUID) -> None:
+        self._refuse_if_closed("change the team of")
+        if str(person_id) not in self.team:
+            raise RuleViolation("That person is not in the team of this initiative.")
+        self.trigger_event(self.TeamMemberRemoved, actor=actor, occurred_on=None, person_id=person_id)
+
+    def add_note(self, *, actor: UUID, note_id: UUID, text: str, occurred_on: date | None) -> None:
+        # Notes stay possible after completion: people keep reporting how a change spreads.
+        cleaned = required_text("text", text, max_length=NOTE_MAX)
+        self.trigger_event(
+            self.NoteAdded, actor=actor, occurred_on=occurred_on, note_id=note_id, text=cleaned
+        )
+
+    def move(
+        self,
+        verb: str,
+        *,
+        actor: UUID,
+        occurred_on: date | None,
+        reason: str = "",
+        lessons: str = "",
+    ) -> None:
+        """Apply a lifecycle verb (plan, start, pause, resume, evaluate, complete, spread,
+        discontinue) if the current status allows it."""
+        if verb not in VERBS:
+            raise InvalidField("verb", f"'{verb}' is not a lifecycle move of an initiative.")
+        if verb not in _MOVES[self.status]:
+            raise IllegalTransition(self._why_not(verb), allowed_moves(self.status))
+        event_class = _EVENT_FOR_VERB[verb]
+        extra: dict[str, str] = {}
+        if verb == "pause":
+            extra["reason"] = optional_text("reason", reason, max_length=REASON_MAX)
+        elif verb == "discontinue":
+            extra["reason"] = required_text("reason", reason, max_length=REASON_MAX)
+            extra["lessons"] = required_text("lessons", lessons, max_length=REASON_MAX)
+        self.trigger_event(event_class, actor=actor, occurred_on=occurred_on, **extra)
+
+    # ---- rules --------------------------------------------------------------
+
+    def _require_goal(self, goal_id: UUID) -> None:
+        if str(goal_id) not in self.goals:
+            raise RecordNotFound(f"This initiative has no goal with id {goal_id}.")
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in (Status.DISCONTINUED, Status.SPREAD)
+
+    def _refuse_if_closed(self, what: str) -> None:
+        if self.is_closed:
+            raise RuleViolation(
+                f"Cannot {what} this initiative: it is {_label(self.status)}, which is final."
+            )
+
+    def _why_not(self, verb: str) -> str:
+        allowed = allowed_moves(self.status)
+        here = _label(self.status)
+        if not allowed:
+            return f"Cannot {verb} this initiative: it is {here}, and that is final; no moves are allowed."
+        return (
+            f"Cannot {verb} this initiative: it is {here}. Allowed moves from {here}: {', '.join(allowed)}."
+        )
+
+
+def _label(status: Status) -> str:
+    return status.value.replace("_", " ")
+
+
+_EVENT_FOR_VERB: dict[str, type[LifecycleEvent]] = {
+    "plan": Initiative.Planned,
+    "start": Initiative.Started,
+    "pause": Initiative.Paused,
+    "resume": Initiative.Resumed,
+    "evaluate": Initiative.EvaluationStarted,
+    "complete": Initiative.Completed,
+    "spread": Initiative.Spread,
+    "discontinue": Initiative.Discontinued,
+}

@@ -1,0 +1,270 @@
+"""Read model: initiatives as they are now, or as they were at any log position.
+
+One versioned row per state of each initiative, plus an append-only notes table.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import JSON, Column, Connection, Index, Integer, String, Table, Text, select
+from sqlalchemy.sql import Select
+
+from domain.initiative import Initiative, LifecycleEvent
+from domain.recorded import RecordedEvent
+from projections.tables import (
+    UTCDateTime,
+    current_row,
+    metadata,
+    replace_row,
+    versioned_columns,
+    visible_at,
+)
+
+initiatives = Table(
+    "initiatives",
+    metadata,
+    *versioned_columns(),
+    Column("id", String(36), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("created_position", Integer, nullable=False),
+    Column("title", String(200), nullable=False),
+    Column("summary", Text, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("paused_from", String(20)),
+    Column("organisation_id", String(36)),
+    Column("unit_id", String(36)),
+    Column("owner_id", String(36)),
+    Column("themes", JSON, nullable=False),
+    # "|theme one|theme two|", casefolded: lets a theme filter run as one LIKE.
+    Column("themes_key", Text, nullable=False),
+    Column("target_group", Text, nullable=False),
+    Column("goals", JSON, nullable=False),
+    Column("team", JSON, nullable=False),
+    Column("notes_count", Integer, nullable=False),
+    Column("discontinued_reason", Text, nullable=False),
+    Column("lessons", Text, nullable=False),
+    # casefolded title + summary: SQLite's lower() only folds ASCII, and Finnish has ä, ö, å.
+    Column("search_text", Text, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("updated_by", String(36), nullable=False),
+    Index("ix_initiatives_current", "valid_to", "created_position"),
+    Index("ix_initiatives_status", "valid_to", "status", "created_position"),
+    Index("ix_initiatives_id", "id", "valid_to"),
+)
+
+initiative_notes = Table(
+    "initiative_notes",
+    metadata,
+    Column("note_id", String(36), primary_key=True),
+    Column("initiative_id", String(36), nullable=False, index=True),
+    Column("position", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("occurred_on", String(10)),
+    Column("recorded_at", UTCDateTime, nullable=False),
+    Column("actor_id", String(36), nullable=False),
+)
+
+HANDLES: tuple[type[RecordedEvent], ...] = (
+    Initiative.Proposed,
+    Initiative.Edited,
+    Initiative.GoalSet,
+    Initiative.GoalRemoved,
+    Initiative.TeamMemberAdded,
+    Initiative.TeamMemberRemoved,
+    Initiative.NoteAdded,
+    LifecycleEvent,
+)
+
+
+def apply(conn: Connection, position: int, event: RecordedEvent) -> None:
+    if not isinstance(event, HANDLES):
+        return
+    record_id = str(event.originator_id)
+    previous = current_row(conn, initiatives, "id", record_id)
+    changes = _changes(previous, event)
+    if isinstance(event, Initiative.Proposed):
+        changes["created_position"] = position
+    if isinstance(event, Initiative.NoteAdded):
+        conn.execute(
+            initiative_notes.insert().values(
+                note_id=str(event.note_id),
+                initiative_id=record_id,
+                position=position,
+                text=event.text,
+                occurred_on=event.occurred_on.isoformat() if event.occurred_on else None,
+                recorded_at=event.timestamp,
+                actor_id=str(event.actor),
+            )
+        )
+    changes.update(
+        version=event.originator_version,
+        updated_at=event.timestamp,
+        updated_by=str(event.actor),
+    )
+    replace_row(conn, initiatives, "id", previous, changes, position)
+
+
+def _changes(previous: dict[str, Any] | None, event: RecordedEvent) -> dict[str, Any]:
+    """The columns this event changes (a full row for Proposed)."""
+    if isinstance(event, Initiative.Proposed):
+        return {
+            "id": str(event.originator_id),
+            **_fields(
+                title=event.title,
+                summary=event.summary,
+                organisation_id=event.organisation_id,
+                unit_id=event.unit_id,
+                owner_id=event.owner_id,
+                themes=event.themes,
+                target_group=event.target_group,
+            ),
+            "status": "proposed",
+            "paused_from": None,
+            "goals": {},
+            "team": {},
+            "notes_count": 0,
+            "discontinued_reason": "",
+            "lessons": "",
+            "created_at": event.timestamp,
+        }
+    assert previous is not None, "an initiative event arrived before its Proposed event"
+    if isinstance(event, Initiative.Edited):
+        merged = {k: previous[k] for k in ("title", "summary", "themes")}
+        merged.update(event.changes)
+        changed = _fields(**event.changes)
+        changed["search_text"] = _fields(title=merged["title"], summary=merged["summary"])["search_text"]
+        return changed
+    if isinstance(event, Initiative.GoalSet):
+        return {"goals": {**previous["goals"], str(event.goal_id): event.text}}
+    if isinstance(event, Initiative.GoalRemoved):
+        goals = dict(previous["goals"])
+        goals.pop(str(event.goal_id), None)
+        return {"goals": goals}
+    if isinstance(event, Initiative.TeamMemberAdded):
+        return {"team": {**previous["team"], str(event.person_id): event.role}}
+    if isinstance(event, Initiative.TeamMemberRemoved):
+        team = dict(previous["team"])
+        team.pop(str(event.person_id), None)
+        return {"team": team}
+    if isinstance(event, Initiative.NoteAdded):
+        return {"notes_count": previous["notes_count"] + 1}
+    assert isinstance(event, LifecycleEvent)
+    return _lifecycle_changes(previous, event)
+
+
+def _lifecycle_changes(previous: dict[str, Any], event: LifecycleEvent) -> dict[str, Any]:
+    if isinstance(event, Initiative.Paused):
+        return {"status": "paused", "paused_from": previous["status"]}
+    if isinstance(event, Initiative.Resumed):
+        return {"status": previous["paused_from"], "paused_from": None}
+    if isinstance(event, Initiative.Discontinued):
+        return {
+            "status": "discontinued",
+            "paused_from": None,
+            "discontinued_reason": event.reason,
+            "lessons": event.lessons,
+        }
+    return {"status": event.to_status.value}
+
+
+def _fields(**values: Any) -> dict[str, Any]:
+    """Turn domain values into column values (UUIDs to text, derived search columns)."""
+    columns: dict[str, Any] = {}
+    for name, value in values.items():
+        if isinstance(value, UUID):
+            columns[name] = str(value)
+        else:
+            columns[name] = value
+    if "themes" in values:
+        columns["themes"] = list(values["themes"])
+        columns["themes_key"] = "|" + "|".join(t.casefold() for t in values["themes"]) + "|"
+    if "title" in values and "summary" in values:
+        columns["search_text"] = f"{values['title']}\n{values['summary']}".casefold()
+    return columns
+
+
+# ---- queries -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InitiativeFilter:
+    status: str | None = None
+    organisation_id: UUID | None = None
+    unit_id: UUID | None = None
+    theme: str | None = None
+    owner_id: UUID | None = None
+    q: str | None = None
+
+
+def get(conn: Connection, initiative_id: UUID, as_of: int | None = None) -> dict[str, Any] | None:
+    row = (
+        conn.execute(
+            select(initiatives).where(initiatives.c.id == str(initiative_id), visible_at(initiatives, as_of))
+        )
+        .mappings()
+        .first()
+    )
+    return dict(row) if row is not None else None
+
+
+def notes(conn: Connection, initiative_id: UUID, as_of: int | None = None) -> list[dict[str, Any]]:
+    query = select(initiative_notes).where(initiative_notes.c.initiative_id == str(initiative_id))
+    if as_of is not None:
+        query = query.where(initiative_notes.c.position <= as_of)
+    rows = conn.execute(query.order_by(initiative_notes.c.position)).mappings()
+    return [dict(r) for r in rows]
+
+
+def search(
+    conn: Connection,
+    flt: InitiativeFilter,
+    *,
+    limit: int,
+    cursor: str | None = None,
+    as_of: int | None = None,
+) -> tuple[list[dict[str, Any]], str | None]:
+    """Newest first; returns a page and the cursor of the next page (None at the end)."""
+    query = _filtered(select(initiatives), flt, as_of)
+    if cursor is not None:
+        query = query.where(initiatives.c.created_position < decode_cursor(cursor))
+    query = query.order_by(initiatives.c.created_position.desc()).limit(limit + 1)
+    rows = [dict(r) for r in conn.execute(query).mappings()]
+    next_cursor = encode_cursor(rows[limit - 1]["created_position"]) if len(rows) > limit else None
+    return rows[:limit], next_cursor
+
+
+def _filtered(query: Select[Any], flt: InitiativeFilter, as_of: int | None) -> Select[Any]:
+    c = initiatives.c
+    query = query.where(visible_at(initiatives, as_of))
+    if flt.status:
+        query = query.where(c.status == flt.status)
+    if flt.organisation_id:
+        query = query.where(c.organisation_id == str(flt.organisation_id))
+    if flt.unit_id:
+        query = query.where(c.unit_id == str(flt.unit_id))
+    if flt.owner_id:
+        query = query.where(c.owner_id == str(flt.owner_id))
+    if flt.theme:
+        query = query.where(c.themes_key.contains(f"|{flt.theme.strip().casefold()}|", autoescape=True))
+    if flt.q:
+        for word in flt.q.casefold().split():
+            query = query.where(c.search_text.contains(word, autoescape=True))
+    return query
+
+
+def encode_cursor(position: int) -> str:
+    return base64.urlsafe_b64encode(f"p{position}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> int:
+    """Raises ValueError for a cursor this module did not make."""
+    padded = cursor + "=" * (-len(cursor) % 4)
+    text = base64.urlsafe_b64decode(padded.encode()).decode()
+    if not text.startswith("p") or not text[1:].isdigit():
+        raise ValueError("not a Kipinä cursor")
+    return int(text[1:])

@@ -1,0 +1,119 @@
+"""Read model: organisations and their units, now or as of a log position."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Column, Connection, Index, Integer, String, Table, select
+
+from domain.organisation import Organisation
+from domain.recorded import RecordedEvent
+from projections.tables import (
+    UTCDateTime,
+    current_row,
+    metadata,
+    replace_row,
+    versioned_columns,
+    visible_at,
+)
+
+organisations = Table(
+    "organisations",
+    metadata,
+    *versioned_columns(),
+    Column("id", String(36), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("created_position", Integer, nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Index("ix_organisations_id", "id", "valid_to"),
+    Index("ix_organisations_current", "valid_to", "name"),
+)
+
+units = Table(
+    "units",
+    metadata,
+    *versioned_columns(),
+    Column("id", String(36), nullable=False),
+    Column("organisation_id", String(36), nullable=False),
+    Column("name", String(200), nullable=False),
+    Index("ix_units_id", "id", "valid_to"),
+    Index("ix_units_organisation", "organisation_id", "valid_to"),
+)
+
+
+def apply(conn: Connection, position: int, event: RecordedEvent) -> None:
+    if not isinstance(event, Organisation.Event):
+        return
+    org_id = str(event.originator_id)
+    previous = current_row(conn, organisations, "id", org_id)
+    changes: dict[str, Any] = {"version": event.originator_version, "updated_at": event.timestamp}
+    if isinstance(event, Organisation.Registered):
+        changes.update(
+            id=org_id,
+            created_position=position,
+            name=event.name,
+            kind=event.kind,
+            created_at=event.timestamp,
+        )
+    elif isinstance(event, Organisation.UnitAdded | Organisation.UnitRenamed):
+        unit_id = str(event.unit_id)
+        unit = current_row(conn, units, "id", unit_id)
+        replace_row(
+            conn,
+            units,
+            "id",
+            unit,
+            {"id": unit_id, "organisation_id": org_id, "name": event.name},
+            position,
+        )
+    replace_row(conn, organisations, "id", previous, changes, position)
+
+
+def get(conn: Connection, organisation_id: UUID, as_of: int | None = None) -> dict[str, Any] | None:
+    row = (
+        conn.execute(
+            select(organisations).where(
+                organisations.c.id == str(organisation_id), visible_at(organisations, as_of)
+            )
+        )
+        .mappings()
+        .first()
+    )
+    if row is None:
+        return None
+    result = dict(row)
+    result["units"] = units_of(conn, organisation_id, as_of)
+    return result
+
+
+def units_of(conn: Connection, organisation_id: UUID, as_of: int | None) -> list[dict[str, Any]]:
+    rows = conn.execute(
+        select(units.c.id, units.c.name)
+        .where(units.c.organisation_id == str(organisation_id), visible_at(units, as_of))
+        .order_by(units.c.valid_from)
+    ).mappings()
+    return [dict(r) for r in rows]
+
+
+def list_all(conn: Connection, as_of: int | None = None) -> list[dict[str, Any]]:
+    rows = conn.execute(
+        select(organisations).where(visible_at(organisations, as_of)).order_by(organisations.c.name)
+    ).mappings()
+    return [{**dict(r), "units": units_of(conn, UUID(r["id"]), as_of)} for r in rows]
+
+
+def names(conn: Connection, ids: set[str], as_of: int | None = None) -> dict[str, str]:
+    """Display names of organisations and units by id (one query each)."""
+    if not ids:
+        return {}
+    found: dict[str, str] = {}
+    for table in (organisations, units):
+        rows = conn.execute(
+            select(table.c.id, table.c.name).where(table.c.id.in_(ids), visible_at(table, as_of))
+        )
+        found.update({r.id: r.name for r in rows})
+    return found

@@ -1,0 +1,97 @@
+"""Shared table plumbing: one MetaData for all read models, portable column types,
+and the versioned-row ("as of") helpers every read model uses.
+
+As of a past moment: each row carries the log positions where it became true
+(`valid_from`) and stopped being true (`valid_to`, NULL while current). A change
+closes the current row and inserts the next one, so "as of position P" is
+`valid_from <= P AND (valid_to IS NULL OR valid_to > P)` on the same tables.
+Cost: one extra row per change (an initiative with 40 events has 40 rows), and
+current-state queries filter `valid_to IS NULL`, which the indexes lead with.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Column,
+    Connection,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    TypeDecorator,
+    and_,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.sql.elements import ColumnElement
+
+metadata = MetaData()
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stored as a fixed-width ISO 8601 string in UTC, so it sorts and compares
+    the same way on SQLite and PostgreSQL and always comes back timezone-aware."""
+
+    impl = String(32)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> str | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not stored")
+        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
+
+    def process_result_value(self, value: str | None, dialect: Any) -> datetime | None:
+        return None if value is None else datetime.fromisoformat(value)
+
+
+def versioned_columns() -> list[Column[Any]]:
+    return [
+        Column("row_id", Integer, primary_key=True, autoincrement=True),
+        Column("valid_from", Integer, nullable=False),
+        Column("valid_to", Integer, nullable=True),
+    ]
+
+
+def visible_at(table: Table, position: int | None) -> ColumnElement[bool]:
+    """Rows true now (position None) or as of the given log position."""
+    if position is None:
+        return table.c.valid_to.is_(None)
+    return and_(
+        table.c.valid_from <= position,
+        or_(table.c.valid_to.is_(None), table.c.valid_to > position),
+    )
+
+
+def current_row(conn: Connection, table: Table, key: str, value: Any) -> dict[str, Any] | None:
+    row = (
+        conn.execute(select(table).where(table.c[key] == value, table.c.valid_to.is_(None)))
+        .mappings()
+        .first()
+    )
+    return dict(row) if row is not None else None
+
+
+def replace_row(
+    conn: Connection,
+    table: Table,
+    key: str,
+    previous: dict[str, Any] | None,
+    changes: dict[str, Any],
+    position: int,
+) -> dict[str, Any]:
+    """Close `previous` at `position` and insert its successor with `changes` applied."""
+    new = dict(previous or {})
+    new.pop("row_id", None)
+    new.update(changes)
+    new["valid_from"] = position
+    new["valid_to"] = None
+    if previous is not None:
+        conn.execute(update(table).where(table.c.row_id == previous["row_id"]).values(valid_to=position))
+    conn.execute(table.insert().values(**new))
+    return new

@@ -1,0 +1,50 @@
+"""Serve Kipinä: `python -m scripts.run [--host H] [--port P]`.
+
+Binds the socket itself so `--port 0` works: the OS picks a free port and the
+first line on stdout says which ("Kipinä listening on http://127.0.0.1:PORT").
+"""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import sys
+
+import uvicorn
+from pydantic import ValidationError
+
+from api.app import create_app
+from api.settings import Settings, describe_error
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="kipina-run", description=__doc__)
+    parser.add_argument("--host", help="overrides KIPINA_HOST")
+    parser.add_argument("--port", type=int, help="overrides KIPINA_PORT (0 = any free port)")
+    args = parser.parse_args(argv)
+    overrides = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
+    try:
+        settings = Settings(**overrides)
+    except ValidationError as error:
+        print(describe_error(error), file=sys.stderr)
+        return 2
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((settings.host, settings.port))
+    except OSError as error:
+        print(f"Cannot listen on {settings.host}:{settings.port}: {error.strerror}", file=sys.stderr)
+        return 2
+    sock.listen(128)
+    host, port = sock.getsockname()[:2]
+
+    app = create_app(settings)
+    print(f"Kipinä listening on http://{host}:{port}", flush=True)
+    config = uvicorn.Config(app, log_config=None, access_log=False, timeout_graceful_shutdown=5)
+    uvicorn.Server(config).run(sockets=[sock])
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
