@@ -1,0 +1,102 @@
+"""Fixtures shared by every suite.
+
+`store` runs a test once per event store: SQLite always, PostgreSQL when
+KIPINA_TEST_POSTGRES_DSN is set (each PostgreSQL test gets a database of its
+own, created and dropped here, so runs never see each other's data).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import psycopg
+import pytest
+import uvicorn
+from fastapi.testclient import TestClient
+from sqlalchemy.engine import make_url
+
+from api.app import create_app
+from api.bootstrap import Services, bootstrap
+from api.settings import Settings
+
+POSTGRES_DSN = os.environ.get("KIPINA_TEST_POSTGRES_DSN")
+NO_POSTGRES = "KIPINA_TEST_POSTGRES_DSN is not set; .ci/run sets it to run the PostgreSQL suite"
+
+
+def postgres_database() -> Iterator[str]:
+    """Create a throw-away database on the test server; yields its URL."""
+    assert POSTGRES_DSN is not None
+    name = f"kipina_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(POSTGRES_DSN, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield make_url(POSTGRES_DSN).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(POSTGRES_DSN, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Settings]:
+    """Settings for a fresh, empty store of each kind."""
+    if request.param == "sqlite":
+        yield Settings(data_dir=tmp_path / "data", database_url=None, actor_header=None)
+        return
+    if POSTGRES_DSN is None:
+        pytest.skip(NO_POSTGRES)
+    for url in postgres_database():
+        yield Settings(data_dir=tmp_path / "data", database_url=url, actor_header=None)
+
+
+@pytest.fixture
+def services(store: Settings) -> Iterator[Services]:
+    wired = bootstrap(store)
+    yield wired
+    wired.close()
+
+
+@pytest.fixture
+def client(services: Services) -> Iterator[TestClient]:
+    with TestClient(create_app(services=services)) as test_client:
+        yield test_client
+
+
+class LiveServer:
+    """A real uvicorn server on an OS-picked loopback port, in a thread of this process."""
+
+    def __init__(self, services: Services) -> None:
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(128)
+        self.url = "http://127.0.0.1:{}".format(self.sock.getsockname()[1])
+        config = uvicorn.Config(create_app(services=services), log_config=None, access_log=False)
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]})
+
+    def __enter__(self) -> LiveServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=30)
+        self.sock.close()
+
+
+@pytest.fixture
+def live_server(services: Services) -> Iterator[LiveServer]:
+    with LiveServer(services) as server:
+        yield server
+
+
+@pytest.fixture
+def http(live_server: LiveServer) -> Iterator[httpx.Client]:
+    """An HTTP client talking to the live server over loopback."""
+    with httpx.Client(base_url=live_server.url, timeout=30) as session:
+        yield session
