@@ -1,0 +1,230 @@
+"""Load demo data from the real cases in the seed documents: `python -m scripts.demo`.
+
+* Heinävesi (eOSMO project, 2009–2011): the basic-services units mapped in the
+  competence survey, and the three common development targets chosen for 2012
+  as initiatives.
+* Oulunkaari joint municipal authority: the operating model "Kehittäminen
+  kuuluu kaikille" (published in Innokylä) as a completed initiative.
+
+Everything goes through the application, as a user's commands would. Running
+it again changes nothing: every step carries an idempotency key.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from pydantic import ValidationError
+
+from api.bootstrap import Services, bootstrap
+from api.settings import Settings, describe_error
+from domain.application import CommandContext, RequestKey
+from domain.organisation import OrganisationKind
+
+HEINAVESI_UNITS = [
+    "Terveyskeskuksen vuodeosasto",
+    "Terveyskeskuksen avopuoli ja hammashoito",
+    "Kotihoito",
+    "Päivähoito ja varhaiskasvatus",
+    "Sosiaalityö",
+    "Kehitysvammahuolto",
+    "Perusturvan talous ja hallinto",
+]
+
+DEMO_PEOPLE = {
+    "perusturvajohtaja": "Perusturvajohtaja (demo)",
+    "kotihoidon-esimies": "Kotihoidon esimies (demo)",
+    "vuodeosaston-osastonhoitaja": "Vuodeosaston osastonhoitaja (demo)",
+    "kehittamistiimi": "Soten kehittämistiimin vetäjä (demo)",
+}
+
+
+@dataclass
+class Loader:
+    services: Services
+    actor: UUID
+
+    def ctx(self, step: str) -> CommandContext:
+        # The key names the step, so a second run replays instead of recording again.
+        return CommandContext(self.actor, request_key=RequestKey(f"demo:{step}", f"demo:{step}"))
+
+    def person(self, slug: str, name: str, organisation_id: UUID, unit_id: UUID | None) -> UUID:
+        person_id = uuid5(NAMESPACE_URL, f"https://kipina.invalid/demo/{slug}")
+        if not self.services.people.exists(person_id):
+            with self.services.projector.engine.begin() as conn:
+                self.services.people.register(
+                    conn,
+                    {
+                        "name": name,
+                        "organisation_id": str(organisation_id),
+                        "unit_id": str(unit_id) if unit_id else None,
+                    },
+                    person_id=person_id,
+                )
+        return person_id
+
+
+def load(services: Services) -> dict[str, Any]:
+    loader = Loader(services, services.local_actor_id)
+    app = services.app
+
+    heinavesi = app.register_organisation(
+        loader.ctx("heinavesi"), name="Heinäveden kunta", kind=OrganisationKind.MUNICIPALITY
+    ).record_id
+    for index, unit in enumerate(HEINAVESI_UNITS):
+        app.add_unit(loader.ctx(f"heinavesi-unit-{index}"), heinavesi, name=unit)
+    units = app.get_organisation(heinavesi).units
+    unit_id = {name: UUID(uid) for uid, name in units.items()}
+    services.projector.catch_up()  # people are placed in units the read model must know
+
+    director = loader.person("perusturvajohtaja", DEMO_PEOPLE["perusturvajohtaja"], heinavesi, None)
+    home_care_lead = loader.person(
+        "kotihoidon-esimies", DEMO_PEOPLE["kotihoidon-esimies"], heinavesi, unit_id["Kotihoito"]
+    )
+    ward_lead = loader.person(
+        "vuodeosaston-osastonhoitaja",
+        DEMO_PEOPLE["vuodeosaston-osastonhoitaja"],
+        heinavesi,
+        unit_id["Terveyskeskuksen vuodeosasto"],
+    )
+
+    basic_task = app.propose_initiative(
+        loader.ctx("perustehtava"),
+        fields={
+            "title": "Perustehtävän kirkastaminen",
+            "summary": "Yksi perusturvan kolmesta kaikille yhteisestä kehittämiskohteesta 2012: "
+            "mitä, miksi ja ketä varten työtä tehdään.",
+            "organisation_id": heinavesi,
+            "owner_id": director,
+            "themes": ["osaamisen kehittäminen", "perusturva"],
+            "target_group": "Perusturvan koko henkilöstö",
+        },
+        occurred_on=date(2011, 11, 30),
+        goals=[
+            "Tehtäväkuvausten ja työnkuvien tarkistaminen ja selkeyttäminen",
+            "Prosessikuvausten laatiminen (samalla ams-prosessikuvaukset)",
+            "Laatukäsikirjan päivittäminen",
+            "Yksilökehityskeskustelut",
+        ],
+        team=[(home_care_lead, "kotihoidon esimies"), (ward_lead, "osastonhoitaja")],
+    ).record_id
+    app.move_initiative(loader.ctx("perustehtava-plan"), basic_task, "plan", occurred_on=date(2011, 12, 15))
+    app.move_initiative(loader.ctx("perustehtava-start"), basic_task, "start", occurred_on=date(2012, 1, 9))
+    app.add_note(
+        loader.ctx("perustehtava-note"),
+        basic_task,
+        text="Palaverillakin on oma perustehtävänsä: asialistat ja roolit selkeytettiin.",
+        occurred_on=date(2012, 3, 1),
+    )
+
+    rotation = app.propose_initiative(
+        loader.ctx("tyokierto"),
+        fields={
+            "title": "Tavoitteellinen työkierto",
+            "summary": "Työkierto perusturvan yksiköiden välillä tavoitteineen ja oppaineen.",
+            "organisation_id": heinavesi,
+            "unit_id": unit_id["Kotihoito"],
+            "owner_id": home_care_lead,
+            "themes": ["työkierto", "osaamisen kehittäminen"],
+            "target_group": "Kotihoidon ja vuodeosaston hoitajat",
+        },
+        occurred_on=date(2011, 11, 30),
+        goals=["Opas työnkiertoon valmis", "Työkierto myös kotikunnan muissa yksiköissä"],
+    ).record_id
+    app.move_initiative(loader.ctx("tyokierto-plan"), rotation, "plan", occurred_on=date(2011, 12, 15))
+    app.add_note(
+        loader.ctx("tyokierto-note"),
+        rotation,
+        text="Opas työnkiertoon on luonnosvaiheessa.",
+        occurred_on=date(2011, 12, 15),
+    )
+
+    cooperation = app.propose_initiative(
+        loader.ctx("vuorovaikutus"),
+        fields={
+            "title": "Yhteistyö- ja vuorovaikutustaidot",
+            "summary": "Osallistavat palaverit ja sisäiset koulutukset; ulkoinen koulutus mahdollinen "
+            "(talousarvioon 2012).",
+            "organisation_id": heinavesi,
+            "owner_id": director,
+            "themes": ["vuorovaikutus", "työyhteisö"],
+            "target_group": "Perusturvan koko henkilöstö",
+        },
+        occurred_on=date(2011, 11, 30),
+        goals=["Osallistavat palaverit käytössä kaikissa yksiköissä"],
+    ).record_id
+
+    oulunkaari = app.register_organisation(
+        loader.ctx("oulunkaari"), name="Oulunkaaren kuntayhtymä", kind=OrganisationKind.JOINT_AUTHORITY
+    ).record_id
+    app.add_unit(loader.ctx("oulunkaari-team"), oulunkaari, name="Soten kehittämistiimi")
+    team_unit = UUID(next(iter(app.get_organisation(oulunkaari).units)))
+    services.projector.catch_up()
+    team_lead = loader.person("kehittamistiimi", DEMO_PEOPLE["kehittamistiimi"], oulunkaari, team_unit)
+
+    everyone = app.propose_initiative(
+        loader.ctx("kaikille"),
+        fields={
+            "title": "Kehittäminen kuuluu kaikille",
+            "summary": "Kehittäminen kuuluu Oulunkaarella jokaiselle henkilöstöstä luottamuselimiin "
+            "saakka. Kokeiluihin kannustetaan. Systemaattiset, yhteiset kehittämisen areenat "
+            "mahdollistavat vaikuttavan kehittämistyön.",
+            "organisation_id": oulunkaari,
+            "unit_id": team_unit,
+            "owner_id": team_lead,
+            "themes": ["kokeilukulttuuri", "Change Day", "Innovaattori"],
+            "target_group": "Jokainen Oulunkaarella henkilöstöstä luottamuselimiin saakka",
+        },
+        occurred_on=date(2015, 1, 1),
+        goals=[
+            "Kehittäminen näkyy ja kuuluu: Change Day -kädenjälkitunnukset, kehittäjien blogi",
+            "Yhteiset kehittämisen areenat: Innovaattori-koulutus, kehittämistiimi, esimiesinfot",
+        ],
+    ).record_id
+    for verb, day in (
+        ("plan", date(2015, 1, 15)),
+        ("start", date(2015, 2, 1)),
+        ("evaluate", date(2015, 11, 1)),
+        ("complete", date(2016, 3, 16)),
+    ):
+        app.move_initiative(loader.ctx(f"kaikille-{verb}"), everyone, verb, occurred_on=day)
+    app.add_note(
+        loader.ctx("kaikille-note"),
+        everyone,
+        text="STM ja Työterveyslaitos myönsivät Oulunkaarelle Mielekäs työpaikka -tunnustuksen vuonna 2015.",
+        occurred_on=date(2015, 12, 1),
+    )
+    services.projector.catch_up()
+    return {
+        "organisations": [heinavesi, oulunkaari],
+        "initiatives": [basic_task, rotation, cooperation, everyone],
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="kipina-demo", description=__doc__)
+    parser.parse_args(argv)
+    try:
+        settings = Settings()
+    except ValidationError as error:
+        print(describe_error(error), file=sys.stderr)
+        return 2
+    services = bootstrap(settings)
+    try:
+        loaded = load(services)
+    finally:
+        services.close()
+    print(
+        f"Demo data ready: {len(loaded['organisations'])} organisations, "
+        f"{len(loaded['initiatives'])} initiatives. Start Kipinä with `make run`."
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
