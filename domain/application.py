@@ -30,7 +30,6 @@ from domain.initiative import Initiative
 from domain.organisation import Organisation, OrganisationKind
 from domain.recorded import DateAsISO
 from domain.request import AppliedRequest, request_id_for
-from domain.values import past_or_today
 
 A = TypeVar("A", bound=Aggregate)
 
@@ -133,7 +132,7 @@ class Kipina(Application[UUID]):
             initiative = Initiative.propose(
                 initiative_id=uuid4(),
                 actor=ctx.actor,
-                occurred_on=past_or_today("occurred_on", occurred_on),
+                occurred_on=occurred_on,
                 fields=fields,
             )
             for text in goals:
@@ -174,7 +173,7 @@ class Kipina(Application[UUID]):
             lambda i: i.move(
                 verb,
                 actor=ctx.actor,
-                occurred_on=past_or_today("occurred_on", occurred_on),
+                occurred_on=occurred_on,
                 reason=reason,
                 lessons=lessons,
             ),
@@ -239,7 +238,7 @@ class Kipina(Application[UUID]):
                 actor=ctx.actor,
                 note_id=note_id,
                 text=text,
-                occurred_on=past_or_today("occurred_on", occurred_on),
+                occurred_on=occurred_on,
             ),
         )
 

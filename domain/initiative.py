@@ -21,7 +21,7 @@ from eventsourcing.domain import Aggregate
 
 from domain.errors import IllegalTransition, InvalidField, RecordNotFound, RuleViolation
 from domain.recorded import RecordedEvent
-from domain.values import optional_text, required_text, tag_list
+from domain.values import optional_text, past_or_today, required_text, tag_list
 
 
 class Status(StrEnum):
@@ -298,11 +298,12 @@ class Initiative(Aggregate):
         if "title" not in fields:
             raise InvalidField("title", "title is required and cannot be blank.")
         cleaned = clean_fields(fields)
+        _require_organisation_for_unit(cleaned.get("organisation_id"), cleaned.get("unit_id"))
         return cls._create(
             cls.Proposed,
             id=initiative_id,
             actor=actor,
-            occurred_on=occurred_on,
+            occurred_on=past_or_today("occurred_on", occurred_on),
             title=cleaned["title"],
             summary=cleaned.get("summary", ""),
             organisation_id=cleaned.get("organisation_id"),
@@ -317,12 +318,10 @@ class Initiative(Aggregate):
         self._refuse_if_closed("edit")
         cleaned = clean_fields(fields)
         changes = {name: value for name, value in cleaned.items() if getattr(self, name) != value}
-        if (
-            "unit_id" in cleaned
-            and cleaned["unit_id"] is not None
-            and (cleaned.get("organisation_id", self.organisation_id) is None)
-        ):
-            raise InvalidField("unit_id", "A unit needs its organisation: set organisation_id too.")
+        # Judged on the result, so clearing the organisation cannot leave a unit behind.
+        _require_organisation_for_unit(
+            cleaned.get("organisation_id", self.organisation_id), cleaned.get("unit_id", self.unit_id)
+        )
         if changes:
             self.trigger_event(self.Edited, actor=actor, occurred_on=None, changes=changes)
 
@@ -359,7 +358,11 @@ class Initiative(Aggregate):
         # Notes stay possible after completion: people keep reporting how a change spreads.
         cleaned = required_text("text", text, max_length=NOTE_MAX)
         self.trigger_event(
-            self.NoteAdded, actor=actor, occurred_on=occurred_on, note_id=note_id, text=cleaned
+            self.NoteAdded,
+            actor=actor,
+            occurred_on=past_or_today("occurred_on", occurred_on),
+            note_id=note_id,
+            text=cleaned,
         )
 
     def move(
@@ -378,6 +381,7 @@ class Initiative(Aggregate):
         if verb not in _MOVES[self.status]:
             raise IllegalTransition(self._why_not(verb), allowed_moves(self.status))
         event_class = _EVENT_FOR_VERB[verb]
+        occurred_on = past_or_today("occurred_on", occurred_on)
         extra: dict[str, str] = {}
         if verb == "pause":
             extra["reason"] = optional_text("reason", reason, max_length=REASON_MAX)
@@ -410,6 +414,11 @@ class Initiative(Aggregate):
         return (
             f"Cannot {verb} this initiative: it is {here}. Allowed moves from {here}: {', '.join(allowed)}."
         )
+
+
+def _require_organisation_for_unit(organisation_id: UUID | None, unit_id: UUID | None) -> None:
+    if unit_id is not None and organisation_id is None:
+        raise InvalidField("unit_id", "A unit needs its organisation: set organisation_id too.")
 
 
 def _label(status: Status) -> str:

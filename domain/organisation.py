@@ -7,7 +7,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from domain.errors import RuleViolation
+from domain.errors import InvalidField, RuleViolation
 from domain.recorded import RecordedEvent
 from domain.values import required_text
 
@@ -76,7 +76,7 @@ class Organisation(Aggregate):
             actor=actor,
             occurred_on=None,
             name=required_text("name", name, max_length=NAME_MAX),
-            kind=OrganisationKind(kind).value,
+            kind=_known_kind(kind).value,
         )
 
     def add_unit(self, *, actor: UUID, unit_id: UUID, name: str) -> None:
@@ -100,3 +100,12 @@ class Organisation(Aggregate):
         for existing_id, existing_name in self.units.items():
             if existing_name.casefold() == name.casefold() and existing_id != str(except_unit):
                 raise RuleViolation(f"{self.name} already has a unit called '{existing_name}'.")
+
+
+def _known_kind(kind: str) -> OrganisationKind:
+    try:
+        return OrganisationKind(kind)
+    except ValueError:
+        choices = ", ".join(k.value for k in OrganisationKind)
+        detail = f"'{kind}' is not a kind of organisation; use one of: {choices}."
+        raise InvalidField("kind", detail) from None

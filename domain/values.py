@@ -6,6 +6,7 @@ sentence that names the field, so every command validates before it records.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 
@@ -27,7 +28,19 @@ def optional_text(field: str, value: str | None, *, max_length: int) -> str:
     return _within_length(field, (value or "").strip(), max_length)
 
 
+# C0 control characters except tab and line breaks, and DEL. PostgreSQL cannot store NUL
+# in text at all (a read model would fail on the event for good), and none belongs in a text.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def printable(field: str, value: str) -> str:
+    if CONTROL_CHARACTERS.search(value):
+        raise InvalidField(field, f"{field} contains a control character (such as NUL); remove it.")
+    return value
+
+
 def _within_length(field: str, value: str, max_length: int) -> str:
+    printable(field, value)
     if len(value) > max_length:
         raise InvalidField(field, f"{field} is {len(value)} characters long; the limit is {max_length}.")
     return value
