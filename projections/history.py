@@ -58,7 +58,8 @@ def apply(conn: Connection, position: int, event: RecordedEvent) -> None:
     else:
         return
     conn.execute(
-        history.insert().values(
+        history.insert(),
+        dict(
             position=position,
             record_type=record_type,
             record_id=str(event.originator_id),
@@ -69,7 +70,7 @@ def apply(conn: Connection, position: int, event: RecordedEvent) -> None:
             occurred_on=event.occurred_on.isoformat() if event.occurred_on else None,
             actor_id=str(event.actor),
             changes=changes,
-        )
+        ),
     )
 
 

@@ -123,6 +123,13 @@ class Projector:
 
 def _tracked_position(conn: Connection, *, lock: bool) -> int:
     query = select(tracking.c.position).where(tracking.c.name == PROJECTION_NAME)
-    if lock:
+    if lock and conn.dialect.name == "sqlite":
+        # SQLite has no FOR UPDATE, and the sqlite3 driver starts the transaction only
+        # at the first write: a plain SELECT would read the position unlocked, and two
+        # processes would apply the same batch. A no-op write takes the database's
+        # write lock first (waiting for the other writer), so the read below is current.
+        row = tracking.c.name == PROJECTION_NAME
+        conn.execute(update(tracking).where(row).values(position=tracking.c.position))
+    elif lock:
         query = query.with_for_update()
     return int(conn.execute(query).scalar_one())
