@@ -14,6 +14,7 @@ from uuid import UUID
 from fastapi import Depends, Request
 
 from api.errors import Unauthenticated
+from api.people_registry import LOGIN_MAX
 
 
 def current_actor(request: Request) -> UUID:
@@ -27,6 +28,11 @@ def current_actor(request: Request) -> UUID:
         raise Unauthenticated(
             f"This Kipinä runs behind a sign-in service, and the request did not say "
             f"who you are (no {header} header). Sign in and try again."
+        )
+    if len(login) > LOGIN_MAX:
+        raise Unauthenticated(
+            f"The sign-in service sent a user name of {len(login)} characters in {header}; "
+            f"Kipinä accepts at most {LOGIN_MAX}. Ask the administrator to check the proxy."
         )
     person_id: UUID = services.people.id_for_login(login)
     return person_id

@@ -8,11 +8,12 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 import structlog
-from fastapi import FastAPI, Request, Response
+from fastapi import Depends, FastAPI, Request, Response
 from fastapi.responses import RedirectResponse
 
+from api.actor import current_actor
 from api.bootstrap import Services, bootstrap
-from api.errors import install_error_handlers
+from api.errors import install_error_handlers, internal_error
 from api.logging import configure_logging, get_logger
 from api.routes import events, health, initiatives, organisations, people
 from api.settings import Settings
@@ -52,8 +53,10 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.state.services = wired
     install_error_handlers(app)
     app.middleware("http")(_log_request)
-    for module in (initiatives, organisations, people, events, health):
-        app.include_router(module.router)
+    # Every /api request needs an actor: in trusted-proxy mode, no user header means 401.
+    for module in (initiatives, organisations, people, events):
+        app.include_router(module.router, dependencies=[Depends(current_actor)])
+    app.include_router(health.router)
 
     @app.get("/", include_in_schema=False)
     def home() -> RedirectResponse:
@@ -68,7 +71,14 @@ async def _log_request(request: Request, call_next: Callable[[Request], Awaitabl
     structlog.contextvars.clear_contextvars()
     structlog.contextvars.bind_contextvars(request_id=request_id[:64])
     started = time.perf_counter()
-    response = await call_next(request)
+    try:
+        response = await call_next(request)
+    except Exception as error:
+        # Answered here rather than by the outermost handler, so a 500 also gets its request
+        # line and the X-Request-ID it asks people to report. The engines hide statement
+        # parameters, so the traceback carries no row values.
+        log.error("unhandled_error", error=type(error).__name__, exc_info=error)
+        response = internal_error()
     route = request.scope.get("route")
     log.info(
         "request",

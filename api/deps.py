@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
+from pydantic import AfterValidator
 from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
@@ -22,6 +23,7 @@ from api.logging import get_logger
 from domain.application import CommandContext, Receipt, RequestKey
 from domain.errors import ConcurrentChange, IdempotencyKeyReused
 from domain.request import request_id_for
+from domain.values import CONTROL_CHARACTERS
 from projections import history
 
 log = get_logger("kipina.commands")
@@ -64,6 +66,11 @@ def read_view(
         raise BadRequest(
             "as_of needs a time zone offset, e.g. 2019-04-11T09:00:00+03:00 or 2019-04-11T06:00:00Z."
         )
+    try:
+        as_of.astimezone(UTC)  # stored times are UTC; 0001-01-01T00:00+03:00 has no UTC value
+    except OverflowError:
+        detail = f"as_of {as_of.isoformat()} is outside the range of times Kipinä can show."
+        raise BadRequest(detail) from None
     with services.projector.engine.connect() as conn:
         return AsOf(as_of, history.position_at(conn, as_of))
 
@@ -129,6 +136,10 @@ class CommandRunner:
                 version=receipt.version,
                 position=receipt.last_position,
             )
+        elif receipt.replayed:
+            # The first request may still be catching up (a concurrent retry lost the race
+            # on the key) or may have died before it did: render only after the record is in.
+            self.services.projector.catch_up()
         with self.services.projector.engine.connect() as conn:
             body = render(conn, receipt.record_id)
         headers = {"ETag": etag(int(body.get("version", receipt.version)))}
@@ -207,6 +218,16 @@ async def command_runner(request: Request, services: ServicesDep, actor: Actor) 
 
 
 Commands = Annotated[CommandRunner, Depends(command_runner)]
+
+
+def _printable_query(value: str | None) -> str | None:
+    if value is not None and CONTROL_CHARACTERS.search(value):
+        raise ValueError("must not contain control characters such as NUL")
+    return value
+
+
+# For free-text query parameters: PostgreSQL refuses NUL in a text parameter.
+PrintableQuery = AfterValidator(_printable_query)
 
 
 def page_limit() -> Any:

@@ -80,8 +80,11 @@ _DESCRIPTIONS = {
 
 
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI `responses=` entries for the given error statuses."""
-    wanted = sorted({400, 401, *statuses})
+    """OpenAPI `responses=` entries for the given error statuses.
+
+    400, 401 and 422 can come from any route: a malformed request, no signed-in user
+    (trusted-proxy mode), an invalid path, query or body parameter."""
+    wanted = sorted({400, 401, 422, *statuses})
     return {
         status: {
             "model": Problem,
@@ -116,7 +119,13 @@ def _domain_error(_: Request, exc: Exception) -> JSONResponse:
     if isinstance(exc, ConcurrentChange):
         return problem(409, "concurrent-change", exc.title, exc.detail)
     if isinstance(exc, IdempotencyKeyReused):
-        return problem(422, "idempotency-key-reused", exc.title, exc.detail)
+        return problem(
+            422,
+            "idempotency-key-reused",
+            exc.title,
+            exc.detail,
+            invalid_params=[InvalidParam(field="header.Idempotency-Key", message=exc.detail)],
+        )
     if isinstance(exc, RuleViolation):
         return problem(409, "rule-broken", exc.title, exc.detail)
     return problem(409, "refused", exc.title, exc.detail)
@@ -180,7 +189,11 @@ def _bad_request(_: Request, exc: Exception) -> JSONResponse:
 
 
 def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-    log.exception("unhandled_error", route=request.url.path)
+    log.error("unhandled_error", error=type(exc).__name__, exc_info=exc)
+    return internal_error()
+
+
+def internal_error() -> JSONResponse:
     return problem(
         500,
         "internal-error",

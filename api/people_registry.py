@@ -28,6 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 
 from domain.errors import InvalidField, RecordNotFound, StaleVersion
+from domain.values import printable
 from projections import organisations
 from projections.tables import UTCDateTime
 
@@ -52,6 +53,7 @@ ERASED_NAME = "erased person"
 LOCAL_ACTOR_ID = uuid5(NAMESPACE_URL, "https://kipina.invalid/local-actor")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 EDITABLE = ("name", "email", "organisation_id", "unit_id")
+EMAIL_MAX = LOGIN_MAX = 254  # the widths of the email and login columns
 
 
 @dataclass(frozen=True)
@@ -93,12 +95,7 @@ class PeopleRegistry:
         expected_version: int | None,
     ) -> None:
         current = self._require(conn, person_id)
-        if expected_version is not None and expected_version != current["version"]:
-            raise StaleVersion(
-                f"You edited version {expected_version} of this person, but it is now at "
-                f"version {current['version']}. Reload it and apply your change again.",
-                current_version=current["version"],
-            )
+        _check_version(current, expected_version)
         cleaned = clean(fields, partial=True)
         _check_placement(conn, {**current, **cleaned})
         changed = {k: v for k, v in cleaned.items() if current[k] != v}
@@ -110,8 +107,8 @@ class PeopleRegistry:
             .values(version=current["version"] + 1, updated_at=datetime.now(UTC), **changed)
         )
 
-    def erase(self, conn: Connection, person_id: UUID) -> None:
-        self._require(conn, person_id)
+    def erase(self, conn: Connection, person_id: UUID, expected_version: int | None = None) -> None:
+        _check_version(self._require(conn, person_id), expected_version)
         conn.execute(delete(people).where(people.c.id == str(person_id)))
 
     def id_for_login(self, login: str) -> UUID:
@@ -168,19 +165,30 @@ class PeopleRegistry:
         return current
 
 
+def _check_version(current: dict[str, Any], expected_version: int | None) -> None:
+    if expected_version is not None and expected_version != current["version"]:
+        raise StaleVersion(
+            f"You edited version {expected_version} of this person, but it is now at "
+            f"version {current['version']}. Reload it and apply your change again.",
+            current_version=current["version"],
+        )
+
+
 def clean(fields: dict[str, Any], *, partial: bool) -> dict[str, Any]:
     cleaned: dict[str, Any] = {}
     if not partial or "name" in fields:
-        name = (fields.get("name") or "").strip()
+        name = printable("name", (fields.get("name") or "").strip())
         if not name:
             raise InvalidField("name", "name is required and cannot be blank.")
         if len(name) > 200:
             raise InvalidField("name", f"name is {len(name)} characters long; the limit is 200.")
         cleaned["name"] = name
     if "email" in fields:
-        email = (fields["email"] or "").strip() or None
+        email = printable("email", (fields["email"] or "").strip()) or None
         if email is not None and not _EMAIL.match(email):
             raise InvalidField("email", f"'{email}' is not an e-mail address.")
+        if email is not None and len(email) > EMAIL_MAX:
+            raise InvalidField("email", f"email is {len(email)} characters long; the limit is {EMAIL_MAX}.")
         cleaned["email"] = email
     for key in ("organisation_id", "unit_id"):
         if key in fields:

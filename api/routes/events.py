@@ -16,6 +16,8 @@ from projections import history
 
 router = APIRouter(prefix="/api", tags=["events"])
 
+# Log positions are 64-bit integers in both stores; a larger number cannot be a position.
+POSITION_MAX = 2**63 - 1
 _ENVELOPE = {"originator_id", "originator_version", "timestamp", "originator_topic"}
 
 
@@ -36,7 +38,7 @@ class EventPage(BaseModel):
 @router.get("/events", response_model=EventPage, responses=problem_responses(), summary="Raw event feed")
 def events(
     services: ServicesDep,
-    after: Annotated[int, Query(ge=0, description="Return events after this position")] = 0,
+    after: Annotated[int, Query(ge=0, le=POSITION_MAX, description="Return events after this position")] = 0,
     limit: int = page_limit(),
 ) -> dict[str, Any]:
     app = services.app
@@ -68,7 +70,9 @@ def events(
 def activity(
     services: ServicesDep,
     view: View,
-    before: Annotated[int | None, Query(ge=1, description="Older than this position")] = None,
+    before: Annotated[
+        int | None, Query(ge=1, le=POSITION_MAX, description="Older than this position")
+    ] = None,
     record_type: Literal["initiative", "organisation"] | None = None,
     limit: int = page_limit(),
 ) -> dict[str, Any]:

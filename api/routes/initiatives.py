@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Connection
 
-from api.deps import AsOf, Commands, ServicesDep, View, etag, page_limit
+from api.deps import AsOf, Commands, PrintableQuery, ServicesDep, View, etag, page_limit
 from api.errors import BadRequest, problem_responses
 from api.people_registry import PeopleRegistry
 from api.views import HistoryEntry, PersonRef, history_entries
@@ -398,9 +398,11 @@ def list_initiatives(
     status: Annotated[Status | None, Query()] = None,
     organisation_id: UUID | None = None,
     unit_id: UUID | None = None,
-    theme: Annotated[str | None, Query(max_length=60)] = None,
+    theme: Annotated[str | None, Query(max_length=60), PrintableQuery] = None,
     owner_id: UUID | None = None,
-    q: Annotated[str | None, Query(max_length=200, description="Words in title or summary")] = None,
+    q: Annotated[
+        str | None, Query(max_length=200, description="Words in title or summary"), PrintableQuery
+    ] = None,
     limit: int = page_limit(),
     cursor: str | None = None,
 ) -> dict[str, Any]:

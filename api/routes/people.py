@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Connection
 
-from api.deps import Commands, ServicesDep, etag, page_limit
+from api.deps import Commands, PrintableQuery, ServicesDep, etag, page_limit
 from api.errors import problem_responses
 from domain.errors import RecordNotFound
 
@@ -85,7 +85,7 @@ def register(body: PersonCreate, commands: Commands, services: ServicesDep) -> R
 @router.patch(
     "/{person_id}",
     response_model=PersonOut,
-    responses=problem_responses(404, 412, 422),
+    responses=problem_responses(404, 409, 412, 422),
     summary="Edit a person (send If-Match)",
 )
 def edit(person_id: PersonId, body: PersonPatch, commands: Commands, services: ServicesDep) -> Response:
@@ -101,12 +101,12 @@ def edit(person_id: PersonId, body: PersonPatch, commands: Commands, services: S
 @router.delete(
     "/{person_id}",
     status_code=204,
-    responses=problem_responses(404),
+    responses=problem_responses(404, 409, 412),
     summary='Erase a person: their name and e-mail are deleted; history shows "erased person"',
 )
 def erase(person_id: PersonId, commands: Commands, services: ServicesDep) -> Response:
     def write(conn: Connection) -> UUID:
-        services.people.erase(conn, person_id)
+        services.people.erase(conn, person_id, commands.ctx.expected_version)
         return person_id
 
     return commands.run_registry(write, lambda conn, pid: None)
@@ -115,9 +115,9 @@ def erase(person_id: PersonId, commands: Commands, services: ServicesDep) -> Res
 @router.get("", response_model=PersonPage, responses=problem_responses())
 def list_people(
     services: ServicesDep,
-    q: Annotated[str | None, Query(max_length=200, description="Part of the name")] = None,
+    q: Annotated[str | None, Query(max_length=200, description="Part of the name"), PrintableQuery] = None,
     limit: int = page_limit(),
-    cursor: str | None = None,
+    cursor: Annotated[str | None, Query(max_length=36), PrintableQuery] = None,
 ) -> dict[str, Any]:
     with services.projector.engine.connect() as conn:
         page = services.people.search(conn, q=q, limit=limit, after=cursor)
