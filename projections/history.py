@@ -47,12 +47,12 @@ Change = dict[str, Any]
 def apply(conn: Connection, position: int, event: RecordedEvent) -> None:
     if isinstance(event, Initiative.Event | LifecycleEvent):
         record_type = "initiative"
-        previous = current_row(conn, initiatives, "id", str(event.originator_id))
+        previous = current_row(conn, initiatives, str(event.originator_id))
         changes = _initiative_changes(previous, event)
         title = _title_after(previous, changes, "title")
     elif isinstance(event, Organisation.Event):
         record_type = "organisation"
-        previous = current_row(conn, organisations, "id", str(event.originator_id))
+        previous = current_row(conn, organisations, str(event.originator_id))
         changes = _organisation_changes(conn, previous, event)
         title = _title_after(previous, changes, "name")
     else:
@@ -142,7 +142,7 @@ def _organisation_changes(
     if isinstance(event, Organisation.UnitAdded):
         return [_change(f"units.{event.unit_id}", None, event.name)]
     if isinstance(event, Organisation.UnitRenamed):
-        unit = current_row(conn, units, "id", str(event.unit_id))
+        unit = current_row(conn, units, str(event.unit_id))
         return [_change(f"units.{event.unit_id}", unit["name"] if unit else None, event.name)]
     return []
 

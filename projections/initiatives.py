@@ -28,7 +28,6 @@ initiatives = Table(
     "initiatives",
     metadata,
     *versioned_columns(),
-    Column("id", String(36), nullable=False),
     Column("version", Integer, nullable=False),
     Column("created_position", Integer, nullable=False),
     Column("title", String(200), nullable=False),
@@ -85,7 +84,7 @@ def apply(conn: Connection, position: int, event: RecordedEvent) -> None:
     if not isinstance(event, HANDLES):
         return
     record_id = str(event.originator_id)
-    previous = current_row(conn, initiatives, "id", record_id)
+    previous = current_row(conn, initiatives, record_id)
     changes = _changes(previous, event)
     if isinstance(event, Initiative.Proposed):
         changes["created_position"] = position
@@ -106,7 +105,7 @@ def apply(conn: Connection, position: int, event: RecordedEvent) -> None:
         updated_at=event.timestamp,
         updated_by=str(event.actor),
     )
-    replace_row(conn, initiatives, "id", previous, changes, position)
+    replace_row(conn, initiatives, previous, changes, position)
 
 
 def _changes(previous: dict[str, Any] | None, event: RecordedEvent) -> dict[str, Any]:

@@ -22,7 +22,6 @@ organisations = Table(
     "organisations",
     metadata,
     *versioned_columns(),
-    Column("id", String(36), nullable=False),
     Column("version", Integer, nullable=False),
     Column("created_position", Integer, nullable=False),
     Column("name", String(200), nullable=False),
@@ -37,7 +36,6 @@ units = Table(
     "units",
     metadata,
     *versioned_columns(),
-    Column("id", String(36), nullable=False),
     Column("organisation_id", String(36), nullable=False),
     Column("name", String(200), nullable=False),
     Index("ix_units_id", "id", "valid_to"),
@@ -49,7 +47,7 @@ def apply(conn: Connection, position: int, event: RecordedEvent) -> None:
     if not isinstance(event, Organisation.Event):
         return
     org_id = str(event.originator_id)
-    previous = current_row(conn, organisations, "id", org_id)
+    previous = current_row(conn, organisations, org_id)
     changes: dict[str, Any] = {"version": event.originator_version, "updated_at": event.timestamp}
     if isinstance(event, Organisation.Registered):
         changes.update(
@@ -61,16 +59,15 @@ def apply(conn: Connection, position: int, event: RecordedEvent) -> None:
         )
     elif isinstance(event, Organisation.UnitAdded | Organisation.UnitRenamed):
         unit_id = str(event.unit_id)
-        unit = current_row(conn, units, "id", unit_id)
+        unit = current_row(conn, units, unit_id)
         replace_row(
             conn,
             units,
-            "id",
             unit,
             {"id": unit_id, "organisation_id": org_id, "name": event.name},
             position,
         )
-    replace_row(conn, organisations, "id", previous, changes, position)
+    replace_row(conn, organisations, previous, changes, position)
 
 
 def get(conn: Connection, organisation_id: UUID, as_of: int | None = None) -> dict[str, Any] | None:

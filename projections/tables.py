@@ -54,9 +54,11 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 def versioned_columns() -> list[Column[Any]]:
+    """The record id and the position a row became true identify the row: a natural key,
+    so a rebuild reproduces it exactly (a sequence would keep gaps a crash left behind)."""
     return [
-        Column("row_id", Integer, primary_key=True, autoincrement=True),
-        Column("valid_from", Integer, nullable=False),
+        Column("id", String(36), primary_key=True),
+        Column("valid_from", Integer, primary_key=True, autoincrement=False),
         Column("valid_to", Integer, nullable=True),
     ]
 
@@ -74,30 +76,28 @@ def visible_at(table: Table, position: int | None) -> ColumnElement[bool]:
 # The projector runs the two helpers below several times per event. Statements built
 # once with bound parameters skip SQLAlchemy's per-call construction and cache-key
 # work, which otherwise costs more than the database does (catch-up ≈3× faster).
-_CURRENT_ROW: dict[tuple[Table, str], Select[Any]] = {}
+_CURRENT_ROW: dict[Table, Select[Any]] = {}
 _CLOSE_ROW: dict[Table, Update] = {}
 
 
-def current_row(conn: Connection, table: Table, key: str, value: Any) -> dict[str, Any] | None:
-    query = _CURRENT_ROW.get((table, key))
+def current_row(conn: Connection, table: Table, record_id: str) -> dict[str, Any] | None:
+    query = _CURRENT_ROW.get(table)
     if query is None:
-        query = select(table).where(table.c[key] == bindparam("key_value"), table.c.valid_to.is_(None))
-        _CURRENT_ROW[(table, key)] = query
-    row = conn.execute(query, {"key_value": value}).mappings().first()
+        query = select(table).where(table.c.id == bindparam("record_id"), table.c.valid_to.is_(None))
+        _CURRENT_ROW[table] = query
+    row = conn.execute(query, {"record_id": record_id}).mappings().first()
     return dict(row) if row is not None else None
 
 
 def replace_row(
     conn: Connection,
     table: Table,
-    key: str,
     previous: dict[str, Any] | None,
     changes: dict[str, Any],
     position: int,
 ) -> dict[str, Any]:
     """Close `previous` at `position` and insert its successor with `changes` applied."""
     new = dict(previous or {})
-    new.pop("row_id", None)
     new.update(changes)
     new["valid_from"] = position
     new["valid_to"] = None
@@ -106,10 +106,13 @@ def replace_row(
         if close is None:
             close = (
                 update(table)
-                .where(table.c.row_id == bindparam("closed_row"))
+                .where(table.c.id == bindparam("closed_id"), table.c.valid_from == bindparam("closed_from"))
                 .values(valid_to=bindparam("closed_at"))
             )
             _CLOSE_ROW[table] = close
-        conn.execute(close, {"closed_row": previous["row_id"], "closed_at": position})
+        conn.execute(
+            close,
+            {"closed_id": previous["id"], "closed_from": previous["valid_from"], "closed_at": position},
+        )
     conn.execute(table.insert(), new)
     return new

@@ -58,25 +58,6 @@ def registry_snapshot(engine: Engine) -> Snapshot:
     return snapshot(engine, [people, responses])
 
 
-def renumber_surrogate_keys(snap: Snapshot) -> Snapshot:
-    """The same rows, with each table's database-generated key replaced by its rank.
-
-    PostgreSQL sequences are not transactional: a projector transaction that dies
-    (kill -9) has used up sequence numbers, so after a crash the versioned tables'
-    `row_id` has gaps that a rebuild does not. Ranks keep the order rows were made
-    in (still compared) and drop only the gaps. Every other column is compared as is.
-    """
-    renumbered: Snapshot = {}
-    for name, rows in snap.items():
-        key = metadata.tables[name].autoincrement_column if name in metadata.tables else None
-        if key is None:
-            renumbered[name] = rows
-            continue
-        assert [r[key.name] for r in rows] == sorted(r[key.name] for r in rows)
-        renumbered[name] = [{**r, key.name: rank} for rank, r in enumerate(rows, start=1)]
-    return renumbered
-
-
 def snapshot_url(url: str, which: str = "read_models") -> Snapshot:
     engine = make_engine(url)
     try:
