@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Annotated, Any
 from uuid import UUID
@@ -11,10 +12,12 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Connection
 
-from api.deps import AsOf, Commands, PrintableQuery, ServicesDep, View, etag, page_limit
+from api.bootstrap import Services
+from api.deps import AsOf, CommandRunner, Commands, PrintableQuery, ServicesDep, View, etag, page_limit
 from api.errors import BadRequest, problem_responses
 from api.people_registry import PeopleRegistry
 from api.views import HistoryEntry, PersonRef, history_entries
+from domain.application import CommandContext, Receipt
 from domain.errors import RecordNotFound
 from domain.initiative import VERBS, Status, allowed_moves
 from projections import history, organisations
@@ -212,6 +215,13 @@ def _location(initiative_id: UUID) -> str:
     return f"/api/initiatives/{initiative_id}"
 
 
+def _change(
+    commands: CommandRunner, services: Services, command: Callable[[CommandContext], Receipt]
+) -> Response:
+    """Run a command on an initiative and answer with the initiative as it is now."""
+    return commands.run(command, lambda conn, rid: render(conn, services.people, rid))
+
+
 # ---- commands ----------------------------------------------------------------------
 
 WRITE_ERRORS = problem_responses(404, 409, 412, 422)
@@ -251,9 +261,8 @@ def edit(
     initiative_id: InitiativeId, body: InitiativePatch, commands: Commands, services: ServicesDep
 ) -> Response:
     fields = body.model_dump(exclude_unset=True)
-    return commands.run(
-        lambda ctx: services.app.edit_initiative(ctx, initiative_id, fields=fields),
-        lambda conn, rid: render(conn, services.people, rid),
+    return _change(
+        commands, services, lambda ctx: services.app.edit_initiative(ctx, initiative_id, fields=fields)
     )
 
 
@@ -265,7 +274,9 @@ def _add_move_route(verb: str) -> None:
         body: Annotated[MoveIn | None, Body()] = None,
     ) -> Response:
         given = body or MoveIn()
-        return commands.run(
+        return _change(
+            commands,
+            services,
             lambda ctx: services.app.move_initiative(
                 ctx,
                 initiative_id,
@@ -274,7 +285,6 @@ def _add_move_route(verb: str) -> None:
                 reason=given.reason,
                 lessons=given.lessons,
             ),
-            lambda conn, rid: render(conn, services.people, rid),
         )
 
     router.add_api_route(
@@ -301,9 +311,10 @@ for _verb in VERBS:
 def add_goal(
     initiative_id: InitiativeId, body: GoalIn, commands: Commands, services: ServicesDep
 ) -> Response:
-    return commands.run(
+    return _change(
+        commands,
+        services,
         lambda ctx: services.app.set_goal(ctx, initiative_id, text=body.text),
-        lambda conn, rid: render(conn, services.people, rid),
     )
 
 
@@ -320,9 +331,10 @@ def set_goal(
     commands: Commands,
     services: ServicesDep,
 ) -> Response:
-    return commands.run(
+    return _change(
+        commands,
+        services,
         lambda ctx: services.app.reword_goal(ctx, initiative_id, goal_id, text=body.text),
-        lambda conn, rid: render(conn, services.people, rid),
     )
 
 
@@ -335,9 +347,10 @@ def set_goal(
 def remove_goal(
     initiative_id: InitiativeId, goal_id: UUID, commands: Commands, services: ServicesDep
 ) -> Response:
-    return commands.run(
+    return _change(
+        commands,
+        services,
         lambda ctx: services.app.remove_goal(ctx, initiative_id, goal_id),
-        lambda conn, rid: render(conn, services.people, rid),
     )
 
 
@@ -350,11 +363,12 @@ def remove_goal(
 def add_team_member(
     initiative_id: InitiativeId, body: TeamMemberIn, commands: Commands, services: ServicesDep
 ) -> Response:
-    return commands.run(
+    return _change(
+        commands,
+        services,
         lambda ctx: services.app.add_team_member(
             ctx, initiative_id, person_id=body.person_id, role=body.role
         ),
-        lambda conn, rid: render(conn, services.people, rid),
     )
 
 
@@ -367,9 +381,10 @@ def add_team_member(
 def remove_team_member(
     initiative_id: InitiativeId, person_id: UUID, commands: Commands, services: ServicesDep
 ) -> Response:
-    return commands.run(
+    return _change(
+        commands,
+        services,
         lambda ctx: services.app.remove_team_member(ctx, initiative_id, person_id),
-        lambda conn, rid: render(conn, services.people, rid),
     )
 
 
@@ -382,9 +397,10 @@ def remove_team_member(
 def add_note(
     initiative_id: InitiativeId, body: NoteIn, commands: Commands, services: ServicesDep
 ) -> Response:
-    return commands.run(
+    return _change(
+        commands,
+        services,
         lambda ctx: services.app.add_note(ctx, initiative_id, text=body.text, occurred_on=body.occurred_on),
-        lambda conn, rid: render(conn, services.people, rid),
     )
 
 
