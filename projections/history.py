@@ -20,9 +20,10 @@ from sqlalchemy import JSON, Column, Connection, Index, Integer, String, Table, 
 from domain.initiative import Initiative, LifecycleEvent
 from domain.organisation import Organisation
 from domain.recorded import RecordedEvent
+from projections.batch import Batch
 from projections.initiatives import initiatives
 from projections.organisations import organisations, units
-from projections.tables import UTCDateTime, current_row, metadata
+from projections.tables import UTCDateTime, metadata
 
 history = Table(
     "history",
@@ -44,21 +45,25 @@ history = Table(
 Change = dict[str, Any]
 
 
-def apply(conn: Connection, position: int, event: RecordedEvent) -> None:
+def prefetch(batch: Batch, events: list[RecordedEvent]) -> None:
+    """History reads the state read models' rows, which they prefetch themselves."""
+
+
+def apply(batch: Batch, position: int, event: RecordedEvent) -> None:
     if isinstance(event, Initiative.Event | LifecycleEvent):
         record_type = "initiative"
-        previous = current_row(conn, initiatives, str(event.originator_id))
+        previous = batch.current(initiatives, str(event.originator_id))
         changes = _initiative_changes(previous, event)
         title = _title_after(previous, changes, "title")
     elif isinstance(event, Organisation.Event):
         record_type = "organisation"
-        previous = current_row(conn, organisations, str(event.originator_id))
-        changes = _organisation_changes(conn, previous, event)
+        previous = batch.current(organisations, str(event.originator_id))
+        changes = _organisation_changes(batch, previous, event)
         title = _title_after(previous, changes, "name")
     else:
         return
-    conn.execute(
-        history.insert(),
+    batch.insert(
+        history,
         dict(
             position=position,
             record_type=record_type,
@@ -135,14 +140,14 @@ def _lifecycle_changes(previous: dict[str, Any], event: LifecycleEvent) -> list[
 
 
 def _organisation_changes(
-    conn: Connection, previous: dict[str, Any] | None, event: RecordedEvent
+    batch: Batch, previous: dict[str, Any] | None, event: RecordedEvent
 ) -> list[Change]:
     if isinstance(event, Organisation.Registered):
         return [_change("name", None, event.name), _change("kind", None, event.kind)]
     if isinstance(event, Organisation.UnitAdded):
         return [_change(f"units.{event.unit_id}", None, event.name)]
     if isinstance(event, Organisation.UnitRenamed):
-        unit = current_row(conn, units, str(event.unit_id))
+        unit = batch.current(units, str(event.unit_id))
         return [_change(f"units.{event.unit_id}", unit["name"] if unit else None, event.name)]
     return []
 

@@ -15,14 +15,8 @@ from sqlalchemy.sql import Select
 
 from domain.initiative import Initiative, LifecycleEvent
 from domain.recorded import RecordedEvent
-from projections.tables import (
-    UTCDateTime,
-    current_row,
-    metadata,
-    replace_row,
-    versioned_columns,
-    visible_at,
-)
+from projections.batch import Batch
+from projections.tables import UTCDateTime, metadata, versioned_columns, visible_at
 
 initiatives = Table(
     "initiatives",
@@ -80,32 +74,37 @@ HANDLES: tuple[type[RecordedEvent], ...] = (
 )
 
 
-def apply(conn: Connection, position: int, event: RecordedEvent) -> None:
+def prefetch(batch: Batch, events: list[RecordedEvent]) -> None:
+    batch.prefetch(initiatives, (str(e.originator_id) for e in events if isinstance(e, HANDLES)))
+
+
+def apply(batch: Batch, position: int, event: RecordedEvent) -> None:
     if not isinstance(event, HANDLES):
         return
     record_id = str(event.originator_id)
-    previous = current_row(conn, initiatives, record_id)
+    previous = batch.current(initiatives, record_id)
     changes = _changes(previous, event)
     if isinstance(event, Initiative.Proposed):
         changes["created_position"] = position
     if isinstance(event, Initiative.NoteAdded):
-        conn.execute(
-            initiative_notes.insert().values(
-                note_id=str(event.note_id),
-                initiative_id=record_id,
-                position=position,
-                text=event.text,
-                occurred_on=event.occurred_on.isoformat() if event.occurred_on else None,
-                recorded_at=event.timestamp,
-                actor_id=str(event.actor),
-            )
+        batch.insert(
+            initiative_notes,
+            {
+                "note_id": str(event.note_id),
+                "initiative_id": record_id,
+                "position": position,
+                "text": event.text,
+                "occurred_on": event.occurred_on.isoformat() if event.occurred_on else None,
+                "recorded_at": event.timestamp,
+                "actor_id": str(event.actor),
+            },
         )
     changes.update(
         version=event.originator_version,
         updated_at=event.timestamp,
         updated_by=str(event.actor),
     )
-    replace_row(conn, initiatives, previous, changes, position)
+    batch.replace(initiatives, previous, changes, position)
 
 
 def _changes(previous: dict[str, Any] | None, event: RecordedEvent) -> dict[str, Any]:

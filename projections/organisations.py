@@ -9,14 +9,8 @@ from sqlalchemy import Column, Connection, Index, Integer, String, Table, select
 
 from domain.organisation import Organisation
 from domain.recorded import RecordedEvent
-from projections.tables import (
-    UTCDateTime,
-    current_row,
-    metadata,
-    replace_row,
-    versioned_columns,
-    visible_at,
-)
+from projections.batch import Batch
+from projections.tables import UTCDateTime, metadata, versioned_columns, visible_at
 
 organisations = Table(
     "organisations",
@@ -43,11 +37,15 @@ units = Table(
 )
 
 
-def apply(conn: Connection, position: int, event: RecordedEvent) -> None:
+def prefetch(batch: Batch, events: list[RecordedEvent]) -> None:
+    batch.prefetch(organisations, (str(e.originator_id) for e in events if isinstance(e, Organisation.Event)))
+
+
+def apply(batch: Batch, position: int, event: RecordedEvent) -> None:
     if not isinstance(event, Organisation.Event):
         return
     org_id = str(event.originator_id)
-    previous = current_row(conn, organisations, org_id)
+    previous = batch.current(organisations, org_id)
     changes: dict[str, Any] = {"version": event.originator_version, "updated_at": event.timestamp}
     if isinstance(event, Organisation.Registered):
         changes.update(
@@ -59,15 +57,14 @@ def apply(conn: Connection, position: int, event: RecordedEvent) -> None:
         )
     elif isinstance(event, Organisation.UnitAdded | Organisation.UnitRenamed):
         unit_id = str(event.unit_id)
-        unit = current_row(conn, units, unit_id)
-        replace_row(
-            conn,
+        unit = batch.current(units, unit_id)
+        batch.replace(
             units,
             unit,
             {"id": unit_id, "organisation_id": org_id, "name": event.name},
             position,
         )
-    replace_row(conn, organisations, previous, changes, position)
+    batch.replace(organisations, previous, changes, position)
 
 
 def get(conn: Connection, organisation_id: UUID, as_of: int | None = None) -> dict[str, Any] | None:

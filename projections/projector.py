@@ -19,6 +19,7 @@ from sqlalchemy import Column, Connection, Engine, Integer, String, Table, inser
 
 from domain.recorded import RecordedEvent
 from projections import history, initiatives, organisations
+from projections.batch import Batch
 from projections.tables import metadata
 
 PROJECTION_NAME = "read_models"
@@ -32,7 +33,9 @@ tracking = Table(
 
 
 class ReadModel(Protocol):
-    def apply(self, conn: Connection, position: int, event: RecordedEvent) -> None: ...
+    def prefetch(self, batch: Batch, events: list[RecordedEvent]) -> None: ...
+
+    def apply(self, batch: Batch, position: int, event: RecordedEvent) -> None: ...
 
 
 # History reads each record's previous row from the state read models: it goes first.
@@ -109,13 +112,17 @@ class Projector:
             notifications = self.source.select_notifications(
                 start=start, limit=self.batch_size, inclusive_of_start=False
             )
-            for notification in notifications:
-                event = self.to_event(notification)
-                if isinstance(event, RecordedEvent):
-                    for model in READ_MODELS:
-                        model.apply(conn, notification.id, event)
             if not notifications:
                 return 0, start
+            decoded = [(n.id, self.to_event(n)) for n in notifications]
+            events = [(position, e) for position, e in decoded if isinstance(e, RecordedEvent)]
+            batch = Batch(conn)
+            for model in READ_MODELS:
+                model.prefetch(batch, [e for _, e in events])
+            for position, event in events:
+                for model in READ_MODELS:
+                    model.apply(batch, position, event)
+            batch.flush()
             position = notifications[-1].id
             conn.execute(update(tracking).where(tracking.c.name == PROJECTION_NAME).values(position=position))
             return len(notifications), position

@@ -16,20 +16,14 @@ from typing import Any
 
 from sqlalchemy import (
     Column,
-    Connection,
     Integer,
     MetaData,
     String,
     Table,
     TypeDecorator,
-    Update,
     and_,
-    bindparam,
     or_,
-    select,
-    update,
 )
-from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import ColumnElement
 
 metadata = MetaData()
@@ -71,48 +65,3 @@ def visible_at(table: Table, position: int | None) -> ColumnElement[bool]:
         table.c.valid_from <= position,
         or_(table.c.valid_to.is_(None), table.c.valid_to > position),
     )
-
-
-# The projector runs the two helpers below several times per event. Statements built
-# once with bound parameters skip SQLAlchemy's per-call construction and cache-key
-# work, which otherwise costs more than the database does (catch-up ≈3× faster).
-_CURRENT_ROW: dict[Table, Select[Any]] = {}
-_CLOSE_ROW: dict[Table, Update] = {}
-
-
-def current_row(conn: Connection, table: Table, record_id: str) -> dict[str, Any] | None:
-    query = _CURRENT_ROW.get(table)
-    if query is None:
-        query = select(table).where(table.c.id == bindparam("record_id"), table.c.valid_to.is_(None))
-        _CURRENT_ROW[table] = query
-    row = conn.execute(query, {"record_id": record_id}).mappings().first()
-    return dict(row) if row is not None else None
-
-
-def replace_row(
-    conn: Connection,
-    table: Table,
-    previous: dict[str, Any] | None,
-    changes: dict[str, Any],
-    position: int,
-) -> dict[str, Any]:
-    """Close `previous` at `position` and insert its successor with `changes` applied."""
-    new = dict(previous or {})
-    new.update(changes)
-    new["valid_from"] = position
-    new["valid_to"] = None
-    if previous is not None:
-        close = _CLOSE_ROW.get(table)
-        if close is None:
-            close = (
-                update(table)
-                .where(table.c.id == bindparam("closed_id"), table.c.valid_from == bindparam("closed_from"))
-                .values(valid_to=bindparam("closed_at"))
-            )
-            _CLOSE_ROW[table] = close
-        conn.execute(
-            close,
-            {"closed_id": previous["id"], "closed_from": previous["valid_from"], "closed_at": position},
-        )
-    conn.execute(table.insert(), new)
-    return new
