@@ -72,6 +72,10 @@ class Projector:
         self.to_event = to_event
         self.batch_size = batch_size
         self._lock = threading.Lock()
+        # The highest position this process knows to be applied. It only ever lags the
+        # truth (another process may have gone further), so it can only cause a needless
+        # locked check, never a skipped event.
+        self._known_applied = 0
 
     def setup(self) -> None:
         metadata.create_all(self.engine)
@@ -81,6 +85,7 @@ class Projector:
             ).first()
             if found is None:
                 conn.execute(insert(tracking).values(name=PROJECTION_NAME, position=0))
+        self._known_applied = self.position()
 
     def position(self) -> int:
         with self.engine.connect() as conn:
@@ -96,9 +101,14 @@ class Projector:
         on_batch: Callable[[int], None] | None = None,
     ) -> int:
         """Apply everything recorded (or at least up to `up_to`); returns the new position."""
+        # Fast path for every read: when nothing new was recorded, no lock and no transaction.
+        target = up_to if up_to is not None else (self.source.max_notification_id() or 0)
+        if target <= self._known_applied:
+            return self._known_applied
         with self._lock:
             while True:
                 applied, position = self._apply_next_batch(up_to)
+                self._known_applied = max(self._known_applied, position)
                 if on_batch is not None and applied:
                     on_batch(applied)
                 if not applied or (up_to is not None and position >= up_to):
