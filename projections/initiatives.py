@@ -10,13 +10,15 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import JSON, Column, Connection, Index, Integer, String, Table, Text, select
+from sqlalchemy import JSON, Column, Connection, Index, Integer, String, Table, Text, select, text
 from sqlalchemy.sql import Select
 
 from domain.initiative import Initiative, LifecycleEvent
 from domain.recorded import RecordedEvent
 from projections.batch import Batch
 from projections.tables import UTCDateTime, metadata, versioned_columns, visible_at
+
+_CURRENT_ONLY = text("valid_to IS NULL")
 
 initiatives = Table(
     "initiatives",
@@ -45,8 +47,22 @@ initiatives = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     Column("updated_by", String(36), nullable=False),
-    Index("ix_initiatives_current", "valid_to", "created_position"),
-    Index("ix_initiatives_status", "valid_to", "status", "created_position"),
+    # Partial on the current rows: PostgreSQL does not treat `valid_to IS NULL` as an equality
+    # that lets an index on (valid_to, …, created_position) return rows in page order, so it
+    # sorted every current row for each list page (33 ms at 100k events; 2 ms like this).
+    Index(
+        "ix_initiatives_current",
+        "created_position",
+        sqlite_where=_CURRENT_ONLY,
+        postgresql_where=_CURRENT_ONLY,
+    ),
+    Index(
+        "ix_initiatives_status",
+        "status",
+        "created_position",
+        sqlite_where=_CURRENT_ONLY,
+        postgresql_where=_CURRENT_ONLY,
+    ),
     Index("ix_initiatives_id", "id", "valid_to"),
 )
 
