@@ -1,0 +1,714 @@
+"""Benchmark Kipinä: `python -m scripts.bench [--scale S] [--store sqlite|postgres|both] [--postgres-dsn D]`.
+
+Prints three ratios, each measured against a baseline taken in the same run on
+the same machine, so they compare like with like (nothing asserts absolute
+timings):
+
+1. commands/s over HTTP (the real server, `scripts.run`: uvicorn, one worker, in
+   a subprocess on an OS-picked loopback port; a sequential keep-alive client)
+   ÷ the same commands called in-process on the Application followed by the
+   projector catch-up the API does for read-your-writes. Target ≥ 0.3. The
+   ratio against the Application alone (no catch-up) is printed too.
+2. projection rebuild events/s ÷ raw notification-log read events/s (select in
+   batches and decode, nothing applied). Target ≥ 0.5.
+3. p99 latency of `GET /api/initiatives/{id}` and of a filtered list at 100k
+   events ÷ the same at 10k events. Target ≤ 1.2. The store is measured at 10k,
+   grown to 100k and measured again; the verdict compares it with a twin store
+   left at 10k and measured at the same time, request by request, so load from
+   other processes on the machine falls on both sides alike. The plain
+   before/after ratio of the one store is printed too.
+
+Event counts scale with --scale (1.0 = 10k and 100k events). Each store is a
+fresh temporary one: SQLite in a temporary directory, PostgreSQL a throw-away
+database that is dropped afterwards. See docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import selectors
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+from uuid import UUID
+
+import httpx
+import psycopg
+from sqlalchemy.engine import make_url
+
+from api.bootstrap import Services, bootstrap
+from api.settings import Settings
+from domain.application import CommandContext, Receipt
+from domain.initiative import Initiative
+from domain.organisation import OrganisationKind
+from projections.rebuild import rebuild
+
+ROOT = Path(__file__).resolve().parents[1]
+SMALL_EVENTS = 10_000
+LARGE_EVENTS = 100_000
+RATIO_TARGETS = {"commands": 0.3, "rebuild": 0.5, "latency": 1.2}
+SERVER_START_TIMEOUT = 120.0
+SAVE_BATCH = 100  # initiatives per `app.save` while loading
+READ_BATCH = 500  # notifications per select, as the projector reads them
+COMMAND_ROUNDS = 3  # alternating in-process / HTTP rounds; the median of each is used
+
+THEMES = ("kotihoito", "lean", "digitalisaatio", "asiakaskokemus", "työhyvinvointi", "varhaiskasvatus")
+TOPICS = (
+    "aamukäyntien porrastus",
+    "perustehtävän kirkastaminen",
+    "asiakaspalautteen keruu",
+    "työvuorosuunnittelu",
+    "päivittäisjohtaminen",
+    "kotiutuksen tarkistuslista",
+    "etävastaanotto",
+    "perehdytysmalli",
+)
+# Where generated initiatives end up in their lifecycle, with weights: most are under way.
+PATHS: tuple[tuple[tuple[str, ...], float], ...] = (
+    ((), 1.0),
+    (("plan",), 2.0),
+    (("plan", "start"), 4.0),
+    (("plan", "start", "evaluate"), 1.0),
+    (("plan", "start", "evaluate", "complete"), 1.0),
+    (("plan", "start", "evaluate", "complete", "spread"), 0.5),
+    (("plan", "start", "pause"), 0.5),
+    (("plan", "discontinue"), 0.5),
+)
+
+
+def log(message: str) -> None:
+    """Progress goes to stderr, so stdout holds only the results."""
+    print(message, file=sys.stderr, flush=True)
+
+
+# ---- figures -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Latency:
+    p50_ms: float
+    p99_ms: float
+
+    @classmethod
+    def of(cls, seconds: list[float]) -> Latency:
+        ms = sorted(s * 1000 for s in seconds)
+        p99 = statistics.quantiles(ms, n=100, method="inclusive")[98] if len(ms) > 1 else ms[0]
+        return cls(statistics.median(ms), p99)
+
+    def __str__(self) -> str:
+        return f"{self.p50_ms:.1f} / {self.p99_ms:.1f} ms"
+
+
+@dataclass(frozen=True)
+class Reads:
+    """What one run of read requests against one store measured."""
+
+    one: Latency
+    listing: Latency
+    items: float  # mean items per list page
+
+
+NO_READS = Reads(Latency(0, 0), Latency(0, 0), 0.0)
+
+
+@dataclass
+class StoreResult:
+    store: str
+    commands: int = 0
+    in_process_app: float = 0.0  # commands/s, Application alone
+    in_process: float = 0.0  # commands/s, Application + projector catch-up
+    http: float = 0.0  # commands/s over HTTP
+    log_events: int = 0
+    log_read: float = 0.0  # events/s
+    rebuild: float = 0.0  # events/s
+    small_events: int = 0
+    large_events: int = 0
+    load: float = 0.0  # events/s written by the batched loader (10k → 100k)
+    catch_up: float = 0.0  # events/s applied by the projector after that load
+    small: Reads = NO_READS  # this store at 10k, before it grew
+    twin: Reads = NO_READS  # the twin at 10k, measured alongside `large`
+    large: Reads = NO_READS  # this store at 100k
+    seconds: float = 0.0
+
+    @property
+    def commands_ratio(self) -> float:
+        return self.http / self.in_process
+
+    @property
+    def commands_ratio_app(self) -> float:
+        return self.http / self.in_process_app
+
+    @property
+    def rebuild_ratio(self) -> float:
+        return self.rebuild / self.log_read
+
+    def latency_ratio(self, endpoint: str, baseline: str = "twin", *, median: bool = False) -> float:
+        before: Latency = getattr(getattr(self, baseline), endpoint)
+        after: Latency = getattr(self.large, endpoint)
+        if median:
+            return after.p50_ms / before.p50_ms
+        return after.p99_ms / before.p99_ms
+
+
+# ---- stores and the server ------------------------------------------------------------
+
+
+@contextmanager
+def temporary_store(kind: str, workdir: Path, dsn: str | None) -> Iterator[Settings]:
+    """Settings for a fresh, empty store; a PostgreSQL database is dropped afterwards."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    data_dir = workdir / "data"
+    if kind == "sqlite":
+        yield Settings(data_dir=data_dir, database_url=None, actor_header=None)
+        return
+    assert dsn is not None
+    name = f"kipina_bench_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(dsn, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        url = make_url(dsn).set(database=name).render_as_string(hide_password=False)
+        yield Settings(data_dir=data_dir, database_url=url, actor_header=None)
+    finally:
+        with psycopg.connect(dsn, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+class Server:
+    """The real server (`python -m scripts.run`, one uvicorn worker) in a subprocess,
+    on an OS-picked loopback port, logging to a file as it would in production."""
+
+    def __init__(self, settings: Settings, workdir: Path) -> None:
+        self.settings = settings
+        self.workdir = workdir
+        self.log_path = workdir / "server.log"
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.url = ""
+
+    def __enter__(self) -> Server:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("KIPINA_")}
+        env.update(
+            PYTHONPATH=os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p),
+            KIPINA_DATA_DIR=str(self.settings.data_dir),
+            KIPINA_DATABASE_URL=self.settings.database_url or "",
+            KIPINA_HOST="127.0.0.1",
+            KIPINA_PORT="0",
+            KIPINA_LOG_FORMAT="json",
+            KIPINA_LOG_LEVEL="info",
+        )
+        with self.log_path.open("ab") as server_log:
+            # cwd is the temporary directory, so no `.env` of the checkout leaks in.
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "scripts.run"],
+                cwd=self.workdir,
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=server_log,
+            )
+        try:
+            self.url = self._read_url()
+        except BaseException:
+            self._stop()
+            raise
+        return self
+
+    def _read_url(self) -> str:
+        """The first stdout line says where it listens; wait for it, within a bound."""
+        assert self.proc is not None and self.proc.stdout is not None
+        deadline = time.monotonic() + SERVER_START_TIMEOUT
+        buffer = b""
+        with selectors.DefaultSelector() as selector:
+            selector.register(self.proc.stdout, selectors.EVENT_READ)
+            while b"\n" not in buffer:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0 or not selector.select(remaining):
+                    raise RuntimeError(f"The server did not start in time. Log: {self._log_tail()}")
+                chunk = os.read(self.proc.stdout.fileno(), 4096)
+                if not chunk:
+                    raise RuntimeError(f"The server exited while starting. Log: {self._log_tail()}")
+                buffer += chunk
+        line = buffer.split(b"\n", 1)[0].decode()
+        return line.rsplit(" ", 1)[-1]
+
+    def _log_tail(self) -> str:
+        return self.log_path.read_text(errors="replace")[-2000:]
+
+    def _stop(self) -> None:
+        if self.proc is None:
+            return
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(timeout=30)
+        if self.proc.stdout is not None:
+            self.proc.stdout.close()
+        self.proc = None
+
+    def __exit__(
+        self, _type: type[BaseException] | None, _value: BaseException | None, _tb: TracebackType | None
+    ) -> None:
+        self._stop()
+
+
+# ---- loading events fast, in-process ----------------------------------------------
+
+
+class Loader:
+    """Writes many initiatives, each with a realistic history, through the domain
+    model and `app.save(*batch)`: the same events the API would record, fast."""
+
+    def __init__(self, services: Services, rng: random.Random) -> None:
+        self.services = services
+        self.rng = rng
+        self.actor = services.local_actor_id
+        self.places: list[tuple[UUID, UUID]] = []
+        self.people: list[UUID] = []
+        self.initiative_ids: list[UUID] = []
+
+    def add_references(self) -> None:
+        """Organisations with units, and people: what initiatives refer to and reads render."""
+        app, ctx = self.services.app, CommandContext(actor=self.actor)
+        for name, kind in (
+            ("Heinäveden kunta", "municipality"),
+            ("Oulunkaaren kuntayhtymä", "joint_authority"),
+        ):
+            org_id = app.register_organisation(ctx, name=name, kind=OrganisationKind(kind)).record_id
+            for unit in ("Kotihoito", "Varhaiskasvatus", "Hallinto"):
+                app.add_unit(ctx, org_id, name=f"{unit} ({name.split()[0]})")
+            organisation = app.get_organisation(org_id)
+            self.places += [(org_id, UUID(unit_id)) for unit_id in organisation.units]
+        with self.services.projector.engine.begin() as conn:
+            for n in range(20):
+                self.people.append(self.services.people.register(conn, {"name": f"Kehittäjä {n + 1}"}))
+        self.services.projector.catch_up()
+
+    def grow_to(self, total_events: int) -> tuple[int, float]:
+        """Add initiatives until the log holds at least `total_events`; returns the
+        log size and the seconds spent saving."""
+        app = self.services.app
+        missing = total_events - (app.recorder.max_notification_id() or 0)
+        batch: list[Initiative] = []
+        saving = 0.0
+        while missing > 0:
+            initiative = self._initiative()
+            missing -= len(initiative.pending_events)
+            batch.append(initiative)
+            if len(batch) == SAVE_BATCH or missing <= 0:
+                started = time.perf_counter()
+                app.save(*batch)
+                saving += time.perf_counter() - started
+                batch = []
+        return int(app.recorder.max_notification_id() or 0), saving
+
+    def _initiative(self) -> Initiative:
+        rng, actor = self.rng, self.actor
+        organisation_id, unit_id = rng.choice(self.places)
+        topic = rng.choice(TOPICS)
+        initiative = Initiative.propose(
+            initiative_id=uuid.uuid4(),
+            actor=actor,
+            occurred_on=None,
+            fields={
+                "title": f"{topic.capitalize()} {len(self.initiative_ids) + 1}",
+                "summary": f"Kokeillaan, miten {topic} toimii yksikössä. " * rng.randint(1, 4),
+                "organisation_id": organisation_id,
+                "unit_id": unit_id,
+                "owner_id": rng.choice(self.people),
+                "themes": rng.sample(THEMES, rng.randint(1, 3)),
+                "target_group": "asiakkaat ja henkilöstö",
+            },
+        )
+        initiative.set_goal(actor=actor, goal_id=uuid.uuid4(), text=f"Parempi {topic} puolessa vuodessa")
+        initiative.add_team_member(actor=actor, person_id=rng.choice(self.people), role="kehittäjä")
+        if rng.random() < 0.5:
+            initiative.edit(actor=actor, fields={"summary": f"Tarkennettu: {topic} kahdessa tiimissä."})
+        path = rng.choices([p for p, _ in PATHS], weights=[w for _, w in PATHS])[0]
+        for verb in path:
+            initiative.move(
+                verb, actor=actor, occurred_on=None, reason="Resurssit siirtyivät", lessons="Aloita pienestä"
+            )
+            for n in range(rng.randint(0, 2)):
+                initiative.add_note(
+                    actor=actor, note_id=uuid.uuid4(), text=f"Tilanne {n + 1}: edetään.", occurred_on=None
+                )
+        self.initiative_ids.append(initiative.id)
+        return initiative
+
+
+def load(services: Services, loader: Loader, total_events: int) -> tuple[int, float, float]:
+    """Grow the log to `total_events` and catch the read models up; returns the log
+    size and the load and catch-up speeds (events/s)."""
+    before = services.app.recorder.max_notification_id() or 0
+    size, saving = loader.grow_to(total_events)
+    started = time.perf_counter()
+    services.projector.catch_up()
+    applying = time.perf_counter() - started
+    written = size - before
+    database_url = services.settings.database_url
+    if database_url is not None:
+        # What autovacuum would do after a bulk load, done now rather than while reads are timed.
+        with psycopg.connect(_libpq_url(database_url), autocommit=True) as conn:
+            conn.execute("VACUUM ANALYZE")
+    return size, written / saving if saving else 0.0, written / applying if written else 0.0
+
+
+def _libpq_url(url: str) -> str:
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+# ---- ratio 3: read latency at two log sizes -----------------------------------------
+
+
+def measure_reads(
+    targets: list[tuple[httpx.Client, list[UUID]]], rng: random.Random, requests: int
+) -> list[Reads]:
+    """GET-one and filtered-list requests after a warm-up, taking turns between the
+    targets request by request, so whatever else the machine does hits all alike."""
+    warm_up = max(20, min(200, requests // 5))
+    one: list[list[float]] = [[] for _ in targets]
+    many: list[list[float]] = [[] for _ in targets]
+    items = [0 for _ in targets]
+    for n in range(warm_up + requests):
+        params: dict[str, str | int] = {
+            "status": "in_progress",
+            "theme": THEMES[n % len(THEMES)],
+            "limit": 50,
+        }
+        for t, (client, ids) in enumerate(targets):
+            started = time.perf_counter()
+            response = client.get(f"/api/initiatives/{rng.choice(ids)}")
+            middle = time.perf_counter()
+            listing = client.get("/api/initiatives", params=params)
+            ended = time.perf_counter()
+            _expect(response, 200)
+            _expect(listing, 200)
+            if n >= warm_up:
+                one[t].append(middle - started)
+                many[t].append(ended - middle)
+                items[t] += len(listing.json()["items"])
+    return [Reads(Latency.of(one[t]), Latency.of(many[t]), items[t] / requests) for t in range(len(targets))]
+
+
+def _expect(response: httpx.Response, status: int) -> None:
+    if response.status_code != status:
+        raise RuntimeError(
+            f"{response.request.method} {response.request.url.path} gave {response.status_code}, "
+            f"expected {status}: {response.text[:300]}"
+        )
+
+
+# ---- ratio 2: rebuild against reading the log ---------------------------------------
+
+
+def measure_log_read(services: Services) -> tuple[int, float]:
+    """Read every notification in projector-sized batches and decode it; nothing applied."""
+    recorder, to_event = services.app.recorder, services.app.mapper.to_domain_event
+    started = time.perf_counter()
+    position, count = 0, 0
+    while True:
+        notifications = recorder.select_notifications(
+            start=position, limit=READ_BATCH, inclusive_of_start=False
+        )
+        if not notifications:
+            break
+        for notification in notifications:
+            to_event(notification)
+        count += len(notifications)
+        position = notifications[-1].id
+    return count, time.perf_counter() - started
+
+
+# ---- ratio 1: the same commands in-process and over HTTP -----------------------------
+
+
+@dataclass
+class CommandTimer:
+    app_seconds: float = 0.0
+    catch_up_seconds: float = 0.0
+    commands: int = 0
+
+
+def in_process_round(services: Services, loader: Loader, initiatives: int) -> CommandTimer:
+    """propose, plan, start, add note, edit — each followed by the catch-up the API runs."""
+    app, projector = services.app, services.projector
+    ctx = CommandContext(actor=services.local_actor_id)
+    timer = CommandTimer()
+
+    def run(command: Callable[..., Receipt], *args: Any, **kwargs: Any) -> UUID:
+        started = time.perf_counter()
+        receipt = command(ctx, *args, **kwargs)
+        done = time.perf_counter()
+        if receipt.positions:
+            projector.catch_up(up_to=receipt.last_position)
+        timer.app_seconds += done - started
+        timer.catch_up_seconds += time.perf_counter() - done
+        timer.commands += 1
+        return receipt.record_id
+
+    for n in range(initiatives):
+        iid = run(app.propose_initiative, fields=_proposal(loader, n))
+        run(app.move_initiative, iid, "plan")
+        run(app.move_initiative, iid, "start")
+        run(app.add_note, iid, text="Ensimmäinen viikko takana.")
+        run(app.edit_initiative, iid, fields={"summary": "Laajennetaan toiseen tiimiin."})
+    return timer
+
+
+def http_round(client: httpx.Client, loader: Loader, initiatives: int) -> tuple[int, float]:
+    """The same five commands per initiative, over HTTP; returns (commands, seconds)."""
+    started = time.perf_counter()
+    for n in range(initiatives):
+        body = {k: str(v) if isinstance(v, UUID) else v for k, v in _proposal(loader, n).items()}
+        created = client.post("/api/initiatives", json=body)
+        _expect(created, 201)
+        url = f"/api/initiatives/{created.json()['id']}"
+        _expect(client.post(f"{url}/plan"), 200)
+        _expect(client.post(f"{url}/start"), 200)
+        _expect(client.post(f"{url}/notes", json={"text": "Ensimmäinen viikko takana."}), 200)
+        _expect(client.patch(url, json={"summary": "Laajennetaan toiseen tiimiin."}), 200)
+    return initiatives * 5, time.perf_counter() - started
+
+
+def _proposal(loader: Loader, n: int) -> dict[str, Any]:
+    organisation_id, unit_id = loader.places[n % len(loader.places)]
+    return {
+        "title": f"Mittauskokeilu {n + 1}",
+        "summary": "Kokeillaan uutta tapaa toimia.",
+        "organisation_id": organisation_id,
+        "unit_id": unit_id,
+        "owner_id": loader.people[n % len(loader.people)],
+        "themes": [THEMES[n % len(THEMES)], THEMES[(n + 1) % len(THEMES)]],
+    }
+
+
+# ---- one store, end to end -----------------------------------------------------------
+
+
+def bench_store(label: str, settings: Settings, twin_settings: Settings, scale: float) -> StoreResult:
+    """All three ratios on one kind of store. `twin_settings` is a second empty store
+    of the same kind: the 10k baseline for ratio 3, read alongside the grown store."""
+    began = time.perf_counter()
+    result = StoreResult(store=label)
+    small_target = max(50, round(SMALL_EVENTS * scale))
+    large_target = max(small_target * 2, round(LARGE_EVENTS * scale))
+    requests = int(min(2000, max(50, 10_000 * scale)))
+    initiatives_per_round = int(min(100, max(2, 100 * scale)))
+    workdir, twin_workdir = settings.data_dir.parent, twin_settings.data_dir.parent
+
+    services = bootstrap(settings)
+    twin = bootstrap(twin_settings)
+    try:
+        # The same seed: the twin holds the same kind of data as the first 10k of the store.
+        loader, twin_loader = Loader(services, random.Random(2024)), Loader(twin, random.Random(2024))
+        for each in (loader, twin_loader):
+            each.add_references()
+        log(f"[{label}] loading {small_target:,} events into the store and its twin…")
+        result.small_events = load(services, loader, small_target)[0]
+        load(twin, twin_loader, small_target)
+        rng = random.Random(7)
+
+        # Ratio 3: this store at 10k, then at 100k alongside the twin still at 10k.
+        with (
+            Server(settings, workdir) as server,
+            Server(twin_settings, twin_workdir) as twin_server,
+            httpx.Client(base_url=server.url, timeout=60) as client,
+            httpx.Client(base_url=twin_server.url, timeout=60) as twin_client,
+        ):
+            log(f"[{label}] reads at {result.small_events:,} events ({requests} of each)…")
+            [result.small] = measure_reads([(client, loader.initiative_ids)], rng, requests)
+            log(f"[{label}] growing the store to {large_target:,} events…")
+            result.large_events, result.load, result.catch_up = load(services, loader, large_target)
+            log(f"[{label}] reads at {result.large_events:,} events, alternating with the twin…")
+            result.large, result.twin = measure_reads(
+                [(client, loader.initiative_ids), (twin_client, twin_loader.initiative_ids)], rng, requests
+            )
+        twin.close()
+
+        # Ratio 2, with the server stopped (a rebuild empties the tables readers use).
+        log(f"[{label}] reading the log and rebuilding the read models…")
+        reads = [measure_log_read(services) for _ in range(2)]
+        result.log_events = reads[0][0]
+        result.log_read = result.log_events / min(seconds for _, seconds in reads)
+        started = time.perf_counter()
+        rebuild(services.projector)
+        result.rebuild = result.log_events / (time.perf_counter() - started)
+
+        # Ratio 1: alternating rounds, so drift hits both sides alike.
+        log(f"[{label}] commands: {COMMAND_ROUNDS} rounds of {initiatives_per_round * 5} each way…")
+        in_process: list[CommandTimer] = []
+        over_http: list[tuple[int, float]] = []
+        with Server(settings, workdir) as server, httpx.Client(base_url=server.url, timeout=60) as client:
+            http_round(client, loader, 2)  # warm-up: first requests compile routes, fill pools
+            in_process_round(services, loader, 2)
+            for _ in range(COMMAND_ROUNDS):
+                in_process.append(in_process_round(services, loader, initiatives_per_round))
+                over_http.append(http_round(client, loader, initiatives_per_round))
+        result.commands = sum(t.commands for t in in_process)
+        result.in_process_app = statistics.median(t.commands / t.app_seconds for t in in_process)
+        result.in_process = statistics.median(
+            t.commands / (t.app_seconds + t.catch_up_seconds) for t in in_process
+        )
+        result.http = statistics.median(n / seconds for n, seconds in over_http)
+    finally:
+        twin.close()
+        services.close()
+    result.seconds = time.perf_counter() - began
+    return result
+
+
+# ---- output ----------------------------------------------------------------------------
+
+LABEL_WIDTH = 64
+CELL_WIDTH = 22
+
+
+def _verdict(value: float, target: float, at_least: bool) -> str:
+    ok = value >= target if at_least else value <= target
+    return f"{value:.3f} {'PASS' if ok else 'MISS'}"
+
+
+def report(results: list[StoreResult], scale: float) -> str:
+    lines = [f"Kipinä benchmark, scale {scale:g}", ""]
+
+    def row(label: str, cells: list[str]) -> None:
+        lines.append((f"{label:<{LABEL_WIDTH}}" + "".join(f"{c:>{CELL_WIDTH}}" for c in cells)).rstrip())
+
+    def each(render: Callable[[StoreResult], str]) -> list[str]:
+        return [render(r) for r in results]
+
+    first = results[0]
+    small, large = f"{first.small_events:,}", f"{first.large_events:,}"
+    row("measure", each(lambda r: r.store))
+    row("commands in-process: Application alone", each(lambda r: f"{r.in_process_app:,.0f} cmd/s"))
+    row("commands in-process: Application + projector catch-up", each(lambda r: f"{r.in_process:,.0f} cmd/s"))
+    row("commands over HTTP (uvicorn, 1 worker, keep-alive client)", each(lambda r: f"{r.http:,.0f} cmd/s"))
+    row("notification-log read (select in batches + decode)", each(lambda r: f"{r.log_read:,.0f} ev/s"))
+    row("projection rebuild", each(lambda r: f"{r.rebuild:,.0f} ev/s"))
+    row("  events in the log read and rebuilt", each(lambda r: f"{r.log_events:,}"))
+    row(
+        "load 10k → 100k: app.save batches / projector catch-up",
+        each(lambda r: f"{r.load:,.0f} / {r.catch_up:,.0f} ev/s"),
+    )
+    row("p50 / p99 of GET /api/initiatives/{id}", [])
+    row(f"  this store at {small} events", each(lambda r: str(r.small.one)))
+    row(f"  twin at {small} events (alongside the next line)", each(lambda r: str(r.twin.one)))
+    row(f"  this store at {large} events", each(lambda r: str(r.large.one)))
+    row("p50 / p99 of GET /api/initiatives?status=in_progress&theme=…&limit=50", [])
+    row(f"  this store at {small} events", each(lambda r: str(r.small.listing)))
+    row(f"  twin at {small} events (alongside the next line)", each(lambda r: str(r.twin.listing)))
+    row(f"  this store at {large} events", each(lambda r: str(r.large.listing)))
+    row("  mean items per page: small / large", each(lambda r: f"{r.twin.items:.0f} / {r.large.items:.0f}"))
+    row("wall time for this store", each(lambda r: f"{r.seconds:,.0f} s"))
+    lines.append("")
+    c, b, p = RATIO_TARGETS["commands"], RATIO_TARGETS["rebuild"], RATIO_TARGETS["latency"]
+    row("ratio (target)", each(lambda r: r.store))
+    row(
+        f"ratio 1  cmd/s HTTP ÷ in-process App + catch-up (≥ {c})",
+        each(lambda r: _verdict(r.commands_ratio, c, True)),
+    )
+    row(
+        f"         cmd/s HTTP ÷ in-process App alone (≥ {c})",
+        each(lambda r: _verdict(r.commands_ratio_app, c, True)),
+    )
+    row(f"ratio 2  ev/s rebuild ÷ raw log read (≥ {b})", each(lambda r: _verdict(r.rebuild_ratio, b, True)))
+    row(
+        f"ratio 3  p99 {large} ÷ {small} events, GET one (≤ {p})",
+        each(lambda r: _verdict(r.latency_ratio("one"), p, False)),
+    )
+    row(
+        f"ratio 3  p99 {large} ÷ {small} events, filtered list (≤ {p})",
+        each(lambda r: _verdict(r.latency_ratio("listing"), p, False)),
+    )
+    row(
+        "         the same as p50, GET one / list",
+        each(
+            lambda r: (
+                f"{r.latency_ratio('one', median=True):.2f} / {r.latency_ratio('listing', median=True):.2f}"
+            )
+        ),
+    )
+    row(
+        "         p99 against the same store before it grew, GET one / list",
+        each(lambda r: f"{r.latency_ratio('one', 'small'):.2f} / {r.latency_ratio('listing', 'small'):.2f}"),
+    )
+    lines += [
+        "",
+        "Ratio 1's baseline is the Application's command methods plus the projector catch-up the API runs",
+        "for read-your-writes; the line under it uses the Application alone. Ratio 3 compares the grown",
+        "store with its twin at the small size, measured at the same time, request by request.",
+    ]
+    return "\n".join(lines)
+
+
+# ---- entry point -----------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="kipina-bench", description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--scale", type=float, default=1.0, help="event counts × S (1.0 = 10k and 100k)")
+    parser.add_argument("--store", choices=("sqlite", "postgres", "both"), default="both")
+    parser.add_argument(
+        "--postgres-dsn",
+        default=os.environ.get("KIPINA_BENCH_POSTGRES_DSN") or os.environ.get("KIPINA_TEST_POSTGRES_DSN"),
+        help="server to create throw-away databases on "
+        "(default: $KIPINA_BENCH_POSTGRES_DSN or $KIPINA_TEST_POSTGRES_DSN)",
+    )
+    args = parser.parse_args(argv)
+    if not 0 < args.scale <= 10:
+        parser.error("--scale must be more than 0 and at most 10")
+
+    stores: list[str] = []
+    notes: list[str] = []
+    if args.store in ("sqlite", "both"):
+        stores.append("sqlite")
+    if args.store in ("postgres", "both"):
+        problem = _postgres_problem(args.postgres_dsn)
+        if problem is None:
+            stores.append("postgres")
+        elif args.store == "postgres":
+            print(f"Cannot benchmark PostgreSQL: {problem}", file=sys.stderr)
+            return 2
+        else:
+            notes.append(f"PostgreSQL skipped: {problem}")
+
+    results: list[StoreResult] = []
+    for kind in stores:
+        label = "SQLite" if kind == "sqlite" else "PostgreSQL"
+        with (
+            tempfile.TemporaryDirectory(prefix="kipina-bench-") as tmp,
+            temporary_store(kind, Path(tmp) / "store", args.postgres_dsn) as settings,
+            temporary_store(kind, Path(tmp) / "twin", args.postgres_dsn) as twin_settings,
+        ):
+            results.append(bench_store(label, settings, twin_settings, args.scale))
+    print(report(results, args.scale))
+    for note in notes:
+        print(note)
+    return 0
+
+
+def _postgres_problem(dsn: str | None) -> str | None:
+    if not dsn:
+        return (
+            "no DSN given (pass --postgres-dsn, or set KIPINA_BENCH_POSTGRES_DSN or KIPINA_TEST_POSTGRES_DSN)"
+        )
+    try:
+        with psycopg.connect(dsn, autocommit=True, connect_timeout=10):
+            return None
+    except psycopg.Error as error:
+        return f"cannot connect to {make_url(dsn).render_as_string(hide_password=True)}: {error}"
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
