@@ -27,8 +27,7 @@ import shutil
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing
-from datetime import date, datetime
-from enum import Enum
+from datetime import date
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -51,6 +50,7 @@ from projections.initiatives import initiatives
 from projections.organisations import organisations, units
 from projections.projector import Projector
 from projections.rebuild import rebuild
+from scripts.make_event_fixture import plain  # the fixture's own JSON spelling
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 STORE = FIXTURES / "events_v1.sqlite"
@@ -62,21 +62,6 @@ READ_MODEL_TABLES: dict[str, tuple[Table, bool]] = {
     "units": (units, True),
     "history": (history, False),
 }
-
-
-def plain(value: Any) -> Any:
-    """The JSON spelling of a loaded value: UUIDs and enums as strings, times as ISO 8601."""
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, UUID):
-        return str(value)
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [plain(v) for v in value]
-    return value
 
 
 def differences(actual: Any, wanted: Any, where: str) -> list[str]:
