@@ -166,11 +166,6 @@ class CommandRunner:
         cached = self._cached_response()
         if cached is not None:
             return cached
-        if self.ctx.request_key is not None and self.services.responses.get(self._request_id()):
-            raise IdempotencyKeyReused(
-                "This Idempotency-Key was already used for a different request. "
-                "Use a new key for a new request."
-            )
         try:
             with self.services.projector.engine.begin() as conn:
                 record_id = write(conn)
@@ -205,8 +200,7 @@ class CommandRunner:
         if cached is None:
             return None
         if cached.fingerprint != self.ctx.request_key.fingerprint:
-            # Let the application raise the proper error for a reused key.
-            return None
+            raise IdempotencyKeyReused()
         headers = {**cached.headers, "Idempotent-Replayed": "true"}
         if cached.body is None:
             return Response(status_code=cached.status_code, headers=headers)

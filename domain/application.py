@@ -310,10 +310,7 @@ class Kipina(Application[UUID]):
             return None
         assert isinstance(applied, AppliedRequest)
         if applied.fingerprint != ctx.request_key.fingerprint:
-            raise IdempotencyKeyReused(
-                "This Idempotency-Key was already used for a different request. "
-                "Use a new key for a new request."
-            )
+            raise IdempotencyKeyReused()
         return Receipt(applied.record_id, applied.record_version, replayed=True)
 
     def _get(self, cls: type[A], record_id: UUID) -> A:

@@ -69,3 +69,8 @@ class IdempotencyKeyReused(DomainError):
     """An Idempotency-Key that was already used for a different request."""
 
     title = "Idempotency-Key reused for a different request"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This Idempotency-Key was already used for a different request. Use a new key for a new request."
+        )
