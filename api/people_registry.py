@@ -52,7 +52,6 @@ people = Table(
 ERASED_NAME = "erased person"
 LOCAL_ACTOR_ID = uuid5(NAMESPACE_URL, "https://kipina.invalid/local-actor")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-EDITABLE = ("name", "email", "organisation_id", "unit_id")
 EMAIL_MAX = LOGIN_MAX = 254  # the widths of the email and login columns
 
 

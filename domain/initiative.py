@@ -107,12 +107,6 @@ def clean_fields(fields: dict[str, Any]) -> dict[str, Any]:
             cleaned[name] = value
         else:
             raise InvalidField(name, f"{name} is not a field of an initiative.")
-    if (
-        cleaned.get("unit_id") is not None
-        and "organisation_id" in cleaned
-        and (cleaned["organisation_id"] is None)
-    ):
-        raise InvalidField("unit_id", "A unit needs its organisation: set organisation_id too.")
     return cleaned
 
 
