@@ -148,10 +148,11 @@ def _changes(previous: dict[str, Any] | None, event: RecordedEvent) -> dict[str,
         }
     assert previous is not None, "an initiative event arrived before its Proposed event"
     if isinstance(event, Initiative.Edited):
-        merged = {k: previous[k] for k in ("title", "summary", "themes")}
-        merged.update(event.changes)
         changed = _fields(**event.changes)
-        changed["search_text"] = _fields(title=merged["title"], summary=merged["summary"])["search_text"]
+        changed["search_text"] = _search_text(
+            event.changes.get("title", previous["title"]),
+            event.changes.get("summary", previous["summary"]),
+        )
         return changed
     if isinstance(event, Initiative.GoalSet):
         return {"goals": {**previous["goals"], str(event.goal_id): event.text}}
@@ -198,8 +199,12 @@ def _fields(**values: Any) -> dict[str, Any]:
         columns["themes"] = list(values["themes"])
         columns["themes_key"] = "|" + "|".join(t.casefold() for t in values["themes"]) + "|"
     if "title" in values and "summary" in values:
-        columns["search_text"] = f"{values['title']}\n{values['summary']}".casefold()
+        columns["search_text"] = _search_text(values["title"], values["summary"])
     return columns
+
+
+def _search_text(title: str, summary: str) -> str:
+    return f"{title}\n{summary}".casefold()
 
 
 # ---- queries -----------------------------------------------------------------
