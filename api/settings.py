@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -54,10 +55,18 @@ class Settings(BaseSettings):
         return value
 
 
+def settings_or_complaint(**overrides: Any) -> Settings | None:
+    """Settings for a command-line entry point; on invalid settings, print the one
+    line that says what is wrong and return None (the caller exits with status 2)."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as error:
+        print(describe_error(error), file=sys.stderr)
+        return None
+
+
 def describe_error(error: Exception) -> str:
     """One line that says which setting is wrong and why."""
-    from pydantic import ValidationError
-
     if isinstance(error, ValidationError):
         parts = []
         for problem in error.errors():

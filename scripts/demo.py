@@ -13,16 +13,13 @@ it again changes nothing: every step carries an idempotency key.
 from __future__ import annotations
 
 import argparse
-import sys
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from pydantic import ValidationError
-
 from api.bootstrap import Services, bootstrap
-from api.settings import Settings, describe_error
+from api.settings import settings_or_complaint
 from domain.application import CommandContext, RequestKey
 from domain.organisation import OrganisationKind
 
@@ -209,10 +206,8 @@ def load(services: Services) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="kipina-demo", description=__doc__)
     parser.parse_args(argv)
-    try:
-        settings = Settings()
-    except ValidationError as error:
-        print(describe_error(error), file=sys.stderr)
+    settings = settings_or_complaint()
+    if settings is None:
         return 2
     services = bootstrap(settings)
     try:

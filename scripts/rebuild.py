@@ -12,11 +12,10 @@ import argparse
 import sys
 import time
 
-from pydantic import ValidationError
 from tqdm import tqdm
 
 from api.bootstrap import bootstrap
-from api.settings import Settings, describe_error
+from api.settings import settings_or_complaint
 from projections.rebuild import rebuild
 
 
@@ -24,10 +23,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="kipina-rebuild", description=__doc__)
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     args = parser.parse_args(argv)
-    try:
-        settings = Settings()
-    except ValidationError as error:
-        print(describe_error(error), file=sys.stderr)
+    settings = settings_or_complaint()
+    if settings is None:
         return 2
 
     # No start-up catch-up: the tables are about to be dropped anyway.

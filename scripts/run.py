@@ -11,10 +11,9 @@ import socket
 import sys
 
 import uvicorn
-from pydantic import ValidationError
 
 from api.app import create_app
-from api.settings import Settings, describe_error
+from api.settings import settings_or_complaint
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -23,10 +22,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, help="overrides KIPINA_PORT (0 = any free port)")
     args = parser.parse_args(argv)
     overrides = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
-    try:
-        settings = Settings(**overrides)
-    except ValidationError as error:
-        print(describe_error(error), file=sys.stderr)
+    settings = settings_or_complaint(**overrides)
+    if settings is None:
         return 2
 
     # IPPROTO_TCP explicitly: asyncio only sets TCP_NODELAY on sockets whose proto says TCP, and
