@@ -9,8 +9,8 @@ from contextlib import asynccontextmanager
 
 import structlog
 from fastapi import Depends, FastAPI, Request, Response
-from fastapi.responses import RedirectResponse
 
+from api import pages
 from api.actor import current_actor
 from api.bootstrap import Services, bootstrap
 from api.errors import install_error_handlers, internal_error
@@ -57,12 +57,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     for module in (initiatives, organisations, people, events):
         app.include_router(module.router, dependencies=[Depends(current_actor)])
     app.include_router(health.router)
-
-    @app.get("/", include_in_schema=False)
-    def home() -> RedirectResponse:
-        # Until the web interface exists, the API documentation is the front page.
-        return RedirectResponse("/docs")
-
+    pages.install(app)
     return app
 
 

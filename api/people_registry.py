@@ -160,16 +160,17 @@ class PeopleRegistry:
     def _require(self, conn: Connection, person_id: UUID) -> dict[str, Any]:
         current = self.get(conn, person_id)
         if current is None:
-            raise RecordNotFound(f"There is no person with id {person_id}.")
+            raise RecordNotFound("There is no person with id {id}.", id=person_id)
         return current
 
 
 def _check_version(current: dict[str, Any], expected_version: int | None) -> None:
     if expected_version is not None and expected_version != current["version"]:
         raise StaleVersion(
-            f"You edited version {expected_version} of this person, but it is now at "
-            f"version {current['version']}. Reload it and apply your change again.",
+            "You edited version {expected_version} of this person, but it is now at version "
+            "{current_version}. Reload it and apply your change again.",
             current_version=current["version"],
+            expected_version=expected_version,
         )
 
 
@@ -178,16 +179,26 @@ def clean(fields: dict[str, Any], *, partial: bool) -> dict[str, Any]:
     if not partial or "name" in fields:
         name = printable("name", (fields.get("name") or "").strip())
         if not name:
-            raise InvalidField("name", "name is required and cannot be blank.")
+            raise InvalidField("name", "{field} is required and cannot be blank.")
         if len(name) > 200:
-            raise InvalidField("name", f"name is {len(name)} characters long; the limit is 200.")
+            raise InvalidField(
+                "name",
+                "{field} is {length} characters long; the limit is {limit}.",
+                length=len(name),
+                limit=200,
+            )
         cleaned["name"] = name
     if "email" in fields:
         email = printable("email", (fields["email"] or "").strip()) or None
         if email is not None and not _EMAIL.match(email):
-            raise InvalidField("email", f"'{email}' is not an e-mail address.")
+            raise InvalidField("email", "'{email}' is not an e-mail address.", email=email)
         if email is not None and len(email) > EMAIL_MAX:
-            raise InvalidField("email", f"email is {len(email)} characters long; the limit is {EMAIL_MAX}.")
+            raise InvalidField(
+                "email",
+                "{field} is {length} characters long; the limit is {limit}.",
+                length=len(email),
+                limit=EMAIL_MAX,
+            )
         cleaned["email"] = email
     for key in ("organisation_id", "unit_id"):
         if key in fields:
@@ -206,6 +217,11 @@ def _check_placement(conn: Connection, person: dict[str, Any]) -> None:
         return
     organisation = organisations.get(conn, UUID(org_id))
     if organisation is None:
-        raise InvalidField("organisation_id", f"There is no organisation with id {org_id}.")
+        raise InvalidField("organisation_id", "There is no organisation with id {id}.", id=org_id)
     if unit_id is not None and unit_id not in {u["id"] for u in organisation["units"]}:
-        raise InvalidField("unit_id", f"{organisation['name']} has no unit with id {unit_id}.")
+        raise InvalidField(
+            "unit_id",
+            "{organisation} has no unit with id {unit_id}.",
+            organisation=organisation["name"],
+            unit_id=unit_id,
+        )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -32,6 +33,10 @@ class Settings(BaseSettings):
     local_actor_name: str = Field(
         default="Local user", description="Name of the default actor in single-user mode"
     )
+    timezone: str = Field(
+        default="Europe/Helsinki",
+        description="IANA time zone the web pages show times in and read as-of dates in",
+    )
     readyz_max_lag: int = Field(
         default=1000, ge=0, description="/readyz fails when read models lag more events than this"
     )
@@ -43,6 +48,15 @@ class Settings(BaseSettings):
             return None
         if not value.startswith(("postgresql://", "postgres://", "postgresql+psycopg://")):
             raise ValueError("must be a postgresql:// URL (leave it unset for SQLite)")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{value!r} is not an IANA time zone such as Europe/Helsinki") from None
         return value
 
     @field_validator("actor_header")

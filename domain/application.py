@@ -33,11 +33,6 @@ from domain.request import AppliedRequest, request_id_for
 
 A = TypeVar("A", bound=Aggregate)
 
-_RECORD_NAMES: dict[type[Aggregate], str] = {
-    Initiative: "initiative",
-    Organisation: "organisation",
-}
-
 
 class PeopleDirectory(Protocol):
     """The people registry, as far as commands need it (it lives outside the event log)."""
@@ -266,11 +261,7 @@ class Kipina(Application[UUID]):
             return replay
         record = self._get(cls, record_id)
         if ctx.expected_version is not None and ctx.expected_version != record.version:
-            raise StaleVersion(
-                f"You edited version {ctx.expected_version} of this {_RECORD_NAMES[cls]}, "
-                f"but it is now at version {record.version}. Reload it and apply your change again.",
-                current_version=record.version,
-            )
+            raise _stale_version(record, ctx.expected_version)
         command(record)
         return self._commit(ctx, record)
 
@@ -294,10 +285,7 @@ class Kipina(Application[UUID]):
             replay = self._replay(ctx)
             if replay is not None:
                 return replay
-            raise ConcurrentChange(
-                f"Someone else changed this {_RECORD_NAMES.get(type(record), 'record')} "
-                "at the same moment. Reload it and try again."
-            ) from None
+            raise _concurrent_change(record) from None
         positions = [r.notification.id for r in recordings if r.domain_event.originator_id == record.id]
         return Receipt(record.id, record.version, positions, event_types)
 
@@ -314,13 +302,12 @@ class Kipina(Application[UUID]):
         return Receipt(applied.record_id, applied.record_version, replayed=True)
 
     def _get(self, cls: type[A], record_id: UUID) -> A:
-        name = _RECORD_NAMES[cls]
         try:
             record: Aggregate = self.repository.get(record_id)
         except AggregateNotFoundError:
-            raise RecordNotFound(f"There is no {name} with id {record_id}.") from None
+            raise _not_found(cls, record_id) from None
         if not isinstance(record, cls):
-            raise RecordNotFound(f"There is no {name} with id {record_id}.")
+            raise _not_found(cls, record_id)
         return record
 
     def _check_references(self, fields: dict[str, Any]) -> None:
@@ -332,13 +319,61 @@ class Kipina(Application[UUID]):
                 organisation = self.get_organisation(organisation_id)
             except RecordNotFound:
                 raise InvalidField(
-                    "organisation_id", f"There is no organisation with id {organisation_id}."
+                    "organisation_id", "There is no organisation with id {id}.", id=organisation_id
                 ) from None
             if unit_id is not None and not organisation.has_unit(unit_id):
-                raise InvalidField("unit_id", f"{organisation.name} has no unit with id {unit_id}.")
+                raise InvalidField(
+                    "unit_id",
+                    "{organisation} has no unit with id {unit_id}.",
+                    organisation=organisation.name,
+                    unit_id=unit_id,
+                )
         if fields.get("owner_id") is not None:
             self._check_person("owner_id", fields["owner_id"])
 
     def _check_person(self, field_name: str, person_id: UUID) -> None:
         if not self.people.exists(person_id):
-            raise InvalidField(field_name, f"There is no person with id {person_id}.")
+            raise InvalidField(field_name, "There is no person with id {id}.", id=person_id)
+
+
+# ---- refusals that name the kind of record ---------------------------------------
+# One whole sentence per kind of record (not the kind glued into a sentence), so that
+# each can be translated as a whole.
+
+
+def _not_found(cls: type[Aggregate], record_id: UUID) -> RecordNotFound:
+    if cls is Initiative:
+        return RecordNotFound("There is no initiative with id {id}.", id=record_id)
+    if cls is Organisation:
+        return RecordNotFound("There is no organisation with id {id}.", id=record_id)
+    raise TypeError(f"No sentence says that a {cls.__name__} is missing.")
+
+
+def _stale_version(record: Aggregate, expected_version: int) -> StaleVersion:
+    if isinstance(record, Initiative):
+        return StaleVersion(
+            "You edited version {expected_version} of this initiative, but it is now at version "
+            "{current_version}. Reload it and apply your change again.",
+            current_version=record.version,
+            expected_version=expected_version,
+        )
+    if isinstance(record, Organisation):
+        return StaleVersion(
+            "You edited version {expected_version} of this organisation, but it is now at version "
+            "{current_version}. Reload it and apply your change again.",
+            current_version=record.version,
+            expected_version=expected_version,
+        )
+    raise TypeError(f"No sentence says that a {type(record).__name__} has changed.")
+
+
+def _concurrent_change(record: Aggregate) -> ConcurrentChange:
+    if isinstance(record, Initiative):
+        return ConcurrentChange(
+            "Someone else changed this initiative at the same moment. Reload it and try again."
+        )
+    if isinstance(record, Organisation):
+        return ConcurrentChange(
+            "Someone else changed this organisation at the same moment. Reload it and try again."
+        )
+    return ConcurrentChange("Someone else changed this record at the same moment. Reload it and try again.")

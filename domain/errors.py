@@ -2,19 +2,38 @@
 
 The API maps each class to an HTTP status (see `api/errors.py`); the domain
 only knows which kind of problem it is.
+
+Every error is built from a message *template* and keyword params, e.g.
+``InvalidField("title", "{field} is {length} characters long; the limit is {limit}.",
+length=201, limit=200)``. The template is the gettext msgid the web UI translates;
+`detail` is the template filled in, in English, which is what the JSON API returns.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
+
+def N_(message: str) -> str:
+    """Mark a literal message for Babel's extraction (`-k N_`); it is not translated here."""
+    return message
+
 
 class DomainError(Exception):
-    """Base class: a command was refused and nothing was recorded."""
+    """Base class: a command was refused and nothing was recorded.
+
+    `message` is a literal template so Babel can extract it (see babel.cfg keywords);
+    never pass an f-string. Put the values in `params`: the template names them as
+    `str.format` placeholders (a literal brace is written `{{` or `}}`).
+    """
 
     title = "The request was refused"
 
-    def __init__(self, detail: str) -> None:
-        super().__init__(detail)
-        self.detail = detail
+    def __init__(self, message: str, /, **params: Any) -> None:
+        self.message = message  # the template; it is the gettext msgid
+        self.params = params  # values for the placeholders
+        self.detail = message.format(**params)
+        super().__init__(self.detail)
 
 
 class RecordNotFound(DomainError):
@@ -24,12 +43,15 @@ class RecordNotFound(DomainError):
 
 
 class InvalidField(DomainError):
-    """A field value breaks a rule that can be judged from the value alone."""
+    """A field value breaks a rule that can be judged from the value alone.
+
+    The template may use `{field}`: it is filled with the field's name."""
 
     title = "Invalid field"
 
-    def __init__(self, field: str, detail: str) -> None:
-        super().__init__(detail)
+    def __init__(self, field: str, message: str, /, **params: Any) -> None:
+        params.setdefault("field", field)
+        super().__init__(message, **params)
         self.field = field
 
 
@@ -44,18 +66,20 @@ class IllegalTransition(RuleViolation):
 
     title = "Lifecycle move not allowed"
 
-    def __init__(self, detail: str, allowed: list[str]) -> None:
-        super().__init__(detail)
+    def __init__(self, message: str, allowed: list[str], /, **params: Any) -> None:
+        super().__init__(message, **params)
         self.allowed = allowed
 
 
 class StaleVersion(DomainError):
-    """The client's If-Match version is not the record's current version."""
+    """The client's If-Match version is not the record's current version.
+
+    The template may use `{current_version}`."""
 
     title = "The record has changed since you read it"
 
-    def __init__(self, detail: str, current_version: int) -> None:
-        super().__init__(detail)
+    def __init__(self, message: str, /, current_version: int, **params: Any) -> None:
+        super().__init__(message, current_version=current_version, **params)
         self.current_version = current_version
 
 
@@ -72,5 +96,8 @@ class IdempotencyKeyReused(DomainError):
 
     def __init__(self) -> None:
         super().__init__(
-            "This Idempotency-Key was already used for a different request. Use a new key for a new request."
+            N_(
+                "This Idempotency-Key was already used for a different request. "
+                "Use a new key for a new request."
+            )
         )

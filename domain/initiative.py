@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
@@ -103,10 +103,10 @@ def clean_fields(fields: dict[str, Any]) -> dict[str, Any]:
             cleaned[name] = tag_list("themes", value or [], max_items=THEMES_MAX, max_length=THEME_MAX)
         elif name in ("organisation_id", "unit_id", "owner_id"):
             if value is not None and not isinstance(value, UUID):
-                raise InvalidField(name, f"{name} must be a UUID.")
+                raise InvalidField(name, "{field} must be a UUID.")
             cleaned[name] = value
         else:
-            raise InvalidField(name, f"{name} is not a field of an initiative.")
+            raise InvalidField(name, "{field} is not a field of an initiative.")
     return cleaned
 
 
@@ -290,7 +290,7 @@ class Initiative(Aggregate):
         fields: dict[str, Any],
     ) -> Initiative:
         if "title" not in fields:
-            raise InvalidField("title", "title is required and cannot be blank.")
+            raise InvalidField("title", "{field} is required and cannot be blank.")
         cleaned = clean_fields(fields)
         _require_organisation_for_unit(cleaned.get("organisation_id"), cleaned.get("unit_id"))
         return cls._create(
@@ -320,7 +320,7 @@ class Initiative(Aggregate):
             self.trigger_event(self.Edited, actor=actor, occurred_on=None, changes=changes)
 
     def set_goal(self, *, actor: UUID, goal_id: UUID, text: str) -> None:
-        self._refuse_if_closed("change the goals of")
+        self._refuse_if_closed("goals")
         cleaned = required_text("text", text, max_length=GOAL_MAX)
         self.trigger_event(self.GoalSet, actor=actor, occurred_on=None, goal_id=goal_id, text=cleaned)
 
@@ -329,12 +329,12 @@ class Initiative(Aggregate):
         self.set_goal(actor=actor, goal_id=goal_id, text=text)
 
     def remove_goal(self, *, actor: UUID, goal_id: UUID) -> None:
-        self._refuse_if_closed("change the goals of")
+        self._refuse_if_closed("goals")
         self._require_goal(goal_id)
         self.trigger_event(self.GoalRemoved, actor=actor, occurred_on=None, goal_id=goal_id)
 
     def add_team_member(self, *, actor: UUID, person_id: UUID, role: str) -> None:
-        self._refuse_if_closed("change the team of")
+        self._refuse_if_closed("team")
         if str(person_id) in self.team:
             raise RuleViolation("That person is already in the team of this initiative.")
         cleaned = optional_text("role", role, max_length=ROLE_MAX)
@@ -343,7 +343,7 @@ class Initiative(Aggregate):
         )
 
     def remove_team_member(self, *, actor: UUID, person_id: UUID) -> None:
-        self._refuse_if_closed("change the team of")
+        self._refuse_if_closed("team")
         if str(person_id) not in self.team:
             raise RuleViolation("That person is not in the team of this initiative.")
         self.trigger_event(self.TeamMemberRemoved, actor=actor, occurred_on=None, person_id=person_id)
@@ -371,9 +371,9 @@ class Initiative(Aggregate):
         """Apply a lifecycle verb (plan, start, pause, resume, evaluate, complete, spread,
         discontinue) if the current status allows it."""
         if verb not in VERBS:
-            raise InvalidField("verb", f"'{verb}' is not a lifecycle move of an initiative.")
+            raise InvalidField("verb", "'{verb}' is not a lifecycle move of an initiative.", verb=verb)
         if verb not in _MOVES[self.status]:
-            raise IllegalTransition(self._why_not(verb), allowed_moves(self.status))
+            raise self._illegal_move(verb)
         event_class = _EVENT_FOR_VERB[verb]
         occurred_on = past_or_today("occurred_on", occurred_on)
         extra: dict[str, str] = {}
@@ -388,25 +388,43 @@ class Initiative(Aggregate):
 
     def _require_goal(self, goal_id: UUID) -> None:
         if str(goal_id) not in self.goals:
-            raise RecordNotFound(f"This initiative has no goal with id {goal_id}.")
+            raise RecordNotFound("This initiative has no goal with id {goal_id}.", goal_id=goal_id)
 
     @property
     def is_closed(self) -> bool:
         return self.status in (Status.DISCONTINUED, Status.SPREAD)
 
-    def _refuse_if_closed(self, what: str) -> None:
-        if self.is_closed:
+    def _refuse_if_closed(self, change: Literal["edit", "goals", "team"]) -> None:
+        # One whole sentence per change, so each can be translated as a whole.
+        if not self.is_closed:
+            return
+        status = _label(self.status)
+        if change == "goals":
             raise RuleViolation(
-                f"Cannot {what} this initiative: it is {_label(self.status)}, which is final."
+                "Cannot change the goals of this initiative: it is {status}, which is final.", status=status
             )
+        if change == "team":
+            raise RuleViolation(
+                "Cannot change the team of this initiative: it is {status}, which is final.", status=status
+            )
+        raise RuleViolation("Cannot edit this initiative: it is {status}, which is final.", status=status)
 
-    def _why_not(self, verb: str) -> str:
+    def _illegal_move(self, verb: str) -> IllegalTransition:
         allowed = allowed_moves(self.status)
-        here = _label(self.status)
+        status = _label(self.status)
         if not allowed:
-            return f"Cannot {verb} this initiative: it is {here}, and that is final; no moves are allowed."
-        return (
-            f"Cannot {verb} this initiative: it is {here}. Allowed moves from {here}: {', '.join(allowed)}."
+            return IllegalTransition(
+                "Cannot {verb} this initiative: it is {status}, and that is final; no moves are allowed.",
+                allowed,
+                verb=verb,
+                status=status,
+            )
+        return IllegalTransition(
+            "Cannot {verb} this initiative: it is {status}. Allowed moves from {status}: {allowed}.",
+            allowed,
+            verb=verb,
+            status=status,
+            allowed=", ".join(allowed),
         )
 
 

@@ -86,7 +86,9 @@ class Organisation(Aggregate):
 
     def rename_unit(self, *, actor: UUID, unit_id: UUID, name: str) -> None:
         if not self.has_unit(unit_id):
-            raise RuleViolation(f"{self.name} has no unit with id {unit_id}.")
+            raise RuleViolation(
+                "{organisation} has no unit with id {unit_id}.", organisation=self.name, unit_id=unit_id
+            )
         cleaned = required_text("name", name, max_length=NAME_MAX)
         if self.units[str(unit_id)] == cleaned:
             return
@@ -99,7 +101,11 @@ class Organisation(Aggregate):
     def _refuse_duplicate_name(self, name: str, *, except_unit: UUID | None) -> None:
         for existing_id, existing_name in self.units.items():
             if existing_name.casefold() == name.casefold() and existing_id != str(except_unit):
-                raise RuleViolation(f"{self.name} already has a unit called '{existing_name}'.")
+                raise RuleViolation(
+                    "{organisation} already has a unit called '{unit}'.",
+                    organisation=self.name,
+                    unit=existing_name,
+                )
 
 
 def _known_kind(kind: str) -> OrganisationKind:
@@ -107,5 +113,9 @@ def _known_kind(kind: str) -> OrganisationKind:
         return OrganisationKind(kind)
     except ValueError:
         choices = ", ".join(k.value for k in OrganisationKind)
-        detail = f"'{kind}' is not a kind of organisation; use one of: {choices}."
-        raise InvalidField("kind", detail) from None
+        raise InvalidField(
+            "kind",
+            "'{kind}' is not a kind of organisation; use one of: {choices}.",
+            kind=kind,
+            choices=choices,
+        ) from None

@@ -20,7 +20,7 @@ _FUTURE_TOLERANCE = timedelta(days=1)
 def required_text(field: str, value: str | None, *, max_length: int) -> str:
     cleaned = (value or "").strip()
     if not cleaned:
-        raise InvalidField(field, f"{field} is required and cannot be blank.")
+        raise InvalidField(field, "{field} is required and cannot be blank.")
     return _within_length(field, cleaned, max_length)
 
 
@@ -35,14 +35,19 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 def printable(field: str, value: str) -> str:
     if CONTROL_CHARACTERS.search(value):
-        raise InvalidField(field, f"{field} contains a control character (such as NUL); remove it.")
+        raise InvalidField(field, "{field} contains a control character (such as NUL); remove it.")
     return value
 
 
 def _within_length(field: str, value: str, max_length: int) -> str:
     printable(field, value)
     if len(value) > max_length:
-        raise InvalidField(field, f"{field} is {len(value)} characters long; the limit is {max_length}.")
+        raise InvalidField(
+            field,
+            "{field} is {length} characters long; the limit is {limit}.",
+            length=len(value),
+            limit=max_length,
+        )
     return value
 
 
@@ -56,7 +61,9 @@ def tag_list(field: str, values: Iterable[str], *, max_items: int, max_length: i
             seen.add(value.casefold())
             cleaned.append(value)
     if len(cleaned) > max_items:
-        raise InvalidField(field, f"{field} has {len(cleaned)} entries; the limit is {max_items}.")
+        raise InvalidField(
+            field, "{field} has {count} entries; the limit is {limit}.", count=len(cleaned), limit=max_items
+        )
     return cleaned
 
 
@@ -68,7 +75,7 @@ def past_or_today(field: str, value: date | None) -> date | None:
     if value > today:
         raise InvalidField(
             field,
-            f"{field} is {value.isoformat()}, which is in the future; "
-            "back-dated entries must have happened already.",
+            "{field} is {date}, which is in the future; back-dated entries must have happened already.",
+            date=value.isoformat(),
         )
     return value

@@ -7,10 +7,24 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import JSON, Column, Connection, Index, Integer, String, Table, Text, select, text
+from sqlalchemy import (
+    JSON,
+    Column,
+    Connection,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    case,
+    cast,
+    select,
+    text,
+)
 from sqlalchemy.sql import Select
 
 from domain.initiative import Initiative, LifecycleEvent
@@ -287,3 +301,64 @@ def decode_cursor(cursor: str) -> int:
     if not text.startswith("p") or not text[1:].isdigit():
         raise ValueError("not a Kipinä cursor")
     return int(text[1:])
+
+
+def at_version(conn: Connection, initiative_id: UUID, version: int) -> dict[str, Any] | None:
+    """The initiative as it was at one of its versions (what an edit form was based on)."""
+    query = (
+        select(initiatives)
+        .where(initiatives.c.id == str(initiative_id), initiatives.c.version <= version)
+        .order_by(initiatives.c.version.desc())
+        .limit(1)
+    )
+    row = conn.execute(query).mappings().first()
+    return dict(row) if row is not None else None
+
+
+# Statuses in which work is expected to move; a long silence there needs a look.
+ACTIVE = ("planned", "in_progress", "evaluating")
+CLOSED = ("completed", "spread", "discontinued")
+
+
+def involving(conn: Connection, person_id: UUID, *, limit: int) -> list[dict[str, Any]]:
+    """Open initiatives the person owns or is in the team of, most recently changed first."""
+    c = initiatives.c
+    pid = str(person_id)
+    query = (
+        select(initiatives)
+        .where(
+            c.valid_to.is_(None),
+            c.status.not_in(CLOSED),
+            (c.owner_id == pid) | cast(c.team, Text).contains(f'"{pid}"', autoescape=True),
+        )
+        .order_by(c.updated_at.desc())
+        .limit(limit)
+    )
+    return [dict(r) for r in conn.execute(query).mappings()]
+
+
+def needing_attention(
+    conn: Connection, *, now: datetime, quiet_days: int, limit: int
+) -> list[dict[str, Any]]:
+    """Initiatives someone should look at, each with a `reason`:
+    `paused` (waiting for a decision to resume or stop), `quiet` (active but nothing
+    recorded for `quiet_days`), `waiting` (proposed `quiet_days` ago and not yet planned)."""
+    c = initiatives.c
+    quiet_since = now - timedelta(days=quiet_days)
+    reason = case(
+        (c.status == "paused", "paused"),
+        (c.status == "proposed", "waiting"),
+        else_="quiet",
+    ).label("reason")
+    query = (
+        select(initiatives, reason)
+        .where(
+            c.valid_to.is_(None),
+            (c.status == "paused")
+            | ((c.status == "proposed") & (c.updated_at < quiet_since))
+            | (c.status.in_(ACTIVE) & (c.updated_at < quiet_since)),
+        )
+        .order_by(c.updated_at)
+        .limit(limit)
+    )
+    return [dict(r) for r in conn.execute(query).mappings()]

@@ -192,8 +192,13 @@ def render(
     position = view.position if view else None
     row = read_model.get(conn, initiative_id, position)
     if row is None:
-        when = f" as of {view.moment.isoformat()}" if view and view.moment else ""
-        raise RecordNotFound(f"There is no initiative with id {initiative_id}{when}.")
+        if view and view.moment:
+            raise RecordNotFound(
+                "There is no initiative with id {id} as of {moment}.",
+                id=initiative_id,
+                moment=view.moment.isoformat(),
+            )
+        raise RecordNotFound("There is no initiative with id {id}.", id=initiative_id)
     body = _render_many(conn, people, [row], position)[0]
     notes = read_model.notes(conn, initiative_id, position)
     authors = people.names(conn, {n["actor_id"] for n in notes})
@@ -463,5 +468,5 @@ def initiative_history(
     with services.projector.engine.connect() as conn:
         rows = history.of_record(conn, initiative_id, view.position)
         if not rows or rows[0]["record_type"] != "initiative":
-            raise RecordNotFound(f"There is no initiative with id {initiative_id}.")
+            raise RecordNotFound("There is no initiative with id {id}.", id=initiative_id)
         return history_entries(conn, services.people, rows)

@@ -56,7 +56,7 @@ def _render(row: dict[str, Any]) -> dict[str, Any]:
 def render(conn: Connection, organisation_id: UUID, view: AsOf | None = None) -> dict[str, Any]:
     row = read_model.get(conn, organisation_id, view.position if view else None)
     if row is None:
-        raise RecordNotFound(f"There is no organisation with id {organisation_id}.")
+        raise RecordNotFound("There is no organisation with id {id}.", id=organisation_id)
     return _render(row)
 
 
@@ -138,5 +138,5 @@ def organisation_history(
     with services.projector.engine.connect() as conn:
         rows = history.of_record(conn, organisation_id, view.position)
         if not rows or rows[0]["record_type"] != "organisation":
-            raise RecordNotFound(f"There is no organisation with id {organisation_id}.")
+            raise RecordNotFound("There is no organisation with id {id}.", id=organisation_id)
         return history_entries(conn, services.people, rows)

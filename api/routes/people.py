@@ -59,7 +59,7 @@ def _renderer(services: Any) -> Any:
     def render(conn: Connection, person_id: UUID) -> dict[str, Any]:
         row = services.people.get(conn, person_id)
         if row is None:
-            raise RecordNotFound(f"There is no person with id {person_id}.")
+            raise RecordNotFound("There is no person with id {id}.", id=person_id)
         return PersonOut(**row).model_dump(mode="json")
 
     return render

@@ -1,0 +1,24 @@
+"""The web interface: server-rendered pages in Finnish, Swedish and English.
+
+One module per area; each calls the same `Kipina` application as the JSON API.
+`install` mounts the pages, the static files and the HTML error pages.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import Depends, FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from api.actor import current_actor
+from api.pages import errors, home, initiatives
+
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+
+
+def install(app: FastAPI) -> None:
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    for module in (home, initiatives):
+        app.include_router(module.router, dependencies=[Depends(current_actor)])
+    errors.install(app)

@@ -1,0 +1,69 @@
+"""Form state for the pages: what the user typed and what is wrong with it.
+
+The pages parse a posted form into the values a command takes, collecting a
+message per field. The domain still judges every value (the same checks as the
+JSON API); its `InvalidField` lands next to the field it names, any other refusal
+at the top of the form. Whatever the user typed is shown back to them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from api.pages.web import Page
+from domain.errors import DomainError, InvalidField
+
+
+@dataclass
+class FormState:
+    values: dict[str, Any] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+    # A refusal that is not about one field (e.g. "the initiative is final").
+    problem: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and self.problem is None
+
+    def value(self, name: str, default: Any = "") -> Any:
+        return self.values.get(name, default)
+
+    def refuse(self, page: Page, error: DomainError, *, fields: tuple[str, ...] = ()) -> None:
+        """Place a domain refusal: next to its field when the form has that field."""
+        message = page.error_text(error.message, error.params)
+        if isinstance(error, InvalidField) and (not fields or error.field in fields):
+            self.errors.setdefault(error.field, message)
+        else:
+            self.problem = message
+
+
+def uuid_or_none(page: Page, state: FormState, name: str, raw: str) -> UUID | None:
+    """A choice from a select list; blank means "none"."""
+    state.values[name] = raw
+    if not raw.strip():
+        return None
+    try:
+        return UUID(raw.strip())
+    except ValueError:
+        state.errors[name] = page.gettext("Choose one of the options in the list.")
+        return None
+
+
+def date_or_none(page: Page, state: FormState, name: str, raw: str) -> date | None:
+    """A date input (browsers send YYYY-MM-DD); blank means "today"/"not given"."""
+    state.values[name] = raw
+    if not raw.strip():
+        return None
+    try:
+        return date.fromisoformat(raw.strip())
+    except ValueError:
+        state.errors[name] = page.gettext("Enter a date such as %(example)s.", example="2026-03-31")
+        return None
+
+
+def theme_list(raw: str) -> list[str]:
+    """Themes are typed comma-separated; the domain trims and de-duplicates them."""
+    return [part for part in raw.split(",") if part.strip()]

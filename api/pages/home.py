@@ -1,0 +1,64 @@
+"""The home page (my initiatives, what needs attention, recent activity), the
+activity feed, and the language switch."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from fastapi.responses import RedirectResponse, Response
+
+from api.i18n import COOKIE, LANGUAGES
+from api.pages import history_view
+from api.pages.initiatives import _summaries
+from api.pages.web import YEAR, PageDep
+from projections import history
+from projections import initiatives as read_model
+
+router = APIRouter(include_in_schema=False)
+# An active initiative with nothing recorded for this long shows under "needs attention".
+QUIET_DAYS = 30
+FEED_PAGE = 50
+
+
+@router.get("/")
+def home(page: PageDep) -> Response:
+    page.services.projector.catch_up()
+    with page.services.projector.engine.connect() as conn:
+        mine = _summaries(page, conn, read_model.involving(conn, page.actor, limit=20), None)
+        attention_rows = read_model.needing_attention(
+            conn, now=datetime.now(UTC), quiet_days=QUIET_DAYS, limit=20
+        )
+        attention = [
+            {**summary, "reason": row["reason"]}
+            for row, summary in zip(attention_rows, _summaries(page, conn, attention_rows, None), strict=True)
+        ]
+        recent = history_view.present(page, conn, history.feed(conn, limit=10))
+        me = page.services.people.names(conn, {str(page.actor)})[str(page.actor)]
+    return page.render(
+        "home.html", mine=mine, attention=attention, recent=recent, me=me, quiet_days=QUIET_DAYS
+    )
+
+
+@router.get("/activity")
+def activity(page: PageDep, before: Annotated[int | None, Query(ge=1, le=2**63 - 1)] = None) -> Response:
+    page.services.projector.catch_up()
+    with page.services.projector.engine.connect() as conn:
+        rows = history.feed(conn, limit=FEED_PAGE, before=before)
+        entries = history_view.present(page, conn, rows)
+    older = page.url("/activity", before=rows[-1]["position"]) if len(rows) == FEED_PAGE else None
+    return page.render(
+        "activity.html", entries=entries, older_href=older, newest_href="/activity" if before else None
+    )
+
+
+@router.get("/language")
+def choose_language(page: PageDep, set: str = "", next: str = "/") -> Response:
+    """Switch the language and remember it for a year; back to the page the reader was on."""
+    # Only a path on this site: never an open redirect to somewhere else.
+    target = next if next.startswith("/") and not next.startswith("//") and "\\" not in next else "/"
+    response = RedirectResponse(target, status_code=303)
+    if set in LANGUAGES:
+        response.set_cookie(COOKIE, set, max_age=YEAR, path="/", samesite="lax")
+    return response

@@ -1,0 +1,536 @@
+"""Initiative pages: the list with its filters, the initiative page, and the forms
+that propose, edit, move, and add goals, team members and notes.
+
+Each POST runs one `Kipina` command, then redirects (303) to the initiative page.
+A refused command re-renders the same form with the reader's input and the
+domain's message next to the field it names (422); a stale edit shows the
+conflict page (409).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Path, Query
+from fastapi.responses import Response
+from sqlalchemy import Connection
+from starlette.datastructures import FormData
+
+from api.pages import history_view, labels
+from api.pages.forms import FormState, date_or_none, theme_list, uuid_or_none
+from api.pages.web import Page, PageDep, text
+from domain.application import CommandContext, Receipt
+from domain.errors import DomainError, InvalidField, RecordNotFound, StaleVersion
+from domain.initiative import (
+    EDITABLE_FIELDS,
+    REASON_MAX,
+    SUMMARY_MAX,
+    TARGET_GROUP_MAX,
+    TITLE_MAX,
+    VERBS,
+    Status,
+    allowed_moves,
+    clean_fields,
+)
+from projections import history, organisations
+from projections import initiatives as read_model
+
+router = APIRouter(prefix="/initiatives", include_in_schema=False)
+InitiativeId = Annotated[UUID, Path()]
+PAGE_SIZE = 25
+# Moves that ask for words (a reason, lessons learned) go through a form page first.
+MOVES_WITH_FORM = ("pause", "discontinue")
+
+
+# ---- the list ----------------------------------------------------------------------
+
+
+@router.get("")
+def list_page(
+    page: PageDep,
+    q: Annotated[str, Query(max_length=200)] = "",
+    status: str = "",
+    organisation_id: str = "",
+    unit_id: str = "",
+    theme: Annotated[str, Query(max_length=60)] = "",
+    owner_id: str = "",
+    as_of_date: str = "",
+    cursor: str = "",
+) -> Response:
+    state = FormState(values={"q": q, "status": status, "theme": theme})
+    flt = read_model.InitiativeFilter(
+        status=status if status in Status.__members__.values() else None,
+        organisation_id=uuid_or_none(page, state, "organisation_id", organisation_id),
+        unit_id=uuid_or_none(page, state, "unit_id", unit_id),
+        owner_id=uuid_or_none(page, state, "owner_id", owner_id),
+        theme=theme.strip() or None,
+        q=q.strip() or None,
+    )
+    day, position = _as_of_or_error(page, state, as_of_date)
+    rows: list[dict[str, Any]] = []
+    next_cursor = None
+    with page.services.projector.engine.connect() as conn:
+        if state.ok:
+            try:
+                rows, next_cursor = read_model.search(
+                    conn, flt, limit=PAGE_SIZE, cursor=cursor or None, as_of=position
+                )
+            except ValueError:
+                state.problem = page.gettext("That page link is out of date; showing the first page.")
+                rows, next_cursor = read_model.search(conn, flt, limit=PAGE_SIZE, as_of=position)
+        items = _summaries(page, conn, rows, position)
+        choices = _choices(page, conn)
+    query = {k: v for k, v in page.request.query_params.items() if k != "cursor"}
+    return page.render(
+        "initiatives/list.html",
+        status=200 if state.ok else 400,
+        state=state,
+        items=items,
+        next_href=page.url("/initiatives", **query, cursor=next_cursor) if next_cursor else None,
+        first_href=page.url("/initiatives", **query) if cursor else None,
+        as_of_date=day,
+        filtered=any(v for k, v in query.items()),
+        **choices,
+    )
+
+
+# ---- one initiative ----------------------------------------------------------------
+
+
+@router.get("/new")
+def new_form(page: PageDep) -> Response:
+    return _render_form(page, FormState(values={"owner_id": str(page.actor)}), initiative=None)
+
+
+@router.post("/new")
+async def create(page: PageDep) -> Response:
+    form = await page.form()
+    state, fields = _parse_fields(page, form)
+    occurred_on = date_or_none(page, state, "occurred_on", text(form, "occurred_on"))
+    goals = [g for g in text(form, "goals").splitlines() if g.strip()]
+    state.values["goals"] = text(form, "goals")
+    if fields.get("title") is None:
+        fields["title"] = ""
+    _check_each_field(page, state, fields)
+    if state.ok:
+        try:
+            receipt = page.run(
+                lambda ctx: page.services.app.propose_initiative(
+                    ctx, fields=fields, occurred_on=occurred_on, goals=goals
+                ),
+                page.context(form),
+            )
+        except DomainError as error:
+            state.refuse(page, error, fields=(*EDITABLE_FIELDS, "occurred_on", "goals", "text"))
+        else:
+            return page.redirect(f"/initiatives/{receipt.record_id}", flash="initiative_created")
+    if "text" in state.errors:  # a goal's text is checked as "text"
+        state.errors["goals"] = state.errors.pop("text")
+    return _render_form(page, state, initiative=None, status=422)
+
+
+@router.get("/{initiative_id}")
+def show(page: PageDep, initiative_id: InitiativeId, as_of_date: str = "") -> Response:
+    state = FormState(values={"as_of_date": as_of_date})
+    day, position = _as_of_or_error(page, state, as_of_date)
+    return _render_show(
+        page, initiative_id, as_of=(day, position), status=200 if state.ok else 400, as_of_state=state
+    )
+
+
+@router.get("/{initiative_id}/edit")
+def edit_form(page: PageDep, initiative_id: InitiativeId) -> Response:
+    with page.services.projector.engine.connect() as conn:
+        row = _require(conn, initiative_id)
+    return _render_form(page, FormState(values=_form_values(row)), initiative=row)
+
+
+@router.post("/{initiative_id}/edit")
+async def edit(page: PageDep, initiative_id: InitiativeId) -> Response:
+    form = await page.form()
+    state, fields = _parse_fields(page, form)
+    with page.services.projector.engine.connect() as conn:
+        current = _require(conn, initiative_id)
+        base_version = int(text(form, "version") or current["version"])
+        base = read_model.at_version(conn, initiative_id, base_version) or current
+    # Send only what this person changed, so re-applying after a conflict keeps the other's edits.
+    changed = {k: v for k, v in fields.items() if _form_values(base).get(k) != state.values.get(k)}
+    _check_each_field(page, state, changed)
+    if state.ok:
+        try:
+            page.run(
+                lambda ctx: page.services.app.edit_initiative(ctx, initiative_id, fields=changed),
+                page.context(form, with_version=True),
+            )
+        except StaleVersion:
+            return _render_conflict(page, initiative_id, base_version, state, changed)
+        except DomainError as error:
+            state.refuse(page, error, fields=EDITABLE_FIELDS)
+        else:
+            return page.redirect(f"/initiatives/{initiative_id}", flash="initiative_saved")
+    state.values["version"] = base_version
+    return _render_form(page, state, initiative=current, status=422)
+
+
+@router.get("/{initiative_id}/move/{verb}")
+def move_form(page: PageDep, initiative_id: InitiativeId, verb: str) -> Response:
+    with page.services.projector.engine.connect() as conn:
+        row = _require(conn, initiative_id)
+    if verb not in VERBS:
+        raise RecordNotFound("There is no such lifecycle move.")
+    return _render_move(page, row, verb, FormState(values={"version": row["version"]}))
+
+
+@router.post("/{initiative_id}/move/{verb}")
+async def move(page: PageDep, initiative_id: InitiativeId, verb: str) -> Response:
+    form = await page.form()
+    state = FormState(values={k: text(form, k) for k in ("reason", "lessons", "version")})
+    occurred_on = date_or_none(page, state, "occurred_on", text(form, "occurred_on"))
+    if state.ok:
+        try:
+            page.run(
+                lambda ctx: page.services.app.move_initiative(
+                    ctx,
+                    initiative_id,
+                    verb,
+                    occurred_on=occurred_on,
+                    reason=state.values["reason"],
+                    lessons=state.values["lessons"],
+                ),
+                page.context(form, with_version=True),
+            )
+        except StaleVersion:
+            state.problem = page.gettext(
+                "Someone else changed this initiative while you were looking at it. "
+                "Check its status below and choose again."
+            )
+        except DomainError as error:
+            state.refuse(page, error, fields=("occurred_on", "reason", "lessons"))
+        else:
+            return page.redirect(f"/initiatives/{initiative_id}", flash="initiative_moved")
+    with page.services.projector.engine.connect() as conn:
+        row = _require(conn, initiative_id)
+    if verb in MOVES_WITH_FORM or "occurred_on" in state.errors or text(form, "from_form"):
+        state.values["version"] = row["version"]
+        return _render_move(page, row, verb, state, status=422)
+    return _render_show(page, initiative_id, moves_state=state, status=409)
+
+
+# ---- goals, team and notes ------------------------------------------------------------
+
+
+def _section_command(
+    page: Page,
+    initiative_id: UUID,
+    form: FormData,
+    section: str,
+    command: Callable[[CommandContext], Receipt],
+    flash: str,
+    *,
+    with_version: bool = False,
+) -> Response:
+    """Run a command posted from one section of the initiative page (goals, team, notes);
+    on refusal, show the page again with the message in that section."""
+    state = FormState(values={k: v for k, v in form.items() if isinstance(v, str)})
+    try:
+        page.run(command, page.context(form, with_version=with_version))
+    except StaleVersion:
+        state.problem = page.gettext(
+            "Someone else changed this initiative meanwhile. Check it and try again."
+        )
+    except DomainError as error:
+        state.refuse(page, error, fields=("text", "person_id", "role", "occurred_on"))
+    else:
+        return page.redirect(f"/initiatives/{initiative_id}#{section}", flash=flash)
+    return _render_show(page, initiative_id, section_states={section: state}, status=422)
+
+
+@router.post("/{initiative_id}/goals")
+async def add_goal(page: PageDep, initiative_id: InitiativeId) -> Response:
+    form = await page.form()
+    goal = text(form, "text")
+    return _section_command(
+        page,
+        initiative_id,
+        form,
+        "goals",
+        lambda ctx: page.services.app.set_goal(ctx, initiative_id, text=goal),
+        "goal_added",
+    )
+
+
+@router.post("/{initiative_id}/goals/{goal_id}")
+async def reword_goal(page: PageDep, initiative_id: InitiativeId, goal_id: UUID) -> Response:
+    form = await page.form()
+    goal = text(form, "text")
+    return _section_command(
+        page,
+        initiative_id,
+        form,
+        "goals",
+        lambda ctx: page.services.app.reword_goal(ctx, initiative_id, goal_id, text=goal),
+        "goal_saved",
+    )
+
+
+@router.post("/{initiative_id}/goals/{goal_id}/remove")
+async def remove_goal(page: PageDep, initiative_id: InitiativeId, goal_id: UUID) -> Response:
+    form = await page.form()
+    return _section_command(
+        page,
+        initiative_id,
+        form,
+        "goals",
+        lambda ctx: page.services.app.remove_goal(ctx, initiative_id, goal_id),
+        "goal_removed",
+    )
+
+
+@router.post("/{initiative_id}/team")
+async def add_member(page: PageDep, initiative_id: InitiativeId) -> Response:
+    form = await page.form()
+    state = FormState()
+    person_id = uuid_or_none(page, state, "person_id", text(form, "person_id"))
+    if person_id is None:
+        state.errors.setdefault("person_id", page.gettext("Choose the person to add."))
+        state.values.update({k: v for k, v in form.items() if isinstance(v, str)})
+        return _render_show(page, initiative_id, section_states={"team": state}, status=422)
+    role = text(form, "role")
+    return _section_command(
+        page,
+        initiative_id,
+        form,
+        "team",
+        lambda ctx: page.services.app.add_team_member(ctx, initiative_id, person_id=person_id, role=role),
+        "member_added",
+    )
+
+
+@router.post("/{initiative_id}/team/{person_id}/remove")
+async def remove_member(page: PageDep, initiative_id: InitiativeId, person_id: UUID) -> Response:
+    form = await page.form()
+    return _section_command(
+        page,
+        initiative_id,
+        form,
+        "team",
+        lambda ctx: page.services.app.remove_team_member(ctx, initiative_id, person_id),
+        "member_removed",
+    )
+
+
+@router.post("/{initiative_id}/notes")
+async def add_note(page: PageDep, initiative_id: InitiativeId) -> Response:
+    form = await page.form()
+    state = FormState()
+    occurred_on = date_or_none(page, state, "occurred_on", text(form, "occurred_on"))
+    if not state.ok:
+        state.values.update({k: v for k, v in form.items() if isinstance(v, str)})
+        return _render_show(page, initiative_id, section_states={"notes": state}, status=422)
+    note = text(form, "text")
+    return _section_command(
+        page,
+        initiative_id,
+        form,
+        "notes",
+        lambda ctx: page.services.app.add_note(ctx, initiative_id, text=note, occurred_on=occurred_on),
+        "note_added",
+    )
+
+
+# ---- rendering ------------------------------------------------------------------------
+
+
+def _render_show(
+    page: Page,
+    initiative_id: UUID,
+    *,
+    as_of: tuple[Any, int | None] = (None, None),
+    status: int = 200,
+    section_states: dict[str, FormState] | None = None,
+    moves_state: FormState | None = None,
+    as_of_state: FormState | None = None,
+) -> Response:
+    day, position = as_of
+    with page.services.projector.engine.connect() as conn:
+        row = read_model.get(conn, initiative_id, position)
+        if row is None:
+            if position is not None and read_model.get(conn, initiative_id) is not None:
+                return page.render(
+                    "initiatives/not_yet.html",
+                    status=404,
+                    initiative=_summaries(page, conn, [read_model.get(conn, initiative_id) or {}], None)[0],
+                    as_of_date=day,
+                )
+            raise RecordNotFound("There is no initiative with id {id}.", id=initiative_id)
+        initiative = _summaries(page, conn, [row], position)[0]
+        notes = read_model.notes(conn, initiative_id, position)
+        authors = page.services.people.names(conn, {n["actor_id"] for n in notes})
+        entries = history_view.present(page, conn, history.of_record(conn, initiative_id, position))
+        people = _people_choices(page, conn)
+    states = section_states or {}
+    return page.render(
+        "initiatives/show.html",
+        status=status,
+        initiative=initiative,
+        notes=[{**n, "author": authors[n["actor_id"]]} for n in reversed(notes)],
+        history=list(reversed(entries)),
+        as_of_date=day,
+        as_of_state=as_of_state or FormState(values={"as_of_date": day.isoformat() if day else ""}),
+        goals_state=states.get("goals", FormState()),
+        team_state=states.get("team", FormState()),
+        notes_state=states.get("notes", FormState()),
+        moves_state=moves_state or FormState(),
+        people=[p for p in people if p[0] not in {m["person"]["id"] for m in initiative["team"]}],
+        moves_with_form=MOVES_WITH_FORM,
+    )
+
+
+def _render_form(
+    page: Page, state: FormState, *, initiative: dict[str, Any] | None, status: int = 200
+) -> Response:
+    with page.services.projector.engine.connect() as conn:
+        choices = _choices(page, conn)
+    if initiative is not None:
+        state.values.setdefault("version", initiative["version"])
+    return page.render(
+        "initiatives/form.html",
+        status=status,
+        state=state,
+        initiative=initiative,
+        limits={"title": TITLE_MAX, "summary": SUMMARY_MAX, "target_group": TARGET_GROUP_MAX},
+        **choices,
+    )
+
+
+def _render_move(page: Page, row: dict[str, Any], verb: str, state: FormState, status: int = 200) -> Response:
+    return page.render(
+        "initiatives/move.html",
+        status=status,
+        state=state,
+        initiative=row,
+        verb=verb,
+        allowed=verb in allowed_moves(Status(row["status"])),
+        reason_max=REASON_MAX,
+    )
+
+
+def _render_conflict(
+    page: Page, initiative_id: UUID, base_version: int, mine: FormState, changed: dict[str, Any]
+) -> Response:
+    """The save was refused because someone else saved first: show their changes and
+    offer this person's edit again, now based on the current version."""
+    with page.services.projector.engine.connect() as conn:
+        current = _require(conn, initiative_id)
+        theirs = [r for r in history.of_record(conn, initiative_id) if r["version"] > base_version]
+        entries = history_view.present(page, conn, theirs)
+        choices = _choices(page, conn)
+    values = {**_form_values(current), **{k: mine.values[k] for k in changed}, "version": current["version"]}
+    return page.render(
+        "initiatives/conflict.html",
+        status=409,
+        state=FormState(values=values),
+        initiative=current,
+        their_changes=entries,
+        my_fields=[k for k in EDITABLE_FIELDS if k in changed],
+        limits={"title": TITLE_MAX, "summary": SUMMARY_MAX, "target_group": TARGET_GROUP_MAX},
+        **choices,
+    )
+
+
+def _summaries(
+    page: Page, conn: Connection, rows: list[dict[str, Any]], position: int | None
+) -> list[dict[str, Any]]:
+    place_ids = {r[k] for r in rows for k in ("organisation_id", "unit_id") if r[k]}
+    places = organisations.names(conn, place_ids, position)
+    person_ids = {r["owner_id"] for r in rows if r["owner_id"]} | {p for r in rows for p in r["team"]}
+    names = page.services.people.names(conn, person_ids)
+    return [
+        {
+            **r,
+            "organisation": places.get(r["organisation_id"]) if r["organisation_id"] else None,
+            "unit": places.get(r["unit_id"]) if r["unit_id"] else None,
+            "owner": {"id": r["owner_id"], "name": names[r["owner_id"]]} if r["owner_id"] else None,
+            "team": [{"person": {"id": k, "name": names[k]}, "role": v} for k, v in r["team"].items()],
+            "goals": [{"id": k, "text": v} for k, v in r["goals"].items()],
+            "allowed_moves": allowed_moves(Status(r["status"])),
+        }
+        for r in rows
+    ]
+
+
+def _choices(page: Page, conn: Connection) -> dict[str, Any]:
+    """Options for the organisation, unit, owner and status lists, sorted the reader's way."""
+    key = page.fmt.sort_key()
+    orgs = sorted(organisations.list_all(conn), key=lambda o: key(o["name"]))
+    return {
+        "organisation_options": [(o["id"], o["name"]) for o in orgs],
+        "unit_groups": [
+            (o["name"], sorted(((u["id"], u["name"]) for u in o["units"]), key=lambda u: key(u[1])))
+            for o in orgs
+            if o["units"]
+        ],
+        "people_options": _people_choices(page, conn),
+        "status_options": [(s.value, page.gettext(labels.STATUS[s.value])) for s in Status],
+    }
+
+
+def _people_choices(page: Page, conn: Connection) -> list[tuple[str, str]]:
+    key = page.fmt.sort_key()
+    everyone = page.services.people.search(conn, q=None, limit=2000, after=None).items
+    return sorted(((p["id"], p["name"]) for p in everyone), key=lambda p: key(p[1]))
+
+
+def _parse_fields(page: Page, form: FormData) -> tuple[FormState, dict[str, Any]]:
+    """The initiative fields of a posted form, as the command takes them."""
+    state = FormState(values={k: text(form, k) for k in ("title", "summary", "themes", "target_group")})
+    fields: dict[str, Any] = {
+        "title": state.values["title"],
+        "summary": state.values["summary"],
+        "themes": theme_list(state.values["themes"]),
+        "target_group": state.values["target_group"],
+    }
+    for name in ("organisation_id", "unit_id", "owner_id"):
+        fields[name] = uuid_or_none(page, state, name, text(form, name))
+    return state, fields
+
+
+def _check_each_field(page: Page, state: FormState, fields: dict[str, Any]) -> None:
+    """Ask the domain about every field, so all messages show at once, not one per save."""
+    for name, value in fields.items():
+        if name in state.errors:
+            continue
+        try:
+            clean_fields({name: value})
+        except InvalidField as error:
+            state.refuse(page, error)
+
+
+def _form_values(row: dict[str, Any]) -> dict[str, Any]:
+    """An initiative row as the edit form's fields (strings, as a browser would send them)."""
+    return {
+        "title": row["title"],
+        "summary": row["summary"],
+        "organisation_id": row["organisation_id"] or "",
+        "unit_id": row["unit_id"] or "",
+        "owner_id": row["owner_id"] or "",
+        "themes": ", ".join(row["themes"]),
+        "target_group": row["target_group"],
+    }
+
+
+def _require(conn: Connection, initiative_id: UUID) -> dict[str, Any]:
+    row = read_model.get(conn, initiative_id)
+    if row is None:
+        raise RecordNotFound("There is no initiative with id {id}.", id=initiative_id)
+    return row
+
+
+def _as_of_or_error(page: Page, state: FormState, raw: str) -> tuple[Any, int | None]:
+    try:
+        return page.as_of(raw.strip())
+    except ValueError:
+        state.errors["as_of_date"] = page.gettext("Enter a date such as %(example)s.", example="2026-03-31")
+        return None, None

@@ -1,0 +1,218 @@
+"""What every page handler shares: the reader's language, templates, the
+anti-forgery token, one-off confirmations ("flash") and redirects.
+
+A page handler gets a `Page` (see `PageDep`), reads its form, calls the same
+`Kipina` application as the JSON API and answers with `page.render(...)` or
+`page.redirect(...)`. No rule of the domain is decided here.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Mapping
+from datetime import date, datetime, time, timedelta
+from functools import cache
+from typing import Annotated, Any
+from urllib.parse import urlencode
+from uuid import UUID, uuid4
+from zoneinfo import ZoneInfo
+
+from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from starlette.datastructures import FormData
+
+from api.actor import Actor
+from api.bootstrap import Services
+from api.deps import ServicesDep
+from api.i18n import COOKIE, LANGUAGE_NAMES, LANGUAGES, Formatter, negotiate, translations
+from api.idempotency import KEY_MAX, fingerprint
+from api.logging import get_logger
+from api.pages import labels
+from domain.application import CommandContext, Receipt, RequestKey
+from projections import history
+
+CSRF_COOKIE = "kipina_csrf"
+CSRF_FIELD = "csrf_token"
+REQUEST_KEY_FIELD = "request_key"
+FLASH_COOKIE = "kipina_flash"
+YEAR = 365 * 24 * 3600
+log = get_logger("kipina.pages")
+
+
+class FormExpired(Exception):
+    """A POST without the anti-forgery token of this browser (an old tab, or another site)."""
+
+
+@cache
+def environment(lang: str) -> Environment:
+    env = Environment(
+        loader=PackageLoader("api", "templates"),
+        autoescape=select_autoescape(default=True),
+        undefined=StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
+    env.globals.update(
+        LANGUAGES=LANGUAGES,
+        LANGUAGE_NAMES=LANGUAGE_NAMES,
+        labels=labels,
+        CSRF_FIELD=CSRF_FIELD,
+        REQUEST_KEY_FIELD=REQUEST_KEY_FIELD,
+        new_request_key=lambda: uuid4().hex,
+    )
+    gettext = translations(lang).gettext
+    env.filters["field_label"] = lambda field: gettext(labels.field_label(field))
+    return env
+
+
+class Page:
+    """One page request: language, formatter, actor and the helpers to answer it."""
+
+    def __init__(self, request: Request, services: Services, actor: UUID) -> None:
+        self.request = request
+        self.services = services
+        self.actor = actor
+        self.lang = negotiate(request.cookies.get(COOKIE), request.headers.get("accept-language"))
+        self.fmt = Formatter(self.lang, ZoneInfo(services.settings.timezone))
+        self.env = environment(self.lang)
+        self._new_csrf: str | None = None
+        self.csrf = request.cookies.get(CSRF_COOKIE) or self._issue_csrf()
+
+    # ---- translation -----------------------------------------------------------
+
+    def gettext(self, message: str, **params: Any) -> str:
+        translated: str = translations(self.lang).gettext(message)
+        return translated % params if params else translated
+
+    def error_text(self, message: str, params: Mapping[str, Any]) -> str:
+        """A domain error's sentence in the reader's language ({placeholders}, str.format)."""
+        return translations(self.lang).gettext(message).format(**params)
+
+    # ---- answers ---------------------------------------------------------------
+
+    @property
+    def is_htmx(self) -> bool:
+        return self.request.headers.get("HX-Request") == "true"
+
+    def render(self, template: str, *, status: int = 200, **context: Any) -> HTMLResponse:
+        flash = self.request.cookies.get(FLASH_COOKIE)
+        html = self.env.get_template(template).render(
+            page=self,
+            fmt=self.fmt,
+            lang=self.lang,
+            csrf=self.csrf,
+            flash=labels.FLASH.get(flash or ""),
+            current_path=self.request.url.path,
+            current_url=_path_and_query(self.request),
+            **context,
+        )
+        response = HTMLResponse(html, status_code=status)
+        if flash:
+            response.delete_cookie(FLASH_COOKIE, path="/")
+        self._attach_cookies(response)
+        return response
+
+    def redirect(self, url: str, *, flash: str | None = None) -> Response:
+        """303 See Other after a successful POST, so reloading the page does not post again."""
+        if self.is_htmx:
+            response: Response = Response(status_code=204, headers={"HX-Redirect": url})
+        else:
+            response = RedirectResponse(url, status_code=303)
+        if flash is not None:
+            assert flash in labels.FLASH, f"unknown flash {flash!r}"
+            response.set_cookie(FLASH_COOKIE, flash, max_age=60, path="/", httponly=True, samesite="lax")
+        self._attach_cookies(response)
+        return response
+
+    def url(self, path: str, **query: Any) -> str:
+        return url(path, **query)
+
+    # ---- commands and views ----------------------------------------------------
+
+    def context(self, form: FormData, *, with_version: bool = False) -> CommandContext:
+        """The command context of a posted form: its request key makes a double-submit
+        harmless (the second post replays the first), its version guards against
+        overwriting someone else's change."""
+        version = text(form, "version")
+        key = text(form, REQUEST_KEY_FIELD).strip()
+        request_key = None
+        if 0 < len(key) <= KEY_MAX:
+            content = sorted(
+                (k, v) for k, v in form.multi_items() if k not in (CSRF_FIELD, REQUEST_KEY_FIELD)
+            )
+            body = urlencode([(k, v if isinstance(v, str) else "") for k, v in content]).encode()
+            request_key = RequestKey(key, fingerprint("POST", self.request.url.path, body))
+        return CommandContext(
+            actor=self.actor,
+            expected_version=int(version) if with_version and version.isdigit() else None,
+            request_key=request_key,
+        )
+
+    def run(self, command: Callable[[CommandContext], Receipt], ctx: CommandContext) -> Receipt:
+        """Run a command and bring the read models up to it, so the next page shows it."""
+        receipt = command(ctx)
+        self.services.projector.catch_up(up_to=receipt.last_position)
+        if receipt.positions:
+            log.info("command", record_id=str(receipt.record_id), event_types=receipt.event_types)
+        return receipt
+
+    def as_of(self, raw: str | None) -> tuple[date | None, int | None]:
+        """An as-of date from a date picker: the state at the end of that day, local time.
+        Returns (day, log position); (None, None) means "now". Raises ValueError."""
+        self.services.projector.catch_up()
+        if not raw:
+            return None, None
+        day = date.fromisoformat(raw)
+        end_of_day = datetime.combine(day + timedelta(days=1), time.min, tzinfo=self.fmt.zone)
+        with self.services.projector.engine.connect() as conn:
+            return day, history.position_at(conn, end_of_day - timedelta(microseconds=1))
+
+    # ---- forms -----------------------------------------------------------------
+
+    async def form(self) -> FormData:
+        """The posted form, after checking it came from one of our pages in this browser."""
+        form = await self.request.form()
+        token = form.get(CSRF_FIELD)
+        if not isinstance(token, str) or not secrets.compare_digest(token, self.csrf):
+            raise FormExpired()
+        return form
+
+    def _issue_csrf(self) -> str:
+        self._new_csrf = secrets.token_urlsafe(32)
+        return self._new_csrf
+
+    def _attach_cookies(self, response: Response) -> None:
+        if self._new_csrf is not None:
+            response.set_cookie(
+                CSRF_COOKIE, self._new_csrf, max_age=YEAR, path="/", httponly=True, samesite="strict"
+            )
+
+
+def url(path: str, **query: Any) -> str:
+    """A link with its query string; empty values are left out."""
+    present = {k: v for k, v in query.items() if v not in (None, "")}
+    return f"{path}?{urlencode(present)}" if present else path
+
+
+def _path_and_query(request: Request) -> str:
+    query = request.url.query
+    return f"{request.url.path}?{query}" if query else request.url.path
+
+
+def get_page(request: Request, services: ServicesDep, actor: Actor) -> Page:
+    return Page(request, services, actor)
+
+
+PageDep = Annotated[Page, Depends(get_page)]
+
+
+def text(form: FormData, name: str) -> str:
+    value = form.get(name)
+    return value if isinstance(value, str) else ""
+
+
+def texts(form: FormData, name: str) -> list[str]:
+    return [v for v in form.getlist(name) if isinstance(v, str)]
