@@ -89,6 +89,15 @@ def allowed_moves(status: Status) -> list[str]:
     return list(_MOVES[status])
 
 
+# Final statuses: the record stays readable (and takes notes) but its fields, goals and team are fixed.
+CLOSED_STATUSES = frozenset({Status.DISCONTINUED, Status.SPREAD})
+
+
+def accepts_changes(status: Status) -> bool:
+    """Whether an initiative in this status can still be edited (fields, goals, team)."""
+    return status not in CLOSED_STATUSES
+
+
 def clean_fields(fields: dict[str, Any]) -> dict[str, Any]:
     """Validate editable fields; returns the cleaned values. Unknown keys are refused."""
     cleaned: dict[str, Any] = {}
@@ -392,7 +401,7 @@ class Initiative(Aggregate):
 
     @property
     def is_closed(self) -> bool:
-        return self.status in (Status.DISCONTINUED, Status.SPREAD)
+        return not accepts_changes(self.status)
 
     def _refuse_if_closed(self, change: Literal["edit", "goals", "team"]) -> None:
         # One whole sentence per change, so each can be translated as a whole.

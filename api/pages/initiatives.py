@@ -31,6 +31,7 @@ from domain.initiative import (
     TITLE_MAX,
     VERBS,
     Status,
+    accepts_changes,
     allowed_moves,
     clean_fields,
 )
@@ -456,6 +457,7 @@ def _summaries(
             "team": [{"person": {"id": k, "name": names[k]}, "role": v} for k, v in r["team"].items()],
             "goals": [{"id": k, "text": v} for k, v in r["goals"].items()],
             "allowed_moves": allowed_moves(Status(r["status"])),
+            "accepts_changes": accepts_changes(Status(r["status"])),
         }
         for r in rows
     ]
