@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 
-.PHONY: run test lint demo rebuild bench clean
+.PHONY: run test lint demo rebuild bench messages clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,16 @@ rebuild: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m scripts.bench $(BENCH_ARGS)
+
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k InvalidField:2 -k RuleViolation:1 -k IllegalTransition:1 \
+		-k RecordNotFound:1 -k StaleVersion:1 -k ConcurrentChange:1 -k DomainError:1 \
+		-k N_ -k _ -k gettext -k ngettext:1,2 --no-location --sort-output --project=Kipinä \
+		-o api/locale/messages.pot .
+	for lang in fi sv en; do \
+		$(BIN)/pybabel update -i api/locale/messages.pot -d api/locale -D messages -l $$lang \
+			--init-missing --no-fuzzy-matching --ignore-obsolete --ignore-pot-creation-date || exit 1; \
+	done
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info
