@@ -27,7 +27,7 @@ def present(page: Page, conn: Connection, rows: list[dict[str, Any]]) -> list[di
                 person_ids |= {v for v in (change["old"], change["new"]) if v}
             elif name[0] == "team":
                 person_ids.add(name[1])
-    people = page.services.people.names(conn, person_ids)
+    people = page.person_names(conn, person_ids)
     places = organisations.names(conn, place_ids)
     return [
         {

@@ -35,7 +35,7 @@ def home(page: PageDep) -> Response:
             for row, summary in zip(attention_rows, _summaries(page, conn, attention_rows, None), strict=True)
         ]
         recent = history_view.present(page, conn, history.feed(conn, limit=10))
-        me = page.services.people.names(conn, {str(page.actor)})[str(page.actor)]
+        me = page.person_names(conn, {str(page.actor)})[str(page.actor)]
     return page.render(
         "home.html", mine=mine, attention=attention, recent=recent, me=me, quiet_days=QUIET_DAYS
     )

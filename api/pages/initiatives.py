@@ -20,7 +20,7 @@ from starlette.datastructures import FormData
 
 from api.pages import history_view, labels
 from api.pages.forms import FormState, date_or_none, theme_list, uuid_or_none
-from api.pages.web import Page, PageDep, text
+from api.pages.web import Page, PageDep, form_version, text
 from domain.application import CommandContext, Receipt
 from domain.errors import DomainError, InvalidField, RecordNotFound, StaleVersion
 from domain.initiative import (
@@ -35,6 +35,7 @@ from domain.initiative import (
     allowed_moves,
     clean_fields,
 )
+from domain.values import required_text
 from projections import history, organisations
 from projections import initiatives as read_model
 
@@ -60,7 +61,7 @@ def list_page(
     as_of_date: str = "",
     cursor: str = "",
 ) -> Response:
-    state = FormState(values={"q": q, "status": status, "theme": theme})
+    state = FormState(values={"q": q, "status": status, "theme": theme, "as_of_date": as_of_date})
     flt = read_model.InitiativeFilter(
         status=status if status in Status.__members__.values() else None,
         organisation_id=uuid_or_none(page, state, "organisation_id", organisation_id),
@@ -154,7 +155,7 @@ async def edit(page: PageDep, initiative_id: InitiativeId) -> Response:
     state, fields = _parse_fields(page, form)
     with page.services.projector.engine.connect() as conn:
         current = _require(conn, initiative_id)
-        base_version = int(text(form, "version") or current["version"])
+        base_version = form_version(form) or current["version"]
         base = read_model.at_version(conn, initiative_id, base_version) or current
     # Send only what this person changed, so re-applying after a conflict keeps the other's edits.
     changed = {k: v for k, v in fields.items() if _form_values(base).get(k) != state.values.get(k)}
@@ -189,6 +190,13 @@ async def move(page: PageDep, initiative_id: InitiativeId, verb: str) -> Respons
     form = await page.form()
     state = FormState(values={k: text(form, k) for k in ("reason", "lessons", "version")})
     occurred_on = date_or_none(page, state, "occurred_on", text(form, "occurred_on"))
+    if verb == "discontinue":
+        # The domain stops at the first blank text; ask about each, so both messages show at once.
+        for name in ("reason", "lessons"):
+            try:
+                required_text(name, state.values[name], max_length=REASON_MAX)
+            except InvalidField as error:
+                state.refuse(page, error)
     if state.ok:
         try:
             page.run(
@@ -368,7 +376,7 @@ def _render_show(
             raise RecordNotFound("There is no initiative with id {id}.", id=initiative_id)
         initiative = _summaries(page, conn, [row], position)[0]
         notes = read_model.notes(conn, initiative_id, position)
-        authors = page.services.people.names(conn, {n["actor_id"] for n in notes})
+        authors = page.person_names(conn, {n["actor_id"] for n in notes})
         entries = history_view.present(page, conn, history.of_record(conn, initiative_id, position))
         people = _people_choices(page, conn)
     states = section_states or {}
@@ -447,7 +455,7 @@ def _summaries(
     place_ids = {r[k] for r in rows for k in ("organisation_id", "unit_id") if r[k]}
     places = organisations.names(conn, place_ids, position)
     person_ids = {r["owner_id"] for r in rows if r["owner_id"]} | {p for r in rows for p in r["team"]}
-    names = page.services.people.names(conn, person_ids)
+    names = page.person_names(conn, person_ids)
     return [
         {
             **r,

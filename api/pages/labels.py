@@ -13,6 +13,9 @@ def N_(message: str) -> str:
     return message
 
 
+# How pages name a person whose details were erased from the people registry.
+ERASED_PERSON = N_("erased person")
+
 STATUS = {
     "proposed": N_("Proposed"),
     "planned": N_("Planned"),

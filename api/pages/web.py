@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from sqlalchemy import Connection
 from starlette.datastructures import FormData
 
 from api.actor import Actor
@@ -29,6 +30,7 @@ from api.i18n import COOKIE, LANGUAGE_NAMES, LANGUAGES, Formatter, negotiate, tr
 from api.idempotency import KEY_MAX, fingerprint
 from api.logging import get_logger
 from api.pages import labels
+from api.people_registry import ERASED_NAME
 from domain.application import CommandContext, Receipt, RequestKey
 from projections import history
 
@@ -91,6 +93,12 @@ class Page:
         """A domain error's sentence in the reader's language ({placeholders}, str.format)."""
         return translations(self.lang).gettext(message).format(**params)
 
+    def person_names(self, conn: Connection, ids: set[str]) -> dict[str, str]:
+        """Display names by person id; an erased person is named in the reader's language."""
+        names = self.services.people.names(conn, ids)
+        erased = self.gettext(labels.ERASED_PERSON)
+        return {pid: erased if name == ERASED_NAME else name for pid, name in names.items()}
+
     # ---- answers ---------------------------------------------------------------
 
     @property
@@ -116,11 +124,11 @@ class Page:
         return response
 
     def redirect(self, url: str, *, flash: str | None = None) -> Response:
-        """303 See Other after a successful POST, so reloading the page does not post again."""
-        if self.is_htmx:
-            response: Response = Response(status_code=204, headers={"HX-Redirect": url})
-        else:
-            response = RedirectResponse(url, status_code=303)
+        """303 See Other after a successful POST, so reloading the page does not post again.
+
+        The same for htmx: its request follows the redirect and swaps in the part of the
+        new page its form names (hx-select), flash and history included (hx-select-oob)."""
+        response: Response = RedirectResponse(url, status_code=303)
         if flash is not None:
             assert flash in labels.FLASH, f"unknown flash {flash!r}"
             response.set_cookie(FLASH_COOKIE, flash, max_age=60, path="/", httponly=True, samesite="lax")
@@ -136,7 +144,6 @@ class Page:
         """The command context of a posted form: its request key makes a double-submit
         harmless (the second post replays the first), its version guards against
         overwriting someone else's change."""
-        version = text(form, "version")
         key = text(form, REQUEST_KEY_FIELD).strip()
         request_key = None
         if 0 < len(key) <= KEY_MAX:
@@ -147,7 +154,7 @@ class Page:
             request_key = RequestKey(key, fingerprint("POST", self.request.url.path, body))
         return CommandContext(
             actor=self.actor,
-            expected_version=int(version) if with_version and version.isdigit() else None,
+            expected_version=form_version(form) if with_version else None,
             request_key=request_key,
         )
 
@@ -166,7 +173,10 @@ class Page:
         if not raw:
             return None, None
         day = date.fromisoformat(raw)
-        end_of_day = datetime.combine(day + timedelta(days=1), time.min, tzinfo=self.fmt.zone)
+        try:
+            end_of_day = datetime.combine(day + timedelta(days=1), time.min, tzinfo=self.fmt.zone)
+        except OverflowError:  # 9999-12-31 has no next day
+            raise ValueError(f"{raw} is out of range") from None
         with self.services.projector.engine.connect() as conn:
             return day, history.position_at(conn, end_of_day - timedelta(microseconds=1))
 
@@ -212,6 +222,16 @@ PageDep = Annotated[Page, Depends(get_page)]
 def text(form: FormData, name: str) -> str:
     value = form.get(name)
     return value if isinstance(value, str) else ""
+
+
+def form_version(form: FormData) -> int | None:
+    """The record version a form was based on (its hidden "version"); None when it is
+    missing or not a version at all (a tampered form must not become a 500)."""
+    raw = text(form, "version").strip()
+    # ASCII digits only ("²".isdigit() is true), and small enough for a 64-bit column.
+    if raw.isascii() and raw.isdigit() and len(raw) <= 18:
+        return int(raw)
+    return None
 
 
 def texts(form: FormData, name: str) -> list[str]:

@@ -206,11 +206,13 @@ def test_unknown_routes_are_404_problems(http: httpx.Client, world: World) -> No
             ("GET", "/api/nothing-here"),
             ("GET", "/api/initiatives/x/y/z"),
             ("POST", f"{world.path}/celebrate"),
-            ("GET", "/favicon.ico"),
         ]:
             body = assert_problem(http.request(method, path), 404)
             assert "/docs" in body["detail"]
         assert_problem(http.delete("/api/initiatives"), 405)
+        # Outside /api, a person is reading: the same 404 is an HTML page.
+        page = http.get("/favicon.ico")
+        assert page.status_code == 404 and "text/html" in page.headers["content-type"]
 
 
 # ---- 409 ---------------------------------------------------------------------------
