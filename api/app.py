@@ -15,6 +15,7 @@ from api.actor import current_actor
 from api.bootstrap import Services, bootstrap
 from api.errors import install_error_handlers, internal_error
 from api.logging import configure_logging, get_logger
+from api.pages.errors import error_page, is_api_path
 from api.routes import events, health, initiatives, organisations, people
 from api.settings import Settings
 
@@ -73,7 +74,7 @@ async def _log_request(request: Request, call_next: Callable[[Request], Awaitabl
         # line and the X-Request-ID it asks people to report. The engines hide statement
         # parameters, so the traceback carries no row values.
         log.error("unhandled_error", error=type(error).__name__, exc_info=error)
-        response = internal_error()
+        response = internal_error() if is_api_path(request.url.path) else error_page(request, error)
     route = request.scope.get("route")
     log.info(
         "request",

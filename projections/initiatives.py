@@ -290,6 +290,9 @@ def _filtered(query: Select[Any], flt: InitiativeFilter, as_of: int | None) -> S
     return query
 
 
+POSITION_MAX = 2**63 - 1
+
+
 def encode_cursor(position: int) -> str:
     return base64.urlsafe_b64encode(f"p{position}".encode()).decode().rstrip("=")
 
@@ -298,9 +301,12 @@ def decode_cursor(cursor: str) -> int:
     """Raises ValueError for a cursor this module did not make."""
     padded = cursor + "=" * (-len(cursor) % 4)
     text = base64.urlsafe_b64decode(padded.encode()).decode()
-    if not text.startswith("p") or not text[1:].isdigit():
+    if not text.startswith("p") or not text[1:].isascii() or not text[1:].isdigit():
         raise ValueError("not a Kipinä cursor")
-    return int(text[1:])
+    position = int(text[1:])
+    if position > POSITION_MAX:  # no log position is this large; the database could not compare it
+        raise ValueError("not a Kipinä cursor")
+    return position
 
 
 def at_version(conn: Connection, initiative_id: UUID, version: int) -> dict[str, Any] | None:

@@ -13,13 +13,16 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.errors import Unauthenticated
 from api.i18n import COOKIE, Formatter, negotiate, translations
-from api.logging import get_logger
 from api.pages.web import CSRF_COOKIE, FormExpired, environment, url
 from domain.errors import DomainError, RecordNotFound
 
-log = get_logger("kipina.pages")
 Handler = Callable[[Request, Exception], Response | Awaitable[Response]]
 _JSON_PREFIXES = ("/api/", "/docs", "/openapi.json", "/healthz", "/readyz", "/redoc")
+
+
+def is_api_path(path: str) -> bool:
+    """Paths whose errors are problem+json for programs; every other path is a page for people."""
+    return path.startswith(_JSON_PREFIXES)
 
 
 def install(app: FastAPI) -> None:
@@ -31,7 +34,7 @@ def install(app: FastAPI) -> None:
 
 def _either(api_handler: Handler | None) -> Handler:
     async def handle(request: Request, exc: Exception) -> Response:
-        if api_handler is not None and request.url.path.startswith(_JSON_PREFIXES):
+        if api_handler is not None and is_api_path(request.url.path):
             response = api_handler(request, exc)
             return response if isinstance(response, Response) else await response
         return error_page(request, exc)
@@ -85,7 +88,7 @@ def _describe(exc: Exception, _: Callable[[str], str], lang: str) -> tuple[int, 
         return 409, _("The change was refused"), _(exc.message).format(**exc.params)
     if isinstance(exc, StarletteHTTPException):
         return exc.status_code, _("The request could not be handled"), _("Go back and try again.")
-    log.error("unhandled_error", error=type(exc).__name__, exc_info=exc)
+    # Unexpected: the request middleware (api/app.py) has logged it with its request id.
     return (
         500,
         _("Something went wrong"),
