@@ -119,7 +119,9 @@ def test_a_bad_if_match_header_is_400(http: httpx.Client, world: World, if_match
 
 
 # The last two: a position larger than any the database can compare, and Arabic-Indic digits.
-@pytest.mark.parametrize("cursor", ["not-a-cursor", "eDE", "%%%", "cDEyYQ", "cDk5OTk5OTk5OTk5OTk5OTk5OTk5OTk5", "cNmh2aI"])
+@pytest.mark.parametrize(
+    "cursor", ["not-a-cursor", "eDE", "%%%", "cDEyYQ", "cDk5OTk5OTk5OTk5OTk5OTk5OTk5OTk5", "cNmh2aI"]
+)
 def test_a_cursor_this_server_did_not_give_is_400(http: httpx.Client, world: World, cursor: str) -> None:
     response = http.get("/api/initiatives", params={"cursor": cursor})
     body = assert_problem(response, 400, slug="bad-request")

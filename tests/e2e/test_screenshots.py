@@ -1,0 +1,118 @@
+"""Screenshots of the main pages with the demo data, for the README and for eyes.
+
+They go to the directory named by KIPINA_SCREENSHOT_DIR (`make screenshots` uses
+docs/screenshots), else to pytest's temporary directory. Each test checks that
+its PNG was written, is not blank-small, and has the width asked for.
+"""
+
+from __future__ import annotations
+
+import os
+import struct
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.browser import Site, demo_site
+from tests.e2e.conftest import Browse
+
+pytestmark = pytest.mark.e2e
+
+DESKTOP = (1280, 900)
+PHONE = (360, 780)
+ME = "Mikko Korhonen"  # the signed-in person in the pictures
+OTHER = "Anna Virtanen"
+MIN_BYTES = 10_000
+SHOWCASE = "Perustehtävän kirkastaminen"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """One SQLite-backed server for the module (overrides the per-store `site`)."""
+    with demo_site("sqlite", tmp_path_factory.mktemp("site-shots")) as running:
+        with running.api(ME) as api:  # the first request registers the person behind the login
+            found = api.get("/api/people", params={"q": ME}).json()["items"]
+        running.propose(
+            "Kotihoidon iltakäyntien uudelleenjärjestely",
+            user=ME,
+            summary="Iltakäynnit suunnitellaan asiakkaan päivärytmin mukaan.",
+            owner_id=found[0]["id"],
+            themes=["kotihoito", "Lean"],
+        )
+        yield running
+
+
+@pytest.fixture(scope="module")
+def shots_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    named = os.environ.get("KIPINA_SCREENSHOT_DIR")
+    directory = Path(named) if named else tmp_path_factory.mktemp("screenshots")
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    header = path.read_bytes()[:24]
+    assert header[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
+    width, height = struct.unpack(">II", header[16:24])
+    return width, height
+
+
+def new_initiative_with_error(page: Page, site: Site) -> None:
+    page.goto("/initiatives/new")
+    page.fill("#field-summary", "Asukkaat mukaan suunnittelemaan lähipalveluja.")
+    page.fill("#field-themes", "osallisuus")
+    page.locator("main form[method=post] button[type=submit]").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+
+
+def conflict(page: Page, site: Site) -> None:
+    initiative_id = site.propose(
+        "Sähköinen ajanvaraus suun terveydenhuoltoon", user=OTHER, summary="Ajanvaraus verkossa."
+    )
+    page.goto(f"/initiatives/{initiative_id}/edit")
+    site.edit(initiative_id, user=OTHER, title="Sähköinen ajanvaraus hammashoitoon")
+    page.fill("#field-summary", "Ajanvaraus verkossa ja tekstiviestimuistutukset.")
+    page.locator("main form[method=post] button[type=submit]").click()
+    expect(page.locator("section[aria-labelledby=theirs-heading]")).to_be_visible()
+
+
+def visit(path: str) -> Callable[[Page, Site], None]:
+    def action(page: Page, site: Site) -> None:
+        page.goto(path.format(showcase=site.demo[SHOWCASE]))
+
+    return action
+
+
+@dataclass(frozen=True)
+class Shot:
+    name: str
+    show: Callable[[Page, Site], None]
+    viewport: tuple[int, int] = DESKTOP
+    lang: str = "fi"
+
+
+SHOTS = [
+    Shot("home", visit("/")),
+    Shot("initiatives", visit("/initiatives")),
+    Shot("initiative", visit("/initiatives/{showcase}")),
+    Shot("initiative-new-error", new_initiative_with_error),
+    Shot("conflict", conflict),
+    Shot("home-phone", visit("/"), viewport=PHONE),
+    Shot("initiative-sv", visit("/initiatives/{showcase}"), lang="sv"),
+]
+
+
+@pytest.mark.parametrize("shot", SHOTS, ids=lambda shot: shot.name)
+def test_screenshot(shot: Shot, browse: Browse, site: Site, shots_dir: Path) -> None:
+    width, height = shot.viewport
+    page = browse(user=ME, lang=shot.lang, viewport={"width": width, "height": height}).new_page()
+    shot.show(page, site)
+    expect(page.locator("html")).to_have_attribute("lang", shot.lang)
+    path = shots_dir / f"{shot.name}.png"
+    path.unlink(missing_ok=True)
+    page.screenshot(path=path, animations="disabled")
+    assert path.stat().st_size > MIN_BYTES, f"{path} is only {path.stat().st_size} bytes"
+    assert png_size(path) == shot.viewport
