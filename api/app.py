@@ -16,7 +16,16 @@ from api.bootstrap import Services, bootstrap
 from api.errors import install_error_handlers, internal_error
 from api.logging import configure_logging, get_logger
 from api.pages.errors import error_page, is_api_path
-from api.routes import events, health, initiatives, organisations, people
+from api.routes import (
+    change_day,
+    events,
+    experiments,
+    health,
+    initiatives,
+    organisations,
+    people,
+    rotations,
+)
 from api.settings import Settings
 
 VERSION = "0.1.0"
@@ -57,6 +66,18 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     # Every /api request needs an actor: in trusted-proxy mode, no user header means 401.
     for module in (initiatives, organisations, people, events):
         app.include_router(module.router, dependencies=[Depends(current_actor)])
+    for experiment_router in (experiments.router, experiments.initiative_router):
+        app.include_router(experiment_router, dependencies=[Depends(current_actor)])
+    # rotations.people_router serves a person's rotation history, /api/people/{id}/rotations.
+    for rotation_router in (rotations.router, rotations.people_router):
+        app.include_router(rotation_router, dependencies=[Depends(current_actor)])
+    # change_day.handprints_router serves a person's handprints, /api/people/{id}/handprints.
+    for change_day_router in (
+        change_day.campaigns_router,
+        change_day.actions_router,
+        change_day.handprints_router,
+    ):
+        app.include_router(change_day_router, dependencies=[Depends(current_actor)])
     app.include_router(health.router)
     pages.install(app)
     return app

@@ -19,6 +19,8 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, JSONTranscoder
 
+from domain.campaign import Campaign
+from domain.change_action import ChangeAction
 from domain.errors import (
     ConcurrentChange,
     IdempotencyKeyReused,
@@ -26,10 +28,12 @@ from domain.errors import (
     RecordNotFound,
     StaleVersion,
 )
+from domain.experiment import Experiment
 from domain.initiative import Initiative
 from domain.organisation import Organisation, OrganisationKind
 from domain.recorded import DateAsISO
 from domain.request import AppliedRequest, request_id_for
+from domain.rotation import RotationPlacement, RotationSchedule, schedule_id_for
 
 A = TypeVar("A", bound=Aggregate)
 
@@ -71,6 +75,14 @@ class Receipt:
     @property
     def last_position(self) -> int | None:
         return self.positions[-1] if self.positions else None
+
+
+@dataclass(frozen=True)
+class PledgeBatch:
+    """What `record_pledges` recorded: the new actions' ids and their log positions."""
+
+    recorded: list[UUID]
+    positions: list[int]
 
 
 class Kipina(Application[UUID]):
@@ -237,6 +249,438 @@ class Kipina(Application[UUID]):
             ),
         )
 
+    # ---- experiments -----------------------------------------------------------
+
+    def plan_experiment(
+        self,
+        ctx: CommandContext,
+        initiative_id: UUID,
+        *,
+        fields: dict[str, Any],
+        occurred_on: date | None = None,
+    ) -> Receipt:
+        """Plan an experiment under an initiative that exists and is not closed."""
+
+        def build() -> Experiment:
+            initiative = self.get_initiative(initiative_id)
+            return Experiment.plan(
+                experiment_id=uuid4(),
+                initiative=initiative,
+                actor=ctx.actor,
+                occurred_on=occurred_on,
+                fields=fields,
+            )
+
+        return self._create(ctx, build)
+
+    def edit_experiment(self, ctx: CommandContext, experiment_id: UUID, *, fields: dict[str, Any]) -> Receipt:
+        return self._change(ctx, Experiment, experiment_id, lambda e: e.edit(actor=ctx.actor, fields=fields))
+
+    def start_experiment(
+        self, ctx: CommandContext, experiment_id: UUID, *, occurred_on: date | None = None
+    ) -> Receipt:
+        return self._change(
+            ctx, Experiment, experiment_id, lambda e: e.start(actor=ctx.actor, occurred_on=occurred_on)
+        )
+
+    def record_observation(
+        self,
+        ctx: CommandContext,
+        experiment_id: UUID,
+        *,
+        text: str,
+        values: Sequence[dict[str, Any]] = (),
+        occurred_on: date | None = None,
+    ) -> Receipt:
+        observation_id = uuid4()
+        return self._change(
+            ctx,
+            Experiment,
+            experiment_id,
+            lambda e: e.record_observation(
+                actor=ctx.actor,
+                observation_id=observation_id,
+                text=text,
+                values=list(values),
+                occurred_on=occurred_on,
+            ),
+        )
+
+    def study_experiment(
+        self,
+        ctx: CommandContext,
+        experiment_id: UUID,
+        *,
+        result: str,
+        learning: str,
+        occurred_on: date | None = None,
+    ) -> Receipt:
+        return self._change(
+            ctx,
+            Experiment,
+            experiment_id,
+            lambda e: e.study(actor=ctx.actor, result=result, learning=learning, occurred_on=occurred_on),
+        )
+
+    def decide_experiment(
+        self,
+        ctx: CommandContext,
+        experiment_id: UUID,
+        *,
+        decision: str,
+        rationale: str = "",
+        occurred_on: date | None = None,
+        next_cycle: dict[str, Any] | None = None,
+    ) -> Receipt:
+        """Adopt, adapt or abandon; `next_cycle` (adapt only) plans the next experiment,
+        linked as following this one, in the same save."""
+
+        def decide(experiment: Experiment) -> list[Aggregate]:
+            next_id = uuid4() if next_cycle is not None else None
+            experiment.decide(
+                actor=ctx.actor,
+                decision=decision,
+                rationale=rationale,
+                occurred_on=occurred_on,
+                next_cycle_id=next_id,
+            )
+            if next_id is None or next_cycle is None:
+                return []
+            initiative = self.get_initiative(experiment.initiative_id)
+            return [
+                experiment.plan_next_cycle(
+                    experiment_id=next_id, initiative=initiative, actor=ctx.actor, fields=next_cycle
+                )
+            ]
+
+        return self._change(ctx, Experiment, experiment_id, decide)
+
+    def cancel_experiment(
+        self,
+        ctx: CommandContext,
+        experiment_id: UUID,
+        *,
+        reason: str,
+        occurred_on: date | None = None,
+    ) -> Receipt:
+        return self._change(
+            ctx,
+            Experiment,
+            experiment_id,
+            lambda e: e.cancel(actor=ctx.actor, reason=reason, occurred_on=occurred_on),
+        )
+
+    # ---- rotation placements ----------------------------------------------------
+    # "A person never has two overlapping placements" is checked against the person's
+    # RotationSchedule aggregate, inside the command, and saved in the same save() as the
+    # placement. The issue asked for a check "against the read model"; the read model is
+    # eventually consistent (two requests can both read it before either is projected), so
+    # it could never make the rule hold under concurrent requests. The schedule is the
+    # authoritative, consistent copy of exactly the facts the rule needs: two concurrent
+    # bookings conflict on its version and the loser gets 409 (ConcurrentChange).
+
+    def propose_rotation(
+        self,
+        ctx: CommandContext,
+        *,
+        person_id: UUID,
+        home_organisation_id: UUID,
+        home_unit_id: UUID,
+        host_organisation_id: UUID,
+        host_unit_id: UUID,
+        starts_on: date | None,
+        ends_on: date | None,
+        learning_goals: Sequence[str],
+        mentor_id: UUID | None = None,
+        initiative_id: UUID | None = None,
+    ) -> Receipt:
+        replay = self._replay(ctx)
+        if replay is not None:
+            return replay
+        self._check_person("person_id", person_id)
+        self._check_unit("home", home_organisation_id, home_unit_id)
+        self._check_unit("host", host_organisation_id, host_unit_id)
+        placement = RotationPlacement.propose(
+            placement_id=uuid4(),
+            actor=ctx.actor,
+            person_id=person_id,
+            home_organisation_id=home_organisation_id,
+            home_unit_id=home_unit_id,
+            host_organisation_id=host_organisation_id,
+            host_unit_id=host_unit_id,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            learning_goals=list(learning_goals),
+            mentor_id=mentor_id,
+            initiative_id=initiative_id,
+        )
+        self._check_rotation_references({"mentor_id": mentor_id, "initiative_id": initiative_id})
+        schedule = self._rotation_schedule(person_id, ctx.actor)
+        schedule.book(
+            actor=ctx.actor,
+            placement_id=placement.id,
+            starts_on=placement.starts_on,
+            ends_on=placement.ends_on,
+        )
+        return self._commit(ctx, placement, schedule)
+
+    def edit_rotation(self, ctx: CommandContext, placement_id: UUID, *, fields: dict[str, Any]) -> Receipt:
+        def edit(placement: RotationPlacement) -> None:
+            placement.edit(actor=ctx.actor, fields=fields)
+            self._check_rotation_references(fields)
+
+        return self._change(ctx, RotationPlacement, placement_id, edit)
+
+    def approve_rotation(
+        self, ctx: CommandContext, placement_id: UUID, *, occurred_on: date | None = None
+    ) -> Receipt:
+        return self._change(
+            ctx,
+            RotationPlacement,
+            placement_id,
+            lambda p: p.approve(actor=ctx.actor, occurred_on=occurred_on),
+        )
+
+    def start_rotation(
+        self, ctx: CommandContext, placement_id: UUID, *, occurred_on: date | None = None
+    ) -> Receipt:
+        return self._change(
+            ctx,
+            RotationPlacement,
+            placement_id,
+            lambda p: p.start(actor=ctx.actor, occurred_on=occurred_on),
+        )
+
+    def reschedule_rotation(
+        self,
+        ctx: CommandContext,
+        placement_id: UUID,
+        *,
+        starts_on: date | None,
+        ends_on: date | None,
+        reason: str = "",
+    ) -> Receipt:
+        def reschedule(placement: RotationPlacement) -> list[Aggregate]:
+            period = placement.reschedule(
+                actor=ctx.actor, starts_on=starts_on, ends_on=ends_on, reason=reason
+            )
+            if period is None:
+                return []
+            schedule = self._rotation_schedule(placement.person_id, ctx.actor)
+            schedule.book(actor=ctx.actor, placement_id=placement.id, starts_on=period[0], ends_on=period[1])
+            return [schedule]
+
+        return self._change(ctx, RotationPlacement, placement_id, reschedule)
+
+    def record_rotation_reflection(
+        self,
+        ctx: CommandContext,
+        placement_id: UUID,
+        *,
+        text: str,
+        occurred_on: date | None = None,
+    ) -> Receipt:
+        reflection_id = uuid4()
+        return self._change(
+            ctx,
+            RotationPlacement,
+            placement_id,
+            lambda p: p.record_reflection(
+                actor=ctx.actor, reflection_id=reflection_id, text=text, occurred_on=occurred_on
+            ),
+        )
+
+    def complete_rotation(
+        self,
+        ctx: CommandContext,
+        placement_id: UUID,
+        *,
+        learned: str,
+        bring_home: str,
+        host_feedback: str,
+        occurred_on: date | None = None,
+    ) -> Receipt:
+        def complete(placement: RotationPlacement) -> list[Aggregate]:
+            placement.complete(
+                actor=ctx.actor,
+                learned=learned,
+                bring_home=bring_home,
+                host_feedback=host_feedback,
+                occurred_on=occurred_on,
+            )
+            return self._release_period(placement, ctx.actor)
+
+        return self._change(ctx, RotationPlacement, placement_id, complete)
+
+    def cancel_rotation(
+        self,
+        ctx: CommandContext,
+        placement_id: UUID,
+        *,
+        reason: str,
+        occurred_on: date | None = None,
+    ) -> Receipt:
+        def cancel(placement: RotationPlacement) -> list[Aggregate]:
+            placement.cancel(actor=ctx.actor, reason=reason, occurred_on=occurred_on)
+            return self._release_period(placement, ctx.actor)
+
+        return self._change(ctx, RotationPlacement, placement_id, cancel)
+
+    def get_rotation_schedule(self, person_id: UUID) -> RotationSchedule | None:
+        try:
+            schedule: Aggregate = self.repository.get(schedule_id_for(person_id))
+        except AggregateNotFoundError:
+            return None
+        assert isinstance(schedule, RotationSchedule)
+        return schedule
+
+    def _rotation_schedule(self, person_id: UUID, actor: UUID) -> RotationSchedule:
+        existing = self.get_rotation_schedule(person_id)
+        return existing or RotationSchedule.open(person_id=person_id, actor=actor)
+
+    def _release_period(self, placement: RotationPlacement, actor: UUID) -> list[Aggregate]:
+        schedule = self.get_rotation_schedule(placement.person_id)
+        if schedule is None:
+            return []
+        schedule.release(actor=actor, placement_id=placement.id)
+        return [schedule]
+
+    def _check_unit(self, which: str, organisation_id: UUID, unit_id: UUID) -> None:
+        """A placement's home or host unit: a unit of an organisation that exists."""
+        try:
+            organisation = self.get_organisation(organisation_id)
+        except RecordNotFound:
+            raise InvalidField(
+                f"{which}_organisation_id", "There is no organisation with id {id}.", id=organisation_id
+            ) from None
+        if not organisation.has_unit(unit_id):
+            raise InvalidField(
+                f"{which}_unit_id",
+                "{organisation} has no unit with id {unit_id}.",
+                organisation=organisation.name,
+                unit_id=unit_id,
+            )
+
+    def _check_rotation_references(self, fields: dict[str, Any]) -> None:
+        """A placement's mentor must be in the people registry; its initiative must exist."""
+        if fields.get("mentor_id") is not None:
+            self._check_person("mentor_id", fields["mentor_id"])
+        if fields.get("initiative_id") is not None:
+            try:
+                self.get_initiative(fields["initiative_id"])
+            except RecordNotFound:
+                raise InvalidField(
+                    "initiative_id", "There is no initiative with id {id}.", id=fields["initiative_id"]
+                ) from None
+
+    # ---- Change Day: campaigns and actions ---------------------------------------
+
+    def create_campaign(self, ctx: CommandContext, *, fields: dict[str, Any]) -> Receipt:
+        return self._create(ctx, lambda: Campaign.create(campaign_id=uuid4(), actor=ctx.actor, fields=fields))
+
+    def edit_campaign(self, ctx: CommandContext, campaign_id: UUID, *, fields: dict[str, Any]) -> Receipt:
+        return self._change(ctx, Campaign, campaign_id, lambda c: c.edit(actor=ctx.actor, fields=fields))
+
+    def pledge_action(
+        self,
+        ctx: CommandContext,
+        campaign_id: UUID,
+        *,
+        fields: dict[str, Any],
+        inspired_by: UUID | None = None,
+    ) -> Receipt:
+        """Pledge an action in a campaign that exists; an inspiring action, if named, is
+        linked in the same save."""
+
+        def build() -> ChangeAction:
+            campaign = self.get_campaign(campaign_id)
+            self._check_pledge_references(fields)
+            action = ChangeAction.pledge(
+                action_id=uuid4(), actor=ctx.actor, campaign_id=campaign.id, fields=fields
+            )
+            if inspired_by is not None:
+                source = self._inspiring_action("inspired_by", inspired_by)
+                action.link_inspiration(
+                    actor=ctx.actor, source_id=source.id, source_campaign_id=source.campaign_id
+                )
+            return action
+
+        return self._create(ctx, build)
+
+    def complete_action(
+        self, ctx: CommandContext, action_id: UUID, *, story: str, occurred_on: date | None = None
+    ) -> Receipt:
+        return self._change(
+            ctx,
+            ChangeAction,
+            action_id,
+            lambda a: a.complete(actor=ctx.actor, story=story, occurred_on=occurred_on),
+        )
+
+    def withdraw_action(self, ctx: CommandContext, action_id: UUID, *, reason: str = "") -> Receipt:
+        return self._change(
+            ctx, ChangeAction, action_id, lambda a: a.withdraw(actor=ctx.actor, reason=reason)
+        )
+
+    def link_inspiration(self, ctx: CommandContext, action_id: UUID, *, source_id: UUID) -> Receipt:
+        def link(action: ChangeAction) -> None:
+            source = self._inspiring_action("action_id", source_id)
+            action.link_inspiration(
+                actor=ctx.actor, source_id=source.id, source_campaign_id=source.campaign_id
+            )
+
+        return self._change(ctx, ChangeAction, action_id, link)
+
+    def record_pledges(
+        self, actor: UUID, campaign_id: UUID, pledges: Sequence[tuple[UUID, str, dict[str, Any]]]
+    ) -> PledgeBatch:
+        """Record a batch of imported pledges (action id, row key, checked fields) in one save.
+
+        Ids already in the store are skipped, so a row imported twice is recorded once:
+        the caller leaves out the ids it knows (a read model, fast), and the store's unique
+        (id, version) constraint catches the rest (a concurrent import of the same file)."""
+        campaign = self.get_campaign(campaign_id)
+        if not pledges:
+            return PledgeBatch([], [])
+        actions = [
+            ChangeAction.pledge(
+                action_id=action_id, actor=actor, campaign_id=campaign.id, fields=fields, import_key=key
+            )
+            for action_id, key, fields in pledges
+        ]
+        for _ in range(3):
+            try:
+                recordings = self.save(*actions)
+            except IntegrityError:
+                # Someone recorded some of them meanwhile: leave those out and try again.
+                actions = [a for a in actions if a.id not in self.repository]
+                continue
+            positions = [r.notification.id for r in recordings]
+            return PledgeBatch([a.id for a in actions], positions)
+        raise ConcurrentChange(
+            "Someone else imported the same pledges at the same moment. Import the file again."
+        )
+
+    def get_campaign(self, campaign_id: UUID) -> Campaign:
+        return self._get(Campaign, campaign_id)
+
+    def get_change_action(self, action_id: UUID) -> ChangeAction:
+        return self._get(ChangeAction, action_id)
+
+    def _inspiring_action(self, field_name: str, action_id: UUID) -> ChangeAction:
+        try:
+            return self.get_change_action(action_id)
+        except RecordNotFound:
+            raise InvalidField(
+                field_name, "There is no Change Day action with id {id}.", id=action_id
+            ) from None
+
+    def _check_pledge_references(self, fields: dict[str, Any]) -> None:
+        """A pledge's organisation, unit and person must exist."""
+        self._check_references({k: fields.get(k) for k in ("organisation_id", "unit_id")})
+        if isinstance(fields.get("person_id"), UUID):
+            self._check_person("person_id", fields["person_id"])
+
     # ---- reads the write side needs -------------------------------------------
 
     def get_initiative(self, initiative_id: UUID) -> Initiative:
@@ -244,6 +688,9 @@ class Kipina(Application[UUID]):
 
     def get_organisation(self, organisation_id: UUID) -> Organisation:
         return self._get(Organisation, organisation_id)
+
+    def get_experiment(self, experiment_id: UUID) -> Experiment:
+        return self._get(Experiment, experiment_id)
 
     # ---- the one path every command takes -------------------------------------
 
@@ -254,18 +701,24 @@ class Kipina(Application[UUID]):
         return self._commit(ctx, build())
 
     def _change(
-        self, ctx: CommandContext, cls: type[A], record_id: UUID, command: Callable[[A], None]
+        self,
+        ctx: CommandContext,
+        cls: type[A],
+        record_id: UUID,
+        command: Callable[[A], Sequence[Aggregate] | None],
     ) -> Receipt:
+        """`command` may return new records made by the change (an adapt decision's next
+        cycle): they are saved in the same `save()`, atomically."""
         replay = self._replay(ctx)
         if replay is not None:
             return replay
         record = self._get(cls, record_id)
         if ctx.expected_version is not None and ctx.expected_version != record.version:
             raise _stale_version(record, ctx.expected_version)
-        command(record)
-        return self._commit(ctx, record)
+        created = command(record) or ()
+        return self._commit(ctx, record, *created)
 
-    def _commit(self, ctx: CommandContext, record: Aggregate) -> Receipt:
+    def _commit(self, ctx: CommandContext, record: Aggregate, *created: Aggregate) -> Receipt:
         if not record.pending_events:
             return Receipt(record.id, record.version)
         applied: AppliedRequest | None = None
@@ -279,14 +732,15 @@ class Kipina(Application[UUID]):
             )
         event_types = [type(e).__name__ for e in record.pending_events]
         try:
-            recordings = self.save(record, applied)
+            recordings = self.save(record, *created, applied)
         except IntegrityError:
             # Either the same key won a race, or another command changed the record.
             replay = self._replay(ctx)
             if replay is not None:
                 return replay
             raise _concurrent_change(record) from None
-        positions = [r.notification.id for r in recordings if r.domain_event.originator_id == record.id]
+        saved = {record.id, *(c.id for c in created)}
+        positions = [r.notification.id for r in recordings if r.domain_event.originator_id in saved]
         return Receipt(record.id, record.version, positions, event_types)
 
     def _replay(self, ctx: CommandContext) -> Receipt | None:
@@ -346,6 +800,14 @@ def _not_found(cls: type[Aggregate], record_id: UUID) -> RecordNotFound:
         return RecordNotFound("There is no initiative with id {id}.", id=record_id)
     if cls is Organisation:
         return RecordNotFound("There is no organisation with id {id}.", id=record_id)
+    if cls is Experiment:
+        return RecordNotFound("There is no experiment with id {id}.", id=record_id)
+    if cls is RotationPlacement:
+        return RecordNotFound("There is no rotation placement with id {id}.", id=record_id)
+    if cls is Campaign:
+        return RecordNotFound("There is no campaign with id {id}.", id=record_id)
+    if cls is ChangeAction:
+        return RecordNotFound("There is no Change Day action with id {id}.", id=record_id)
     raise TypeError(f"No sentence says that a {cls.__name__} is missing.")
 
 
@@ -364,6 +826,34 @@ def _stale_version(record: Aggregate, expected_version: int) -> StaleVersion:
             current_version=record.version,
             expected_version=expected_version,
         )
+    if isinstance(record, Experiment):
+        return StaleVersion(
+            "You edited version {expected_version} of this experiment, but it is now at version "
+            "{current_version}. Reload it and apply your change again.",
+            current_version=record.version,
+            expected_version=expected_version,
+        )
+    if isinstance(record, RotationPlacement):
+        return StaleVersion(
+            "You edited version {expected_version} of this rotation placement, but it is now at version "
+            "{current_version}. Reload it and apply your change again.",
+            current_version=record.version,
+            expected_version=expected_version,
+        )
+    if isinstance(record, Campaign):
+        return StaleVersion(
+            "You edited version {expected_version} of this campaign, but it is now at version "
+            "{current_version}. Reload it and apply your change again.",
+            current_version=record.version,
+            expected_version=expected_version,
+        )
+    if isinstance(record, ChangeAction):
+        return StaleVersion(
+            "You changed version {expected_version} of this action, but it is now at version "
+            "{current_version}. Reload it and apply your change again.",
+            current_version=record.version,
+            expected_version=expected_version,
+        )
     raise TypeError(f"No sentence says that a {type(record).__name__} has changed.")
 
 
@@ -375,5 +865,24 @@ def _concurrent_change(record: Aggregate) -> ConcurrentChange:
     if isinstance(record, Organisation):
         return ConcurrentChange(
             "Someone else changed this organisation at the same moment. Reload it and try again."
+        )
+    if isinstance(record, Experiment):
+        return ConcurrentChange(
+            "Someone else changed this experiment at the same moment. Reload it and try again."
+        )
+    if isinstance(record, RotationPlacement):
+        # The conflict may be on the person's schedule: another placement of theirs was
+        # proposed, moved, completed or cancelled at the same moment.
+        return ConcurrentChange(
+            "Someone else changed this placement, or another placement of the same person, at the same "
+            "moment. Reload and try again."
+        )
+    if isinstance(record, Campaign):
+        return ConcurrentChange(
+            "Someone else changed this campaign at the same moment. Reload it and try again."
+        )
+    if isinstance(record, ChangeAction):
+        return ConcurrentChange(
+            "Someone else changed this action at the same moment. Reload it and try again."
         )
     return ConcurrentChange("Someone else changed this record at the same moment. Reload it and try again.")

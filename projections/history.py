@@ -17,12 +17,21 @@ from uuid import UUID
 
 from sqlalchemy import JSON, Column, Connection, Index, Integer, String, Table, func, select
 
+from domain.campaign import Campaign
+from domain.change_action import ChangeAction
+from domain.experiment import Experiment
 from domain.initiative import Initiative, LifecycleEvent
 from domain.organisation import Organisation
 from domain.recorded import RecordedEvent
+from domain.rotation import RotationPlacement
 from projections.batch import Batch
+from projections.campaigns import campaigns
+from projections.campaigns import columns as campaign_columns
+from projections.change_actions import change_actions
+from projections.experiments import experiments, plan_columns
 from projections.initiatives import initiatives
 from projections.organisations import organisations, units
+from projections.rotations import rotations
 from projections.tables import UTCDateTime, metadata
 
 history = Table(
@@ -60,6 +69,26 @@ def apply(batch: Batch, position: int, event: RecordedEvent) -> None:
         previous = batch.current(organisations, str(event.originator_id))
         changes = _organisation_changes(batch, previous, event)
         title = _title_after(previous, changes, "name")
+    elif isinstance(event, Experiment.Event):
+        record_type = "experiment"
+        previous = batch.current(experiments, str(event.originator_id))
+        changes = _experiment_changes(previous, event)
+        title = _title_after(previous, changes, "title")
+    elif isinstance(event, RotationPlacement.Event):
+        record_type = "rotation"
+        previous = batch.current(rotations, str(event.originator_id))
+        changes = _rotation_changes(previous, event)
+        title = _rotation_title(batch, previous, event)
+    elif isinstance(event, Campaign.Event):
+        record_type = "campaign"
+        previous = batch.current(campaigns, str(event.originator_id))
+        changes = _campaign_changes(previous, event)
+        title = _title_after(previous, changes, "name")
+    elif isinstance(event, ChangeAction.Event):
+        record_type = "change_action"
+        previous = batch.current(change_actions, str(event.originator_id))
+        changes = _change_action_changes(previous, event)
+        title = _title_after(previous, changes, "text")[:200]
     else:
         return
     batch.insert(
@@ -149,6 +178,154 @@ def _organisation_changes(
     if isinstance(event, Organisation.UnitRenamed):
         unit = batch.current(units, str(event.unit_id))
         return [_change(f"units.{event.unit_id}", unit["name"] if unit else None, event.name)]
+    return []
+
+
+def _experiment_changes(previous: dict[str, Any] | None, event: RecordedEvent) -> list[Change]:
+    if isinstance(event, Experiment.Planned):
+        fields = {
+            "follows": event.follows,
+            "title": event.title,
+            "question": event.question,
+            "change_idea": event.change_idea,
+            "prediction": event.prediction,
+            "plan_who": event.plan_who,
+            "plan_what": event.plan_what,
+            "plan_when": event.plan_when,
+            "plan_where": event.plan_where,
+            "measures": list(event.measures),
+            "planned_start": event.planned_start,
+            "planned_end": event.planned_end,
+        }
+        changes = [_change(k, None, v) for k, v in plan_columns(fields).items() if v not in (None, "", [])]
+        return [*changes, _change("stage", None, "planned")]
+    assert previous is not None
+    if isinstance(event, Experiment.Edited):
+        return [_change(k, previous[k], v) for k, v in plan_columns(event.changes).items()]
+    if isinstance(event, Experiment.Started):
+        return [_change("stage", previous["stage"], "started")]
+    if isinstance(event, Experiment.ObservationRecorded):
+        changes = [_change("observation", None, event.text)]
+        changes += [
+            _change(f"values.{v['name']}" if v["name"] else "values", None, v["value"]) for v in event.values
+        ]
+        return changes
+    if isinstance(event, Experiment.Studied):
+        return [
+            _change("stage", previous["stage"], "studied"),
+            _change("result", None, event.result),
+            _change("learning", None, event.learning),
+        ]
+    if isinstance(event, Experiment.Decided):
+        changes = [_change("stage", previous["stage"], "decided"), _change("decision", None, event.decision)]
+        if event.rationale:
+            changes.append(_change("rationale", None, event.rationale))
+        if event.next_cycle_id is not None:
+            changes.append(_change("next_cycle_id", None, event.next_cycle_id))
+        return changes
+    assert isinstance(event, Experiment.Cancelled)
+    return [_change("stage", previous["stage"], "cancelled"), _change("cancel_reason", None, event.reason)]
+
+
+def _rotation_title(batch: Batch, previous: dict[str, Any] | None, event: RecordedEvent) -> str:
+    """The title is "<home unit> → <host unit>": unit names, never the person's (names are
+    personal data and live only in the people registry); a unit that is gone shows as its id."""
+    if isinstance(event, RotationPlacement.Proposed):
+        home, host = str(event.home_unit_id), str(event.host_unit_id)
+    else:
+        assert previous is not None
+        home, host = previous["home_unit_id"], previous["host_unit_id"]
+    names = []
+    for unit_id in (home, host):
+        unit = batch.current(units, unit_id)
+        names.append(unit["name"] if unit else unit_id)
+    return f"{names[0]} → {names[1]}"[:200]
+
+
+def _rotation_changes(previous: dict[str, Any] | None, event: RecordedEvent) -> list[Change]:
+    if isinstance(event, RotationPlacement.Proposed):
+        fields = {
+            "person_id": event.person_id,
+            "home_organisation_id": event.home_organisation_id,
+            "home_unit_id": event.home_unit_id,
+            "host_organisation_id": event.host_organisation_id,
+            "host_unit_id": event.host_unit_id,
+            "starts_on": event.starts_on.isoformat(),
+            "ends_on": event.ends_on.isoformat(),
+            "learning_goals": list(event.learning_goals),
+            "mentor_id": event.mentor_id,
+            "initiative_id": event.initiative_id,
+        }
+        changes = [_change(k, None, v) for k, v in fields.items() if v not in (None, "", [])]
+        return [*changes, _change("status", None, "proposed")]
+    assert previous is not None
+    if isinstance(event, RotationPlacement.Edited):
+        return [_change(k, previous[k], v) for k, v in event.changes.items()]
+    if isinstance(event, RotationPlacement.Approved | RotationPlacement.Started):
+        new = "approved" if isinstance(event, RotationPlacement.Approved) else "started"
+        return [_change("status", previous["status"], new)]
+    if isinstance(event, RotationPlacement.Rescheduled):
+        changes = [
+            _change(name, previous[name], value)
+            for name, value in (
+                ("starts_on", event.starts_on.isoformat()),
+                ("ends_on", event.ends_on.isoformat()),
+            )
+            if previous[name] != value
+        ]
+        if event.reason:
+            changes.append(_change("reschedule_reason", None, event.reason))
+        return changes
+    if isinstance(event, RotationPlacement.ReflectionRecorded):
+        return [_change("reflection", None, event.text)]
+    if isinstance(event, RotationPlacement.Completed):
+        return [
+            _change("status", previous["status"], "completed"),
+            _change("learned", None, event.learned),
+            _change("bring_home", None, event.bring_home),
+            _change("host_feedback", None, event.host_feedback),
+        ]
+    assert isinstance(event, RotationPlacement.Cancelled)
+    return [_change("status", previous["status"], "cancelled"), _change("cancel_reason", None, event.reason)]
+
+
+def _campaign_changes(previous: dict[str, Any] | None, event: RecordedEvent) -> list[Change]:
+    if isinstance(event, Campaign.Created):
+        return [
+            _change("name", None, event.name),
+            _change("held_on", None, event.held_on.isoformat()),
+            _change("target_count", None, event.target_count),
+        ]
+    assert previous is not None
+    if isinstance(event, Campaign.Edited):
+        return [_change(k, previous[k], v) for k, v in campaign_columns(event.changes).items()]
+    return []
+
+
+def _change_action_changes(previous: dict[str, Any] | None, event: RecordedEvent) -> list[Change]:
+    if isinstance(event, ChangeAction.Pledged):
+        fields = {
+            "campaign_id": event.campaign_id,
+            "text": event.text,
+            "person_id": event.person_id,
+            "team_name": event.team,
+            "organisation_id": event.organisation_id,
+            "unit_id": event.unit_id,
+            "category": event.category,
+            "import_key": event.import_key,
+        }
+        changes = [_change(k, None, v) for k, v in fields.items() if v not in (None, "")]
+        return [*changes, _change("status", None, "pledged")]
+    assert previous is not None
+    if isinstance(event, ChangeAction.Completed):
+        return [_change("status", previous["status"], "completed"), _change("story", None, event.story)]
+    if isinstance(event, ChangeAction.Withdrawn):
+        changes = [_change("status", previous["status"], "withdrawn")]
+        if event.reason:
+            changes.append(_change("withdrawal_reason", None, event.reason))
+        return changes
+    if isinstance(event, ChangeAction.InspiredBy):
+        return [_change(f"inspired_by.{event.action_id}", None, event.action_id)]
     return []
 
 

@@ -18,7 +18,16 @@ from typing import Any, Protocol
 from sqlalchemy import Column, Connection, Engine, Integer, String, Table, insert, select, update
 
 from domain.recorded import RecordedEvent
-from projections import history, initiatives, organisations
+from projections import (
+    campaigns,
+    change_actions,
+    change_day_wall,
+    experiments,
+    history,
+    initiatives,
+    organisations,
+    rotations,
+)
 from projections.batch import Batch
 from projections.tables import metadata
 
@@ -39,7 +48,16 @@ class ReadModel(Protocol):
 
 
 # History reads each record's previous row from the state read models: it goes first.
-READ_MODELS: tuple[ReadModel, ...] = (history, initiatives, organisations)
+READ_MODELS: tuple[ReadModel, ...] = (
+    history,
+    initiatives,
+    organisations,
+    experiments,
+    rotations,
+    campaigns,
+    change_actions,
+    change_day_wall,
+)
 
 
 class NotificationSource(Protocol):

@@ -118,6 +118,7 @@ def load(services: Services) -> dict[str, Any]:
         text="Palaverillakin on oma perustehtävänsä: asialistat ja roolit selkeytettiin.",
         occurred_on=date(2012, 3, 1),
     )
+    load_experiments(loader, basic_task)
 
     rotation = app.propose_initiative(
         loader.ctx("tyokierto"),
@@ -140,6 +141,7 @@ def load(services: Services) -> dict[str, Any]:
         text="Opas työnkiertoon on luonnosvaiheessa.",
         occurred_on=date(2011, 12, 15),
     )
+    load_rotations(loader, heinavesi, unit_id, rotation, mentor=ward_lead)
 
     cooperation = app.propose_initiative(
         loader.ctx("vuorovaikutus"),
@@ -196,11 +198,155 @@ def load(services: Services) -> dict[str, Any]:
         text="STM ja Työterveyslaitos myönsivät Oulunkaarelle Mielekäs työpaikka -tunnustuksen vuonna 2015.",
         occurred_on=date(2015, 12, 1),
     )
+    load_change_day(loader, oulunkaari, team_unit, team_lead)
     services.projector.catch_up()
     return {
         "organisations": [heinavesi, oulunkaari],
         "initiatives": [basic_task, rotation, cooperation, everyone],
     }
+
+
+def load_experiments(loader: Loader, initiative_id: UUID) -> None:
+    """A fast experiment cycle in the way of Hamina's internal developers (seed 004), on the
+    meeting practice the note above tells of: cycle 1 studied and adapted, cycle 2 running."""
+    app = loader.services.app
+    agenda = app.plan_experiment(
+        loader.ctx("palaveri-kokeilu"),
+        initiative_id,
+        fields={
+            "title": "Palaverin asialista etukäteen",
+            "change_idea": "Asialista ja palaverin tavoite jaetaan kaikille päivää ennen palaveria.",
+            "question": "Lyheneekö palaveri ja pysyykö se asiassa, kun asialista on luettu etukäteen?",
+            "prediction": "Odotamme, että palaveri lyhenee vartilla ja kaikki ehtivät sanoa sanansa.",
+            "plan_who": "Kotihoidon esimies",
+            "plan_what": "Asialista sähköpostilla edellisenä päivänä; kello ja kirjuri palaverissa",
+            "plan_when": "Kolme viikkopalaveria",
+            "plan_where": "Kotihoidon viikkopalaveri",
+            "measures": ["Palaverin kesto (min)"],
+            "planned_start": date(2012, 2, 6),
+            "planned_end": date(2012, 2, 20),
+        },
+        occurred_on=date(2012, 2, 1),
+    ).record_id
+    app.start_experiment(loader.ctx("palaveri-kokeilu-start"), agenda, occurred_on=date(2012, 2, 6))
+    for index, (day, minutes, text) in enumerate(
+        (
+            (date(2012, 2, 6), 75, "Ensimmäinen palaveri: asialista luettu, aikaa meni silti yli tunnin."),
+            (date(2012, 2, 13), 55, "Toinen palaveri: kirjuri vaihtui, asiat pysyivät listalla."),
+        )
+    ):
+        app.record_observation(
+            loader.ctx(f"palaveri-kokeilu-havainto-{index}"),
+            agenda,
+            text=text,
+            values=[{"name": "kesto (min)", "value": minutes}],
+            occurred_on=day,
+        )
+    app.study_experiment(
+        loader.ctx("palaveri-kokeilu-arvio"),
+        agenda,
+        result="Palaveri lyheni 20 minuuttia, mutta vain puolet oli lukenut asialistan.",
+        learning="Asialista auttaa, kun sen käy alussa läpi kahdessa minuutissa.",
+        occurred_on=date(2012, 2, 21),
+    )
+    next_cycle = app.decide_experiment(
+        loader.ctx("palaveri-kokeilu-paatos"),
+        agenda,
+        decision="adapt",
+        rationale="Jatketaan, ja asialista käydään alussa läpi.",
+        occurred_on=date(2012, 2, 22),
+        next_cycle={"prediction": "Odotamme, että kaikki tuntevat asialistan ja palaveri pysyy tunnissa."},
+    )
+    second = loader.services.app.get_experiment(agenda).next_cycle_id
+    assert second is not None and next_cycle.record_id == agenda
+    app.start_experiment(loader.ctx("palaveri-kokeilu-2-start"), second, occurred_on=date(2012, 2, 27))
+
+
+def load_rotations(
+    loader: Loader, heinavesi: UUID, unit_id: dict[str, UUID], initiative_id: UUID, *, mentor: UUID
+) -> None:
+    """Heinävesi's goal-oriented job rotation (seed 000): a home-care nurse spends four weeks
+    on the health-centre ward, with learning goals and the ward's head nurse as mentor."""
+    app = loader.services.app
+    nurse = loader.person(
+        "kotihoidon-sairaanhoitaja", "Kotihoidon sairaanhoitaja (demo)", heinavesi, unit_id["Kotihoito"]
+    )
+    placement = app.propose_rotation(
+        loader.ctx("tyokierto-sijoitus"),
+        person_id=nurse,
+        home_organisation_id=heinavesi,
+        home_unit_id=unit_id["Kotihoito"],
+        host_organisation_id=heinavesi,
+        host_unit_id=unit_id["Terveyskeskuksen vuodeosasto"],
+        starts_on=date(2012, 3, 5),
+        ends_on=date(2012, 3, 30),
+        learning_goals=[
+            "Vuodeosaston kotiutuskäytännöt tutuiksi",
+            "Kokemukset talteen Opas työnkiertoon -luonnokseen",
+        ],
+        mentor_id=mentor,
+        initiative_id=initiative_id,
+    ).record_id
+    app.approve_rotation(
+        loader.ctx("tyokierto-sijoitus-hyvaksytty"), placement, occurred_on=date(2012, 2, 20)
+    )
+    app.start_rotation(loader.ctx("tyokierto-sijoitus-alkoi"), placement, occurred_on=date(2012, 3, 5))
+    app.record_rotation_reflection(
+        loader.ctx("tyokierto-sijoitus-pohdinta"),
+        placement,
+        text="Osastolla kotiutuksen suunnittelu alkaa jo tulopäivänä; "
+        "kotihoidolle tieto tulee usein myöhään.",
+        occurred_on=date(2012, 3, 9),
+    )
+
+
+def load_change_day(loader: Loader, oulunkaari: UUID, team_unit: UUID, team_lead: UUID) -> None:
+    """A small Change Day campaign at Oulunkaari (seed 003): handprint badges tell of the
+    development actions carried out; customers take part in the Change Day events."""
+    app = loader.services.app
+    campaign = app.create_campaign(
+        loader.ctx("change-day"),
+        fields={"name": "Oulunkaaren Change Day (demo)", "held_on": date(2015, 11, 11), "target_count": 20},
+    ).record_id
+    place = {"organisation_id": oulunkaari, "unit_id": team_unit}
+    pledges = (
+        (
+            "cd-asiakas",
+            {"person_id": team_lead, "category": "patient_experience"},
+            "Kutsun kehittäjäasiakkaan mukaan tiimin seuraavaan palaveriin.",
+            "Kehittäjäasiakas kertoi, miltä kotiutus tuntuu asiakkaasta; tarkistuslista muuttui heti.",
+        ),
+        (
+            "cd-blogi",
+            {"team": "Soten kehittämistiimi", "category": "ways_of_working"},
+            "Me kerromme kokeiluistamme kehittäjien blogissa.",
+            "Kolme kirjoitusta julkaistiin, ja kaksi kuntaa kysyi kokeiluista lisää.",
+        ),
+        (
+            "cd-esimiesinfo",
+            {"team": "Esimiesinfon vetäjät", "category": "working_together"},
+            "Varaamme jokaisesta esimiesinfosta osion yhteiselle vuoropuhelulle ja kehittämiselle.",
+            None,
+        ),
+        (
+            "cd-kokeilu",
+            {"person_id": team_lead, "category": "wellbeing_at_work"},
+            "Lupaan kokeilla yhtä uutta työtapaa kuukaudessa ja kertoa siitä tiimille.",
+            None,
+        ),
+    )
+    actions: dict[str, UUID] = {}
+    for step, pledger, text, story in pledges:
+        actions[step] = app.pledge_action(
+            loader.ctx(step), campaign, fields={"text": text, **pledger, **place}
+        ).record_id
+        if story is not None:
+            app.complete_action(
+                loader.ctx(f"{step}-done"), actions[step], story=story, occurred_on=date(2015, 11, 11)
+            )
+    app.link_inspiration(
+        loader.ctx("cd-esimiesinfo-inspired"), actions["cd-esimiesinfo"], source_id=actions["cd-blogi"]
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

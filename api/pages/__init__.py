@@ -12,13 +12,13 @@ from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from api.actor import current_actor
-from api.pages import errors, home, initiatives, organisations, people
+from api.pages import campaigns, errors, experiments, home, initiatives, organisations, people, rotations
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
 
 def install(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for module in (home, initiatives, organisations, people):
+    for module in (home, initiatives, organisations, people, experiments, rotations, campaigns):
         app.include_router(module.router, dependencies=[Depends(current_actor)])
     errors.install(app)

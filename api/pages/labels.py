@@ -25,6 +25,13 @@ STATUS = {
     "completed": N_("Completed"),
     "spread": N_("Spread"),
     "discontinued": N_("Discontinued"),
+    # Job-rotation placements (proposed and completed are above).
+    "approved": N_("Approved"),
+    "started": N_("Started"),
+    "cancelled": N_("Cancelled"),
+    # Change Day actions (completed is above).
+    "pledged": N_("Pledged"),
+    "withdrawn": N_("Withdrawn"),
 }
 
 # The lifecycle buttons: what pressing one does.
@@ -58,6 +65,17 @@ EVENT = {
     "Registered": N_("Registered"),
     "UnitAdded": N_("Unit added"),
     "UnitRenamed": N_("Unit renamed"),
+    "Approved": N_("Approved"),
+    "Rescheduled": N_("Rescheduled"),
+    "ReflectionRecorded": N_("Reflection recorded"),
+    "ObservationRecorded": N_("Observation recorded"),
+    "Studied": N_("Studied"),
+    "Decided": N_("Decided"),
+    "Cancelled": N_("Cancelled"),
+    "Created": N_("Created"),
+    "Pledged": N_("Pledged"),
+    "Withdrawn": N_("Withdrawn"),
+    "InspiredBy": N_("Linked to its inspiration"),
 }
 
 # Field names as history and error messages show them; "goals.<id>" shows as "goals".
@@ -85,6 +103,79 @@ FIELD = {
     "text": N_("Text"),
     "role": N_("Role"),
     "person_id": N_("Person"),
+    "home_organisation_id": N_("Home organisation"),
+    "home_unit_id": N_("Home unit"),
+    "host_organisation_id": N_("Host organisation"),
+    "host_unit_id": N_("Host unit"),
+    "starts_on": N_("First day"),
+    "ends_on": N_("Last day"),
+    "learning_goals": N_("Learning goals"),
+    "mentor_id": N_("Mentor"),
+    "initiative_id": N_("Initiative"),
+    "reflection": N_("Reflection"),
+    "learned": N_("What was learned"),
+    "bring_home": N_("What the person brings home"),
+    "host_feedback": N_("Feedback from the host unit"),
+    "reschedule_reason": N_("Reason for rescheduling"),
+    "question": N_("Question"),
+    "change_idea": N_("Change idea"),
+    "prediction": N_("Prediction"),
+    "plan_who": N_("Who"),
+    "plan_what": N_("What"),
+    "plan_when": N_("When"),
+    "plan_where": N_("Where"),
+    "measures": N_("Measures"),
+    "planned_start": N_("Planned start"),
+    "planned_end": N_("Planned end"),
+    "stage": N_("Stage"),
+    "observation": N_("Observation"),
+    "values": N_("Value"),
+    "result": N_("Result against the prediction"),
+    "learning": N_("What we learned"),
+    "decision": N_("Decision"),
+    "rationale": N_("Rationale"),
+    "cancel_reason": N_("Reason for cancelling"),
+    "follows": N_("Follows the cycle"),
+    "next_cycle_id": N_("Next cycle"),
+    "held_on": N_("Date"),
+    "target_count": N_("Target number of pledges"),
+    "campaign_id": N_("Campaign"),
+    "team_name": N_("Team"),
+    "category": N_("Category"),
+    "story": N_("Story"),
+    "withdrawal_reason": N_("Reason for withdrawing"),
+    "inspired_by": N_("Inspired by"),
+    "import_key": N_("Imported row"),
+    "action_id": N_("Inspiring action"),
+    "person_email": N_("E-mail"),
+    "organisation": N_("Organisation"),
+    "unit": N_("Unit"),
+    "file": N_("File"),
+}
+
+# Experiment (PDSA) stages and decisions.
+STAGE = {
+    "planned": N_("Planned"),
+    "started": N_("Running"),
+    "studied": N_("Studied"),
+    "decided": N_("Decided"),
+    "cancelled": N_("Cancelled"),
+}
+
+DECISION = {
+    "adopt": N_("Adopt"),
+    "adapt": N_("Adapt"),
+    "abandon": N_("Abandon"),
+}
+
+# Change Day action categories (domain.change_action.Category).
+CATEGORY = {
+    "patient_experience": N_("Patient or customer experience"),
+    "working_together": N_("Working together"),
+    "wellbeing_at_work": N_("Wellbeing at work"),
+    "ways_of_working": N_("Ways of working"),
+    "environment": N_("Environment"),
+    "other": N_("Other"),
 }
 
 KIND = {
@@ -111,6 +202,23 @@ FLASH = {
     "person_registered": N_("The person was registered."),
     "person_saved": N_("The person's details were saved."),
     "person_erased": N_("The person was erased. History now shows “erased person”."),
+    "rotation_proposed": N_("The placement was proposed."),
+    "rotation_moved": N_("The placement's status was changed."),
+    "rotation_rescheduled": N_("The placement was rescheduled."),
+    "reflection_added": N_("The reflection was recorded."),
+    "experiment_planned": N_("The experiment was planned."),
+    "experiment_saved": N_("The plan was saved."),
+    "experiment_started": N_("The experiment was started."),
+    "observation_added": N_("The observation was recorded."),
+    "experiment_studied": N_("The study was recorded."),
+    "experiment_decided": N_("The decision was recorded."),
+    "experiment_cancelled": N_("The experiment was cancelled."),
+    "campaign_created": N_("The campaign was created."),
+    "campaign_saved": N_("The campaign was saved."),
+    "action_pledged": N_("Your action was pledged."),
+    "action_completed": N_("Well done! The action is completed and its handprint awarded."),
+    "action_withdrawn": N_("The action was withdrawn."),
+    "action_linked": N_("The inspiring action was linked."),
 }
 
 

@@ -139,7 +139,74 @@ def person_conflict(page: Page, site: Site) -> None:
         page.locator("main form button[type=submit]").click()
 
 
+def observation_refused(page: Page, site: Site) -> None:
+    """An empty observation, posted with htmx: the section shows the refusal in place."""
+    page.locator("#observations button[type=submit]").click()
+    expect(page.locator("#observations .error-summary")).to_be_visible()
+
+
+def experiment_to_decide(page: Page, site: Site) -> None:
+    """An experiment that has been studied: its page offers the decision form."""
+    with site.api() as api:
+        created = api.post(
+            f"/api/initiatives/{site.demo[DEMO_INITIATIVE]}/experiments",
+            json={"title": "Päätettävä kokeilu", "change_idea": "Kokeillaan ja päätetään"},
+        )
+        assert created.status_code == 201, created.text
+        experiment_id = created.json()["id"]
+        for verb, body in (("start", None), ("study", {"result": "Toimi", "learning": "Opittiin"})):
+            done = api.post(f"/api/experiments/{experiment_id}/{verb}", json=body)
+            assert done.status_code == 200, done.text
+    page.goto(f"/experiments/{experiment_id}")
+
+
+def experiment_decide_refused(page: Page, site: Site) -> None:
+    experiment_to_decide(page, site)
+    submit("form[action$='/decide']")(page, site)
+
+
+def before_it_existed(page: Page, site: Site) -> None:
+    page.goto(page.url + "?as_of_date=2000-01-01")
+
+
+def reflection_refused(page: Page, site: Site) -> None:
+    """An empty reflection, posted with htmx: the section shows the refusal in place."""
+    page.locator("#reflections button[type=submit]").click()
+    expect(page.locator("#reflections .error-summary")).to_be_visible()
+
+
+PLEDGES_CSV = "text;team;category\nMe lupaamme kuunnella asiakasta;Kotihoito;asiakaskokemus\n;Kotihoito;muu\n"
+
+
+def import_with_a_bad_row(page: Page, site: Site) -> None:
+    """Upload a CSV file with one bad row: the report lists the row with its line."""
+    page.set_input_files(
+        "#field-file",
+        files=[{"name": "lupaukset.csv", "mimeType": "text/csv", "buffer": PLEDGES_CSV.encode()}],
+    )
+    with page.expect_navigation():
+        page.locator("main form[method=post] button[type=submit]").click()
+    expect(page.locator("#rejected")).to_be_visible()
+
+
+def a_new_pledge(page: Page, site: Site) -> None:
+    """On a campaign's wall: pledge through the API and open the new action."""
+    campaign_id = urlsplit(page.url).path.rsplit("/", 1)[-1]
+    with site.api() as api:
+        body = {"text": "Lupaan tarkistaa kotiutusohjeen.", "team": "Vuodeosasto", "category": "other"}
+        created = api.post(f"/api/campaigns/{campaign_id}/actions", json=body)
+        assert created.status_code == 201, created.text
+        page.goto(f"/actions/{created.json()['id']}")
+
+
+def completion_refused(page: Page, site: Site) -> None:
+    a_new_pledge(page, site)
+    submit("form[action$='/complete']")(page, site)
+
+
 INITIATIVE = "/initiatives/{initiative_id}"
+EXPERIMENT = "/experiments/{experiment_id}"
+RUNNING = "/experiments?stage=started"
 ORGANISATION = "/organisations/{organisation_id}"
 PERSON = "/people/{person_id}"
 SCREENS = [
@@ -200,6 +267,121 @@ SCREENS = [
     Screen("person-edit", "/people", (PERSON + "/edit",), follow=(f"/people/{ID}", f"/people/{ID}/edit")),
     Screen("person-erase", "/people", (PERSON + "/erase",), follow=(f"/people/{ID}", f"/people/{ID}/erase")),
     Screen("person-conflict", "/", (), status=409, then=person_conflict),
+    # Job rotation: the demo's placement (Heinävesi, 5.–30.3.2012) is going on.
+    Screen("rotations", "/rotations", ("/rotations",)),
+    Screen("rotations-invalid", "/rotations?as_of_date=bogus", (), status=400),
+    Screen("rotation-new", "/rotations/new", ("/rotations/new",)),
+    Screen("rotation-new-invalid", "/rotations/new", (), status=422, then=submit("main form[method=post]")),
+    Screen(
+        "rotation", "/rotations?status=started", ("/rotations/{rotation_id}",), follow=(f"/rotations/{ID}",)
+    ),
+    Screen(
+        "rotation-reflection-refused",
+        "/rotations?status=started",
+        (),
+        follow=(f"/rotations/{ID}",),
+        then=reflection_refused,
+    ),
+    Screen(
+        "rotation-not-yet",
+        "/rotations?status=started",
+        (),
+        status=404,
+        follow=(f"/rotations/{ID}",),
+        then=before_it_existed,
+    ),
+    Screen(
+        "rotation-calendar", "/rotations/calendar?from=2012-03-01&to=2012-04-30", ("/rotations/calendar",)
+    ),
+    Screen("rotation-calendar-invalid", "/rotations/calendar?from=2012-03-10&to=2012-03-01", (), status=400),
+    # Experiments: the demo initiative's chain (cycle 1 decided, cycle 2 running). Screens that
+    # open one experiment start from the running ones: other screens add studied experiments.
+    Screen("initiative-experiments", "/initiatives/{initiative}/experiments", (INITIATIVE + "/experiments",)),
+    Screen(
+        "experiment-plan-invalid",
+        "/initiatives/{initiative}/experiments",
+        (),
+        status=422,
+        then=submit("#plan form[method=post]"),
+    ),
+    Screen("learning-log", "/initiatives/{initiative}/learning-log", (INITIATIVE + "/learning-log",)),
+    Screen("experiments", "/experiments", ("/experiments",)),
+    Screen("experiments-filtered", "/experiments?stage=decided&as_of_date={today}", ()),
+    Screen("experiment", RUNNING, (EXPERIMENT,), follow=(f"/experiments/{ID}",)),
+    Screen(
+        "experiment-observation-refused",
+        RUNNING,
+        (),
+        follow=(f"/experiments/{ID}",),
+        then=observation_refused,
+    ),
+    Screen("experiment-decide", "/", (), then=experiment_to_decide),
+    Screen("experiment-decide-invalid", "/", (), status=422, then=experiment_decide_refused),
+    Screen(
+        "experiment-not-yet", RUNNING, (), status=404, follow=(f"/experiments/{ID}",), then=before_it_existed
+    ),
+    Screen(
+        "experiment-edit",
+        RUNNING,
+        (EXPERIMENT + "/edit",),
+        follow=(f"/experiments/{ID}", f"/experiments/{ID}/edit"),
+    ),
+    # Change Day: the demo's campaign at Oulunkaari, reached through the list.
+    Screen("campaigns", "/campaigns", ("/campaigns",)),
+    Screen("campaign-new-invalid", "/campaigns", (), status=422, then=submit("form[action='/campaigns']")),
+    Screen("campaign-wall", "/campaigns", ("/campaigns/{campaign_id}",), follow=(f"/campaigns/{ID}",)),
+    Screen(
+        "campaign-wall-as-of",
+        "/campaigns",
+        (),
+        follow=(f"/campaigns/{ID}",),
+        then=lambda page, site: page.goto(
+            page.url + "?as_of_date=" + datetime.now(ZoneInfo(TIMEZONE)).date().isoformat()
+        ),
+    ),
+    Screen(
+        "campaign-pledge",
+        "/campaigns",
+        ("/campaigns/{campaign_id}/pledge",),
+        follow=(f"/campaigns/{ID}", f"/campaigns/{ID}/pledge"),
+    ),
+    Screen(
+        "campaign-pledge-invalid",
+        "/campaigns",
+        (),
+        status=422,
+        follow=(f"/campaigns/{ID}", f"/campaigns/{ID}/pledge"),
+        then=submit("main form[method=post]"),
+    ),
+    Screen(
+        "campaign-import",
+        "/campaigns",
+        ("/campaigns/{campaign_id}/import",),
+        follow=(f"/campaigns/{ID}", f"/campaigns/{ID}/import"),
+    ),
+    Screen(
+        "campaign-import-report",
+        "/campaigns",
+        (),
+        follow=(f"/campaigns/{ID}", f"/campaigns/{ID}/import"),
+        then=import_with_a_bad_row,
+    ),
+    Screen("action", "/campaigns", ("/actions/{action_id}",), follow=(f"/campaigns/{ID}", f"/actions/{ID}")),
+    Screen("action-pledged", "/campaigns", (), follow=(f"/campaigns/{ID}",), then=a_new_pledge),
+    Screen(
+        "action-complete-invalid",
+        "/campaigns",
+        (),
+        status=422,
+        follow=(f"/campaigns/{ID}",),
+        then=completion_refused,
+    ),
+    Screen(
+        "handprints",
+        "/people",
+        ("/people/{person_id}/handprints",),
+        follow=(f"/people/{ID}", f"/people/{ID}/handprints"),
+    ),
 ]
 
 

@@ -21,6 +21,7 @@ from projections.projector import PROJECTION_NAME, tracking
 from projections.rebuild import rebuild
 from scripts import rebuild as rebuild_script
 from tests.e2e.helpers import assert_same_tables, read_model_snapshot, registry_snapshot
+from tests.integration.test_api_change_day import record_change_day
 
 NOT_READ_MODELS = {"people", "idempotent_responses"}
 
@@ -133,6 +134,23 @@ def record_heinavesi(client: TestClient) -> dict[str, str]:
         )
     )
     ok(client.post(f"/api/initiatives/{rotation}/plan"))
+    # Experiments: a cycle adapted into the next one (saved together), observations, a cancel.
+    trial = ok(
+        client.post(
+            f"/api/initiatives/{rotation}/experiments",
+            json={"title": "Kotihoidon hoitaja vuodeosastolla", "change_idea": "Viikko vuodeosastolla"},
+        ),
+        201,
+    )["id"]
+    trial_path = f"/api/experiments/{trial}"
+    ok(client.patch(trial_path, json={"planned_start": "2012-02-06", "measures": ["Palaute"]}))
+    ok(client.post(f"{trial_path}/start"))
+    ok(client.post(f"{trial_path}/observations", json={"text": "Hyvä viikko", "values": [{"value": 4}]}))
+    ok(client.post(f"{trial_path}/study", json={"result": "Opas auttoi", "learning": "Kaksi viikkoa"}))
+    next_trial = ok(client.post(f"{trial_path}/decision", json={"decision": "adapt", "next_cycle": {}}))[
+        "next_cycle_id"
+    ]
+    ok(client.post(f"/api/experiments/{next_trial}/cancel", json={"reason": "Kesälomat"}))
     ok(client.post(f"/api/initiatives/{rotation}/notes", json={"text": '"Opas työnkiertoon" luonnos tehty.'}))
 
     cooperation = ok(
@@ -147,6 +165,52 @@ def record_heinavesi(client: TestClient) -> dict[str, str]:
             },
         )
     )
+
+    # A job-rotation placement through its whole way, and one cancelled.
+    placement = ok(
+        client.post(
+            "/api/rotations",
+            json={
+                "person_id": jyrki,
+                "home_organisation_id": org_id,
+                "home_unit_id": kotihoito,
+                "host_organisation_id": org_id,
+                "host_unit_id": units["Terveyskeskuksen vuodeosasto"],
+                "starts_on": "2012-03-05",
+                "ends_on": "2012-03-30",
+                "learning_goals": ["Kotiutuskäytännöt tutuiksi"],
+                "mentor_id": maija,
+                "initiative_id": rotation,
+            },
+        ),
+        201,
+    )["id"]
+    for verb, body in (
+        ("approve", None),
+        ("start", None),
+        ("reflections", {"text": "Kotiutus alkaa tulopäivänä.", "occurred_on": "2012-03-09"}),
+        ("reschedule", {"starts_on": "2012-03-05", "ends_on": "2012-04-06"}),
+        ("complete", {"learned": "Tarkistuslista", "bring_home": "Lista kotiin", "host_feedback": "Hyvä"}),
+    ):
+        ok(client.post(f"/api/rotations/{placement}/{verb}", json=body))
+    other_placement = ok(
+        client.post(
+            "/api/rotations",
+            json={
+                "person_id": jyrki,
+                "home_organisation_id": org_id,
+                "home_unit_id": kotihoito,
+                "host_organisation_id": org_id,
+                "host_unit_id": units["Päivähoito ja varhaiskasvatus"],
+                "starts_on": "2012-09-03",
+                "ends_on": "2012-09-07",
+                "learning_goals": ["Varhaiskasvatuksen arki"],
+            },
+        ),
+        201,
+    )["id"]
+    ok(client.patch(f"/api/rotations/{other_placement}", json={"learning_goals": ["Perheiden kohtaaminen"]}))
+    ok(client.post(f"/api/rotations/{other_placement}/cancel", json={"reason": "Sijaista ei saatu."}))
 
     # Erasure happens in the registry only; no event changes.
     ok(client.delete(f"/api/people/{maija}"), 204)
@@ -247,7 +311,37 @@ def test_rebuild_command_refuses_invalid_settings(
     ]
 
 
+def test_rebuild_gives_the_incrementally_built_change_day_tables(
+    services: Services, client: TestClient
+) -> None:
+    """Campaigns, actions (with handprints) and the wall's versioned counters, rebuilt from zero."""
+    from projections.change_actions import change_actions
+    from projections.change_day_wall import wall_counters
+
+    ids = record_change_day(client)
+    engine = services.projector.engine
+    incremental = read_model_snapshot(engine)
+    assert len(incremental["campaigns"]) == 2  # created, edited
+    assert {r["status"] for r in incremental["change_actions"] if r["valid_to"] is None} == {
+        "completed",
+        "withdrawn",
+        "pledged",
+    }
+    assert len(incremental["change_day_wall"]) > 10  # one row per change of a counter
+    wall = ok(client.get(f"/api/campaigns/{ids['campaign']}/wall"))
+    with engine.begin() as conn:  # wrong on purpose: the rebuild must recompute from the log
+        conn.execute(update(wall_counters).values(pledged=999))
+        conn.execute(change_actions.delete().where(change_actions.c.id == ids["first"]))
+    rebuild(services.projector)
+    assert_same_tables(incremental, read_model_snapshot(engine))
+    assert ok(client.get(f"/api/campaigns/{ids['campaign']}/wall")) == wall
+    assert wall["totals"]["pledged"] == 4 and wall["totals"]["completed"] == 2
+    handprints = ok(client.get(f"/api/people/{ids['maija']}/handprints"))
+    assert [h["action_id"] for h in handprints["items"]] == [ids["first"]]
+
+
 def _record_positions(services: Services) -> list[int]:
     """Log positions of initiative and organisation events (not the idempotency bookkeeping)."""
     notifications = services.app.recorder.select_notifications(start=None, limit=10_000)
-    return [n.id for n in notifications if n.topic.startswith(("kipina:Initiative", "kipina:Organisation"))]
+    recorded = ("kipina:Initiative", "kipina:Organisation", "kipina:Experiment", "kipina:RotationPlacement")
+    return [n.id for n in notifications if n.topic.startswith(recorded)]

@@ -1,0 +1,588 @@
+"""/api/experiments: PDSA cycles under an initiative — plan, edit, start, observe,
+study, decide (adapt may plan the next cycle), cancel; reads, cycles, learning log
+and counts per unit and month.
+
+Planned under an initiative (`POST /api/initiatives/{id}/experiments`); only the
+title and the change idea are needed. Observed numbers are a small list of
+`{name, value}` pairs (`values`), the name optional: `[{"value": 12}]` is one number.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Body, Path, Query
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt
+from sqlalchemy import Connection
+
+from api.bootstrap import Services
+from api.deps import AsOf, Commands, ServicesDep, View, etag, page_limit
+from api.errors import BadRequest, problem_responses
+from api.people_registry import PeopleRegistry
+from api.views import HistoryEntry, PersonRef, history_entries
+from domain.errors import RecordNotFound
+from domain.experiment import Decision, Stage, allowed_steps
+from projections import experiments as read_model
+from projections import history, organisations
+from projections import initiatives as initiatives_read_model
+
+router = APIRouter(prefix="/api/experiments", tags=["experiments"])
+initiative_router = APIRouter(prefix="/api/initiatives", tags=["experiments"])
+ExperimentId = Annotated[UUID, Path(description="The experiment's id")]
+InitiativeId = Annotated[UUID, Path(description="The initiative's id")]
+DateFrom = Annotated[date | None, Query(alias="from", description="On or after this date")]
+DateTo = Annotated[date | None, Query(alias="to", description="On or before this date")]
+
+
+# ---- request bodies ----------------------------------------------------------------
+
+
+class PlanFields(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    question: str = Field(default="", examples=["Lyheneekö aamun puhelinjono?"])
+    prediction: str = Field(default="", examples=["Odotamme, että aamun soittoja tulee kolmannes vähemmän."])
+    plan_who: str = Field(default="", description="Plan: who does it")
+    plan_what: str = Field(default="", description="Plan: what is done")
+    plan_when: str = Field(default="", description="Plan: when, in words")
+    plan_where: str = Field(default="", description="Plan: where")
+    measures: list[str] = Field(default_factory=list, description="Names of the measures it watches")
+    planned_start: date | None = None
+    planned_end: date | None = None
+
+
+class ExperimentCreate(PlanFields):
+    """Only the title and the change idea are required: log it now, plan the rest later."""
+
+    title: str = Field(examples=["Vapaat ajat Facebookissa"])
+    change_idea: str = Field(examples=["Kiirevastaanoton vapaat ajat kerrotaan aamulla Facebook-sivulla."])
+    occurred_on: date | None = Field(default=None, description="When it was planned, if earlier")
+
+
+class ExperimentPatch(BaseModel):
+    """Only the fields present are changed; null clears a planned date."""
+
+    model_config = ConfigDict(extra="forbid")
+    title: str | None = None
+    change_idea: str | None = None
+    question: str | None = None
+    prediction: str | None = None
+    plan_who: str | None = None
+    plan_what: str | None = None
+    plan_when: str | None = None
+    plan_where: str | None = None
+    measures: list[str] | None = None
+    planned_start: date | None = None
+    planned_end: date | None = None
+
+
+class StepIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    occurred_on: date | None = Field(default=None, description="When it happened, if earlier")
+
+
+class ValueIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(default="", max_length=60, examples=["aamun puhelut"])
+    value: StrictInt | StrictFloat = Field(examples=[12])
+
+
+class ObservationIn(StepIn):
+    text: str = Field(examples=["Ensimmäinen aamu: 12 soittoa, ennen noin 20."])
+    values: list[ValueIn] = Field(default_factory=list, description="Numbers observed (at most 10)")
+
+
+class StudyIn(StepIn):
+    result: str = Field(description="What happened, against the prediction")
+    learning: str = Field(description="What we learned")
+
+
+class NextCycleIn(ExperimentPatch):
+    """The next cycle's plan; what is left out is carried over from this cycle
+    (title, question, change idea, measures)."""
+
+
+class DecisionIn(StepIn):
+    decision: Decision
+    rationale: str = ""
+    next_cycle: NextCycleIn | None = Field(default=None, description="adapt only: plan the next cycle")
+
+
+class CancelIn(StepIn):
+    reason: str
+
+
+# ---- responses -------------------------------------------------------------------
+
+
+class Ref(BaseModel):
+    id: str
+    name: str
+
+
+class ObservationOut(BaseModel):
+    id: str
+    text: str
+    values: list[dict[str, Any]]
+    occurred_on: date | None
+    recorded_at: datetime
+    author: PersonRef
+
+
+class ExperimentSummary(BaseModel):
+    id: str
+    version: int
+    initiative: Ref
+    organisation: Ref | None
+    unit: Ref | None = Field(description="The initiative's unit when the experiment was planned")
+    follows: str | None = Field(description="The previous cycle of the same change idea")
+    next_cycle_id: str | None
+    chain_id: str = Field(description="The first cycle's id, shared by every cycle of the chain")
+    cycle: int
+    title: str
+    question: str
+    change_idea: str
+    prediction: str
+    plan_who: str
+    plan_what: str
+    plan_when: str
+    plan_where: str
+    measures: list[str]
+    planned_start: date | None
+    planned_end: date | None
+    stage: Stage
+    allowed_steps: list[str]
+    result: str
+    learning: str
+    decision: Decision | None
+    rationale: str
+    cancel_reason: str
+    observations_count: int
+    logged_on: date
+    started_on: date | None
+    studied_on: date | None
+    decided_on: date | None
+    cancelled_on: date | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class ExperimentOut(ExperimentSummary):
+    observations: list[ObservationOut]
+    as_of: datetime | None = Field(default=None, description="Set when this is an as-of view")
+
+
+class ExperimentPage(BaseModel):
+    items: list[ExperimentSummary]
+    next_cursor: str | None = Field(description="Pass as ?cursor= for the next page")
+    as_of: datetime | None = None
+
+
+class LearningEntry(BaseModel):
+    position: int
+    kind: str = Field(description="studied or decided")
+    experiment: Ref
+    cycle: int
+    prediction: str
+    result: str
+    learning: str
+    decision: Decision | None
+    rationale: str
+    next_cycle_id: str | None
+    occurred_on: date | None
+    recorded_at: datetime
+    actor: PersonRef
+
+
+class LearningLog(BaseModel):
+    initiative: Ref
+    items: list[LearningEntry]
+    as_of: datetime | None = None
+
+
+class Decisions(BaseModel):
+    adopt: int
+    adapt: int
+    abandon: int
+
+
+class StatsRow(BaseModel):
+    unit: Ref | None
+    month: str = Field(examples=["2016-11"])
+    planned: int
+    started: int
+    studied: int
+    decided: int
+    cancelled: int
+    decisions: Decisions
+
+
+class Stats(BaseModel):
+    date_from: date | None = Field(serialization_alias="from")
+    date_to: date | None = Field(serialization_alias="to")
+    items: list[StatsRow]
+
+
+# ---- rendering ---------------------------------------------------------------------
+
+
+def render_many(conn: Connection, rows: list[dict[str, Any]], as_of: int | None) -> list[dict[str, Any]]:
+    place_ids = {r[k] for r in rows for k in ("organisation_id", "unit_id") if r[k]}
+    places = organisations.names(conn, place_ids, as_of)
+    titles = read_model.initiative_titles(conn, {r["initiative_id"] for r in rows}, as_of)
+
+    def ref(value: str | None) -> Ref | None:
+        return Ref(id=value, name=places.get(value, "")) if value else None
+
+    return [
+        ExperimentSummary(
+            **{k: r[k] for k in ExperimentSummary.model_fields if k in r},
+            initiative=Ref(id=r["initiative_id"], name=titles.get(r["initiative_id"], "")),
+            organisation=ref(r["organisation_id"]),
+            unit=ref(r["unit_id"]),
+            allowed_steps=allowed_steps(Stage(r["stage"])),
+        ).model_dump(mode="json")
+        for r in rows
+    ]
+
+
+def render(
+    conn: Connection, people: PeopleRegistry, experiment_id: UUID, view: AsOf | None = None
+) -> dict[str, Any]:
+    position = view.position if view else None
+    row = read_model.get(conn, experiment_id, position)
+    if row is None:
+        if view and view.moment:
+            raise RecordNotFound(
+                "There is no experiment with id {id} as of {moment}.",
+                id=experiment_id,
+                moment=view.moment.isoformat(),
+            )
+        raise RecordNotFound("There is no experiment with id {id}.", id=experiment_id)
+    body = render_many(conn, [row], position)[0]
+    observations = read_model.observations(conn, experiment_id, position)
+    authors = people.names(conn, {o["actor_id"] for o in observations})
+    body["observations"] = [
+        ObservationOut(
+            id=o["observation_id"],
+            text=o["text"],
+            values=o["values"],
+            occurred_on=o["occurred_on"],
+            recorded_at=o["recorded_at"],
+            author=PersonRef(id=o["actor_id"], name=authors[o["actor_id"]]),
+        ).model_dump(mode="json")
+        for o in observations
+    ]
+    body["as_of"] = view.moment.isoformat() if view and view.moment else None
+    return body
+
+
+def _location(experiment_id: UUID) -> str:
+    return f"/api/experiments/{experiment_id}"
+
+
+def _renderer(services: Services) -> Any:
+    return lambda conn, rid: render(conn, services.people, rid)
+
+
+def _require_initiative(conn: Connection, initiative_id: UUID, view: AsOf) -> dict[str, Any]:
+    found = initiatives_read_model.get(conn, initiative_id, view.position)
+    if found is None:
+        raise RecordNotFound("There is no initiative with id {id}.", id=initiative_id)
+    return found
+
+
+def _check_period(date_from: date | None, date_to: date | None) -> None:
+    if date_from is not None and date_to is not None and date_to < date_from:
+        raise BadRequest(f"to ({date_to.isoformat()}) is before from ({date_from.isoformat()}).")
+
+
+# ---- commands ----------------------------------------------------------------------
+
+WRITE_ERRORS = problem_responses(404, 409, 412, 422)
+
+
+@initiative_router.post(
+    "/{initiative_id}/experiments",
+    status_code=201,
+    response_model=ExperimentOut,
+    responses=problem_responses(404, 409, 422),
+    summary="Plan an experiment under an initiative (only title and change_idea required)",
+)
+def plan(
+    initiative_id: InitiativeId, body: ExperimentCreate, commands: Commands, services: ServicesDep
+) -> Response:
+    fields = body.model_dump(exclude={"occurred_on"}, exclude_unset=True)
+    fields.update(title=body.title, change_idea=body.change_idea)
+    return commands.run(
+        lambda ctx: services.app.plan_experiment(
+            ctx, initiative_id, fields=fields, occurred_on=body.occurred_on
+        ),
+        _renderer(services),
+        created=True,
+        location=_location,
+    )
+
+
+@router.patch(
+    "/{experiment_id}",
+    response_model=ExperimentOut,
+    responses=WRITE_ERRORS,
+    summary="Edit the plan while planned or started (send If-Match with the ETag you read)",
+)
+def edit(
+    experiment_id: ExperimentId, body: ExperimentPatch, commands: Commands, services: ServicesDep
+) -> Response:
+    fields = body.model_dump(exclude_unset=True)
+    return commands.run(
+        lambda ctx: services.app.edit_experiment(ctx, experiment_id, fields=fields), _renderer(services)
+    )
+
+
+@router.post(
+    "/{experiment_id}/start", response_model=ExperimentOut, responses=WRITE_ERRORS, summary="Start it"
+)
+def start(
+    experiment_id: ExperimentId,
+    commands: Commands,
+    services: ServicesDep,
+    body: Annotated[StepIn | None, Body()] = None,
+) -> Response:
+    given = body or StepIn()
+    return commands.run(
+        lambda ctx: services.app.start_experiment(ctx, experiment_id, occurred_on=given.occurred_on),
+        _renderer(services),
+    )
+
+
+@router.post(
+    "/{experiment_id}/observations",
+    response_model=ExperimentOut,
+    responses=WRITE_ERRORS,
+    summary="Record an observation while it runs (back-datable)",
+)
+def observe(
+    experiment_id: ExperimentId, body: ObservationIn, commands: Commands, services: ServicesDep
+) -> Response:
+    values = [v.model_dump() for v in body.values]
+    return commands.run(
+        lambda ctx: services.app.record_observation(
+            ctx, experiment_id, text=body.text, values=values, occurred_on=body.occurred_on
+        ),
+        _renderer(services),
+    )
+
+
+@router.post(
+    "/{experiment_id}/study",
+    response_model=ExperimentOut,
+    responses=WRITE_ERRORS,
+    summary="Study it: what happened against the prediction, what was learned",
+)
+def study(experiment_id: ExperimentId, body: StudyIn, commands: Commands, services: ServicesDep) -> Response:
+    return commands.run(
+        lambda ctx: services.app.study_experiment(
+            ctx, experiment_id, result=body.result, learning=body.learning, occurred_on=body.occurred_on
+        ),
+        _renderer(services),
+    )
+
+
+@router.post(
+    "/{experiment_id}/decision",
+    response_model=ExperimentOut,
+    responses=WRITE_ERRORS,
+    summary="Decide: adopt, adapt (optionally planning the next cycle) or abandon",
+)
+def decide(
+    experiment_id: ExperimentId, body: DecisionIn, commands: Commands, services: ServicesDep
+) -> Response:
+    next_cycle = body.next_cycle.model_dump(exclude_unset=True) if body.next_cycle is not None else None
+    return commands.run(
+        lambda ctx: services.app.decide_experiment(
+            ctx,
+            experiment_id,
+            decision=body.decision.value,
+            rationale=body.rationale,
+            occurred_on=body.occurred_on,
+            next_cycle=next_cycle,
+        ),
+        _renderer(services),
+    )
+
+
+@router.post(
+    "/{experiment_id}/cancel",
+    response_model=ExperimentOut,
+    responses=WRITE_ERRORS,
+    summary="Cancel it, with a reason",
+)
+def cancel(
+    experiment_id: ExperimentId, body: CancelIn, commands: Commands, services: ServicesDep
+) -> Response:
+    return commands.run(
+        lambda ctx: services.app.cancel_experiment(
+            ctx, experiment_id, reason=body.reason, occurred_on=body.occurred_on
+        ),
+        _renderer(services),
+    )
+
+
+# ---- reads -------------------------------------------------------------------------
+
+
+def _list(
+    services: Services,
+    view: AsOf,
+    flt: read_model.ExperimentFilter,
+    limit: int,
+    cursor: str | None,
+) -> dict[str, Any]:
+    _check_period(flt.date_from, flt.date_to)
+    with services.projector.engine.connect() as conn:
+        if flt.initiative_id is not None:
+            _require_initiative(conn, flt.initiative_id, view)
+        try:
+            rows, next_cursor = read_model.search(conn, flt, limit=limit, cursor=cursor, as_of=view.position)
+        except ValueError:
+            raise BadRequest("cursor is not one this server gave out; start without it.") from None
+        items = render_many(conn, rows, view.position)
+    return {"items": items, "next_cursor": next_cursor, "as_of": view.moment}
+
+
+@router.get("", response_model=ExperimentPage, responses=problem_responses(), summary="List and filter")
+def list_experiments(
+    services: ServicesDep,
+    view: View,
+    stage: Stage | None = None,
+    decision: Decision | None = None,
+    initiative_id: UUID | None = None,
+    unit_id: UUID | None = None,
+    date_from: DateFrom = None,
+    date_to: DateTo = None,
+    limit: int = page_limit(),
+    cursor: str | None = None,
+) -> dict[str, Any]:
+    flt = read_model.ExperimentFilter(
+        stage=stage.value if stage else None,
+        decision=decision.value if decision else None,
+        initiative_id=initiative_id,
+        unit_id=unit_id,
+        date_from=date_from,
+        date_to=date_to,
+    )
+    return _list(services, view, flt, limit, cursor)
+
+
+@initiative_router.get(
+    "/{initiative_id}/experiments",
+    response_model=ExperimentPage,
+    responses=problem_responses(404),
+    summary="The initiative's experiments",
+)
+def initiative_experiments(
+    initiative_id: InitiativeId,
+    services: ServicesDep,
+    view: View,
+    stage: Stage | None = None,
+    decision: Decision | None = None,
+    limit: int = page_limit(),
+    cursor: str | None = None,
+) -> dict[str, Any]:
+    flt = read_model.ExperimentFilter(
+        stage=stage.value if stage else None,
+        decision=decision.value if decision else None,
+        initiative_id=initiative_id,
+    )
+    return _list(services, view, flt, limit, cursor)
+
+
+@initiative_router.get(
+    "/{initiative_id}/learning-log",
+    response_model=LearningLog,
+    responses=problem_responses(404),
+    summary="Every study and decision of the initiative's experiments, in order",
+)
+def learning_log(initiative_id: InitiativeId, services: ServicesDep, view: View) -> dict[str, Any]:
+    with services.projector.engine.connect() as conn:
+        initiative = _require_initiative(conn, initiative_id, view)
+        rows = read_model.learning_log(conn, initiative_id, view.position)
+        names = services.people.names(conn, {r["actor_id"] for r in rows})
+    items = [
+        LearningEntry(
+            **{k: r[k] for k in LearningEntry.model_fields if k in r},
+            experiment=Ref(id=r["experiment_id"], name=r["experiment_title"]),
+            actor=PersonRef(id=r["actor_id"], name=names[r["actor_id"]]),
+        ).model_dump(mode="json")
+        for r in rows
+    ]
+    return {
+        "initiative": {"id": initiative["id"], "name": initiative["title"]},
+        "items": items,
+        "as_of": view.moment,
+    }
+
+
+@router.get(
+    "/stats",
+    response_model=Stats,
+    response_model_by_alias=True,
+    responses=problem_responses(),
+    summary="Counts per unit and month: planned, started, studied, decided (by decision), cancelled",
+)
+def stats(
+    services: ServicesDep, view: View, date_from: DateFrom = None, date_to: DateTo = None
+) -> dict[str, Any]:
+    _check_period(date_from, date_to)
+    with services.projector.engine.connect() as conn:
+        rows = read_model.stats(conn, date_from=date_from, date_to=date_to)
+        places = organisations.names(conn, {r["unit_id"] for r in rows if r["unit_id"]})
+    items = [
+        {**r, "unit": {"id": r["unit_id"], "name": places.get(r["unit_id"], "")} if r["unit_id"] else None}
+        for r in rows
+    ]
+    return {"date_from": date_from, "date_to": date_to, "items": items}
+
+
+@router.get(
+    "/{experiment_id}",
+    response_model=ExperimentOut,
+    responses=problem_responses(404),
+    summary="One experiment (ETag = version)",
+)
+def get_experiment(experiment_id: ExperimentId, services: ServicesDep, view: View) -> JSONResponse:
+    with services.projector.engine.connect() as conn:
+        body = render(conn, services.people, experiment_id, view)
+    return JSONResponse(body, headers={"ETag": etag(body["version"])})
+
+
+@router.get(
+    "/{experiment_id}/cycles",
+    response_model=list[ExperimentSummary],
+    responses=problem_responses(404),
+    summary="The chain of cycles of this change idea (linked by follows), first cycle first",
+)
+def experiment_cycles(experiment_id: ExperimentId, services: ServicesDep, view: View) -> list[dict[str, Any]]:
+    with services.projector.engine.connect() as conn:
+        rows = read_model.cycles(conn, experiment_id, view.position)
+        if not rows:
+            raise RecordNotFound("There is no experiment with id {id}.", id=experiment_id)
+        return render_many(conn, rows, view.position)
+
+
+@router.get(
+    "/{experiment_id}/history",
+    response_model=list[HistoryEntry],
+    responses=problem_responses(404),
+    summary="Every change, field by field",
+)
+def experiment_history(
+    experiment_id: ExperimentId, services: ServicesDep, view: View
+) -> list[dict[str, Any]]:
+    with services.projector.engine.connect() as conn:
+        rows = history.of_record(conn, experiment_id, view.position)
+        if not rows or rows[0]["record_type"] != "experiment":
+            raise RecordNotFound("There is no experiment with id {id}.", id=experiment_id)
+        return history_entries(conn, services.people, rows)
