@@ -1,0 +1,568 @@
+"""Job-rotation pages: the list with its filters, the propose form, a placement's
+page with the next allowed steps as forms, and the rotation calendar.
+
+Each POST runs one `Kipina` command, then redirects (303) to the placement page.
+A refused command shows the same form again with the reader's input and the
+domain's message next to its field (422), or at the top of the section when it
+is not about one field (409: e.g. the person already has a placement then).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Path, Query
+from fastapi.responses import Response
+from sqlalchemy import Connection, select
+from starlette.datastructures import FormData
+
+from api.pages import history_view, labels
+from api.pages.forms import FormState, date_or_none, uuid_or_none
+from api.pages.initiatives import _people_choices
+from api.pages.web import Page, PageDep, text
+from domain.application import CommandContext, Receipt
+from domain.errors import DomainError, InvalidField, RecordNotFound, StaleVersion
+from domain.rotation import (
+    GOAL_MAX,
+    REASON_MAX,
+    TEXT_MAX,
+    Status,
+    accepts_edits,
+    allowed_moves,
+    check_mentor,
+    check_units,
+    clean_learning_goals,
+    clean_period,
+)
+from domain.values import required_text
+from projections import history, organisations
+from projections import rotations as read_model
+from projections.initiatives import initiatives as initiatives_table
+from projections.rotations import WINDOW_MAX_DAYS
+
+router = APIRouter(prefix="/rotations", include_in_schema=False)
+RotationId = Annotated[UUID, Path()]
+PAGE_SIZE = 25
+CALENDAR_WEEKS = 12  # the window the calendar opens with
+PROPOSE_FIELDS = (
+    "person_id",
+    "home_unit_id",
+    "host_unit_id",
+    "starts_on",
+    "ends_on",
+    "learning_goals",
+    "mentor_id",
+    "initiative_id",
+)
+# A refusal about an organisation is shown at the unit chosen with it.
+_FIELD_SHOWN_AT = {"home_organisation_id": "home_unit_id", "host_organisation_id": "host_unit_id"}
+
+
+# ---- the list ----------------------------------------------------------------------
+
+
+@router.get("")
+def list_page(
+    page: PageDep,
+    person_id: str = "",
+    unit_id: str = "",
+    status: str = "",
+    initiative_id: str = "",
+    as_of_date: str = "",
+    cursor: str = "",
+) -> Response:
+    state = FormState(values={"status": status, "as_of_date": as_of_date})
+    flt = read_model.RotationFilter(
+        person_id=uuid_or_none(page, state, "person_id", person_id),
+        unit_id=uuid_or_none(page, state, "unit_id", unit_id),
+        status=status if status in Status.__members__.values() else None,
+        initiative_id=uuid_or_none(page, state, "initiative_id", initiative_id),
+    )
+    day, position = _as_of_or_error(page, state, as_of_date)
+    rows: list[dict[str, Any]] = []
+    next_cursor = None
+    with page.services.projector.engine.connect() as conn:
+        if state.ok:
+            try:
+                rows, next_cursor = read_model.search(
+                    conn, flt, limit=PAGE_SIZE, cursor=cursor or None, as_of=position
+                )
+            except ValueError:
+                state.problem = page.gettext("That page link is out of date; showing the first page.")
+                rows, next_cursor = read_model.search(conn, flt, limit=PAGE_SIZE, as_of=position)
+        items = summaries(page, conn, rows, position)
+        choices = _choices(page, conn)
+    query = {k: v for k, v in page.request.query_params.items() if k != "cursor"}
+    return page.render(
+        "rotations/list.html",
+        status=200 if state.ok else 400,
+        state=state,
+        items=items,
+        next_href=page.url("/rotations", **query, cursor=next_cursor) if next_cursor else None,
+        first_href=page.url("/rotations", **query) if cursor else None,
+        as_of_date=day,
+        filtered=any(v for v in query.values()),
+        **choices,
+    )
+
+
+# ---- the calendar ------------------------------------------------------------------
+
+
+@router.get("/calendar")
+def calendar_page(
+    page: PageDep,
+    start: Annotated[str, Query(alias="from", max_length=40)] = "",
+    end: Annotated[str, Query(alias="to", max_length=40)] = "",
+    unit: str = "",
+) -> Response:
+    state = FormState()
+    today = page.fmt.local_date(_now())
+    first = date_or_none(page, state, "from", start) or today - timedelta(days=today.weekday())
+    last = date_or_none(page, state, "to", end) or first + timedelta(weeks=CALENDAR_WEEKS, days=-1)
+    state.values.update({"from": start or first.isoformat(), "to": end or last.isoformat()})
+    unit_id = uuid_or_none(page, state, "unit", unit)
+    if state.ok and last < first:
+        state.errors["to"] = page.gettext("The last day must be on or after the first day.")
+    elif state.ok and (last - first).days + 1 > WINDOW_MAX_DAYS:
+        state.errors["to"] = page.gettext(
+            "Choose at most %(days)s days at a time.", days=page.fmt.number(WINDOW_MAX_DAYS)
+        )
+    page.services.projector.catch_up()
+    with page.services.projector.engine.connect() as conn:
+        choices = _choices(page, conn)
+        sections: list[dict[str, Any]] = []
+        weeks: list[read_model.Week] = []
+        if state.ok:
+            result = read_model.calendar(conn, first, last, unit_id=unit_id)
+            weeks = result["weeks"]
+            sections = _calendar_sections(page, conn, result)
+    return page.render(
+        "rotations/calendar.html",
+        status=200 if state.ok else 400,
+        state=state,
+        first=first,
+        last=last,
+        weeks=weeks,
+        unit_sections=sections,
+        **choices,
+    )
+
+
+def _calendar_sections(page: Page, conn: Connection, result: dict[str, Any]) -> list[dict[str, Any]]:
+    """One section per unit: who is away from it, who it hosts, and the counts per week."""
+    placements = summaries(page, conn, result["placements"], None)
+    unit_ids = {u["unit_id"] for u in result["units"]}
+    places = organisations.names(conn, unit_ids | {p["home_organisation_id"] for p in placements})
+    key = page.fmt.sort_key()
+    sections = [
+        {
+            "unit_id": u["unit_id"],
+            "name": places.get(u["unit_id"], u["unit_id"]),
+            "away": [p for p in placements if p["home_unit_id"] == u["unit_id"]],
+            "hosted": [p for p in placements if p["host_unit_id"] == u["unit_id"]],
+            "weeks": list(zip(result["weeks"], u["away"], u["hosted"], strict=True)),
+        }
+        for u in result["units"]
+    ]
+    return sorted(sections, key=lambda s: key(s["name"]))
+
+
+# ---- proposing ---------------------------------------------------------------------
+
+
+@router.get("/new")
+def new_form(page: PageDep, person_id: str = "", initiative_id: str = "") -> Response:
+    return _render_form(page, FormState(values={"person_id": person_id, "initiative_id": initiative_id}))
+
+
+@router.post("/new")
+async def create(page: PageDep) -> Response:
+    form = await page.form()
+    state = FormState(values={k: text(form, k) for k in ("learning_goals",)})
+    person_id = uuid_or_none(page, state, "person_id", text(form, "person_id"))
+    home_unit_id = uuid_or_none(page, state, "home_unit_id", text(form, "home_unit_id"))
+    host_unit_id = uuid_or_none(page, state, "host_unit_id", text(form, "host_unit_id"))
+    mentor_id = uuid_or_none(page, state, "mentor_id", text(form, "mentor_id"))
+    initiative_id = uuid_or_none(page, state, "initiative_id", text(form, "initiative_id"))
+    starts_on = date_or_none(page, state, "starts_on", text(form, "starts_on"))
+    ends_on = date_or_none(page, state, "ends_on", text(form, "ends_on"))
+    goals = [g for g in state.values["learning_goals"].splitlines() if g.strip()]
+    for name, value, message in (
+        (
+            "person_id",
+            person_id,
+            page.gettext("Choose the person going on the placement."),
+        ),
+        ("home_unit_id", home_unit_id, page.gettext("Choose the unit the person works in.")),
+        ("host_unit_id", host_unit_id, page.gettext("Choose the unit that hosts the person.")),
+    ):
+        if value is None and name not in state.errors:
+            state.errors[name] = message
+    _ask_the_domain(page, state, person_id, home_unit_id, host_unit_id, starts_on, ends_on, goals, mentor_id)
+    with page.services.projector.engine.connect() as conn:
+        unit_orgs = _unit_organisations(conn)
+    if state.ok and person_id and home_unit_id and host_unit_id:
+        home_org, host_org = unit_orgs.get(str(home_unit_id)), unit_orgs.get(str(host_unit_id))
+        try:
+            receipt = page.run(
+                lambda ctx: page.services.app.propose_rotation(
+                    ctx,
+                    person_id=person_id,
+                    # A unit the read model does not know cannot be chosen; the command then
+                    # refuses it with the sentence for a missing organisation.
+                    home_organisation_id=home_org or home_unit_id,
+                    home_unit_id=home_unit_id,
+                    host_organisation_id=host_org or host_unit_id,
+                    host_unit_id=host_unit_id,
+                    starts_on=starts_on,
+                    ends_on=ends_on,
+                    learning_goals=goals,
+                    mentor_id=mentor_id,
+                    initiative_id=initiative_id,
+                ),
+                page.context(form),
+            )
+        except DomainError as error:
+            state.refuse(page, error, fields=(*PROPOSE_FIELDS, *_FIELD_SHOWN_AT))
+            for given, shown in _FIELD_SHOWN_AT.items():
+                if given in state.errors:
+                    state.errors.setdefault(shown, state.errors.pop(given))
+        else:
+            return page.redirect(f"/rotations/{receipt.record_id}", flash="rotation_proposed")
+    return _render_form(page, state, status=422)
+
+
+def _ask_the_domain(
+    page: Page,
+    state: FormState,
+    person_id: UUID | None,
+    home_unit_id: UUID | None,
+    host_unit_id: UUID | None,
+    starts_on: date | None,
+    ends_on: date | None,
+    goals: list[str],
+    mentor_id: UUID | None,
+) -> None:
+    """Every rule the domain can judge from the values, so all messages show at once."""
+    checks: list[tuple[str, Callable[[], object]]] = [
+        ("learning_goals", lambda: clean_learning_goals(goals)),
+    ]
+    if home_unit_id is not None and host_unit_id is not None:
+        checks.append(("host_unit_id", lambda: check_units(home_unit_id, host_unit_id)))
+    if "starts_on" not in state.errors and "ends_on" not in state.errors:
+        checks.append(("ends_on", lambda: clean_period(starts_on, ends_on)))
+    if person_id is not None:
+        checks.append(("mentor_id", lambda: check_mentor(person_id, mentor_id)))
+    for name, check in checks:
+        if name in state.errors:
+            continue
+        try:
+            check()
+        except InvalidField as error:
+            state.refuse(page, error)
+
+
+# ---- one placement -----------------------------------------------------------------
+
+
+@router.get("/{rotation_id}")
+def show(page: PageDep, rotation_id: RotationId, as_of_date: str = "") -> Response:
+    state = FormState(values={"as_of_date": as_of_date})
+    day, position = _as_of_or_error(page, state, as_of_date)
+    return _render_show(
+        page, rotation_id, as_of=(day, position), status=200 if state.ok else 400, as_of_state=state
+    )
+
+
+@router.post("/{rotation_id}/approve")
+async def approve(page: PageDep, rotation_id: RotationId) -> Response:
+    form = await page.form()
+    return _step(
+        page,
+        rotation_id,
+        form,
+        "steps",
+        lambda ctx: page.services.app.approve_rotation(ctx, rotation_id),
+        "rotation_moved",
+    )
+
+
+@router.post("/{rotation_id}/start")
+async def start(page: PageDep, rotation_id: RotationId) -> Response:
+    form = await page.form()
+    return _step(
+        page,
+        rotation_id,
+        form,
+        "steps",
+        lambda ctx: page.services.app.start_rotation(ctx, rotation_id),
+        "rotation_moved",
+    )
+
+
+@router.post("/{rotation_id}/reschedule")
+async def reschedule(page: PageDep, rotation_id: RotationId) -> Response:
+    form = await page.form()
+    state = FormState()
+    starts_on = date_or_none(page, state, "starts_on", text(form, "starts_on"))
+    ends_on = date_or_none(page, state, "ends_on", text(form, "ends_on"))
+    if not state.ok:
+        return _refused(page, rotation_id, form, "reschedule", state)
+    reason = text(form, "reason")
+    return _step(
+        page,
+        rotation_id,
+        form,
+        "reschedule",
+        lambda ctx: page.services.app.reschedule_rotation(
+            ctx, rotation_id, starts_on=starts_on, ends_on=ends_on, reason=reason
+        ),
+        "rotation_rescheduled",
+    )
+
+
+@router.post("/{rotation_id}/reflections")
+async def add_reflection(page: PageDep, rotation_id: RotationId) -> Response:
+    form = await page.form()
+    state = FormState()
+    occurred_on = date_or_none(page, state, "occurred_on", text(form, "occurred_on"))
+    if not state.ok:
+        return _refused(page, rotation_id, form, "reflections", state)
+    reflection = text(form, "text")
+    return _step(
+        page,
+        rotation_id,
+        form,
+        "reflections",
+        lambda ctx: page.services.app.record_rotation_reflection(
+            ctx, rotation_id, text=reflection, occurred_on=occurred_on
+        ),
+        "reflection_added",
+    )
+
+
+@router.post("/{rotation_id}/complete")
+async def complete(page: PageDep, rotation_id: RotationId) -> Response:
+    form = await page.form()
+    values = {k: text(form, k) for k in ("learned", "bring_home", "host_feedback")}
+    state = FormState()
+    # The domain stops at the first blank text; ask about each, so all messages show at once.
+    for name, value in values.items():
+        try:
+            required_text(name, value, max_length=TEXT_MAX)
+        except InvalidField as error:
+            state.refuse(page, error)
+    if not state.ok:
+        return _refused(page, rotation_id, form, "complete", state)
+    return _step(
+        page,
+        rotation_id,
+        form,
+        "complete",
+        lambda ctx: page.services.app.complete_rotation(
+            ctx,
+            rotation_id,
+            learned=values["learned"],
+            bring_home=values["bring_home"],
+            host_feedback=values["host_feedback"],
+        ),
+        "rotation_moved",
+    )
+
+
+@router.post("/{rotation_id}/cancel")
+async def cancel(page: PageDep, rotation_id: RotationId) -> Response:
+    form = await page.form()
+    reason = text(form, "reason")
+    return _step(
+        page,
+        rotation_id,
+        form,
+        "cancel",
+        lambda ctx: page.services.app.cancel_rotation(ctx, rotation_id, reason=reason),
+        "rotation_moved",
+    )
+
+
+def _step(
+    page: Page,
+    rotation_id: UUID,
+    form: FormData,
+    section: str,
+    command: Callable[[CommandContext], Receipt],
+    flash: str,
+) -> Response:
+    """Run a command posted from one section of the placement page; on refusal, show the
+    page again with the message in that section."""
+    state = FormState()
+    try:
+        page.run(command, page.context(form, with_version=True))
+    except StaleVersion:
+        state.problem = page.gettext("Someone else changed this placement meanwhile. Check it and try again.")
+    except DomainError as error:
+        state.refuse(
+            page,
+            error,
+            fields=(
+                "starts_on",
+                "ends_on",
+                "reason",
+                "text",
+                "occurred_on",
+                "learned",
+                "bring_home",
+                "host_feedback",
+            ),
+        )
+    else:
+        return page.redirect(f"/rotations/{rotation_id}#{section}", flash=flash)
+    return _refused(page, rotation_id, form, section, state)
+
+
+def _refused(page: Page, rotation_id: UUID, form: FormData, section: str, state: FormState) -> Response:
+    for name, value in form.items():
+        if isinstance(value, str):
+            state.values.setdefault(name, value)
+    status = 422 if state.errors else 409
+    return _render_show(page, rotation_id, section_states={section: state}, status=status)
+
+
+# ---- rendering ------------------------------------------------------------------------
+
+
+def _render_show(
+    page: Page,
+    rotation_id: UUID,
+    *,
+    as_of: tuple[Any, int | None] = (None, None),
+    status: int = 200,
+    section_states: dict[str, FormState] | None = None,
+    as_of_state: FormState | None = None,
+) -> Response:
+    day, position = as_of
+    with page.services.projector.engine.connect() as conn:
+        row = read_model.get(conn, rotation_id, position)
+        if row is None:
+            current = read_model.get(conn, rotation_id)
+            if position is not None and current is not None:
+                return page.render(
+                    "rotations/not_yet.html",
+                    status=404,
+                    rotation=summaries(page, conn, [current], None)[0],
+                    as_of_date=day,
+                )
+            raise RecordNotFound("There is no rotation placement with id {id}.", id=rotation_id)
+        rotation = summaries(page, conn, [row], position)[0]
+        reflections = read_model.reflections(conn, rotation_id, position)
+        authors = page.person_names(conn, {r["actor_id"] for r in reflections})
+        entries = history_view.present(page, conn, history.of_record(conn, rotation_id, position))
+    states = section_states or {}
+    reschedule = states.setdefault("reschedule", FormState())
+    for name in ("starts_on", "ends_on"):
+        reschedule.values.setdefault(name, row[name])
+    return page.render(
+        "rotations/show.html",
+        status=status,
+        rotation=rotation,
+        reflections=[{**r, "author": authors[r["actor_id"]]} for r in reversed(reflections)],
+        history=list(reversed(entries)),
+        as_of_date=day,
+        as_of_state=as_of_state or FormState(values={"as_of_date": day.isoformat() if day else ""}),
+        states={
+            name: states.get(name, FormState())
+            for name in ("steps", "reschedule", "reflections", "complete", "cancel")
+        },
+        limits={"text": TEXT_MAX, "reason": REASON_MAX},
+    )
+
+
+def _render_form(page: Page, state: FormState, status: int = 200) -> Response:
+    with page.services.projector.engine.connect() as conn:
+        choices = _choices(page, conn)
+    return page.render("rotations/form.html", status=status, state=state, goal_max=GOAL_MAX, **choices)
+
+
+def summaries(
+    page: Page, conn: Connection, rows: list[dict[str, Any]], position: int | None
+) -> list[dict[str, Any]]:
+    """Placement rows with names for their people, units and initiative."""
+    place_ids = {
+        r[k]
+        for r in rows
+        for k in ("home_organisation_id", "home_unit_id", "host_organisation_id", "host_unit_id")
+    }
+    places = organisations.names(conn, place_ids, position)
+    names = page.person_names(
+        conn, {r[k] for r in rows for k in ("person_id", "mentor_id", "approved_by") if r[k]}
+    )
+    titles = _initiative_titles(conn, {r["initiative_id"] for r in rows if r["initiative_id"]})
+    gone = page.gettext("(no longer exists)")
+
+    def person(value: str | None) -> dict[str, str] | None:
+        return {"id": value, "name": names[value]} if value else None
+
+    return [
+        {
+            **r,
+            "person": person(r["person_id"]),
+            "mentor": person(r["mentor_id"]),
+            "approver": person(r["approved_by"]),
+            "home_unit": places.get(r["home_unit_id"], gone),
+            "home_organisation": places.get(r["home_organisation_id"], gone),
+            "host_unit": places.get(r["host_unit_id"], gone),
+            "host_organisation": places.get(r["host_organisation_id"], gone),
+            "initiative": {"id": r["initiative_id"], "title": titles.get(r["initiative_id"], gone)}
+            if r["initiative_id"]
+            else None,
+            "allowed_moves": allowed_moves(Status(r["status"])),
+            "accepts_edits": accepts_edits(Status(r["status"])),
+        }
+        for r in rows
+    ]
+
+
+def _initiative_titles(conn: Connection, ids: set[str]) -> dict[str, str]:
+    if not ids:
+        return {}
+    t = initiatives_table
+    rows = conn.execute(select(t.c.id, t.c.title).where(t.c.id.in_(ids), t.c.valid_to.is_(None)))
+    return {r.id: r.title for r in rows}
+
+
+def _unit_organisations(conn: Connection) -> dict[str, UUID]:
+    """unit id → its organisation's id (the form asks for a unit; the command takes both)."""
+    return {u["id"]: UUID(o["id"]) for o in organisations.list_all(conn) for u in o["units"]}
+
+
+def _choices(page: Page, conn: Connection) -> dict[str, Any]:
+    """Options for the person, unit, initiative and status lists, sorted the reader's way."""
+    key = page.fmt.sort_key()
+    orgs = sorted(organisations.list_all(conn), key=lambda o: key(o["name"]))
+    t = initiatives_table
+    initiative_rows = conn.execute(select(t.c.id, t.c.title).where(t.c.valid_to.is_(None)).limit(2000))
+    return {
+        "unit_groups": [
+            (o["name"], sorted(((u["id"], u["name"]) for u in o["units"]), key=lambda u: key(u[1])))
+            for o in orgs
+            if o["units"]
+        ],
+        "people_options": _people_choices(page, conn),
+        "initiative_options": sorted(((r.id, r.title) for r in initiative_rows), key=lambda i: key(i[1])),
+        "status_options": [(s.value, page.gettext(labels.STATUS[s.value])) for s in Status],
+    }
+
+
+def _as_of_or_error(page: Page, state: FormState, raw: str) -> tuple[Any, int | None]:
+    try:
+        return page.as_of(raw.strip())
+    except ValueError:
+        state.errors["as_of_date"] = page.gettext("Enter a date such as %(example)s.", example="2026-03-31")
+        return None, None
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
