@@ -197,7 +197,7 @@ class Page:
     def _attach_cookies(self, response: Response) -> None:
         if self._new_csrf is not None:
             response.set_cookie(
-                CSRF_COOKIE, self._new_csrf, max_age=YEAR, path="/", httponly=True, samesite="strict"
+                CSRF_COOKIE, self._new_csrf, max_age=YEAR, path="/", httponly=True, samesite="lax"
             )
 
 
