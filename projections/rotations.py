@@ -195,6 +195,18 @@ def get(conn: Connection, rotation_id: UUID, as_of: int | None = None) -> dict[s
     return dict(row) if row is not None else None
 
 
+def at_version(conn: Connection, rotation_id: UUID, version: int) -> dict[str, Any] | None:
+    """The placement as it was at one of its versions (what an edit form was based on)."""
+    query = (
+        select(rotations)
+        .where(rotations.c.id == str(rotation_id), rotations.c.version <= version)
+        .order_by(rotations.c.version.desc())
+        .limit(1)
+    )
+    row = conn.execute(query).mappings().first()
+    return dict(row) if row is not None else None
+
+
 def reflections(conn: Connection, rotation_id: UUID, as_of: int | None = None) -> list[dict[str, Any]]:
     query = select(rotation_reflections).where(rotation_reflections.c.rotation_id == str(rotation_id))
     if as_of is not None:

@@ -205,6 +205,7 @@ FLASH = {
     "rotation_proposed": N_("The placement was proposed."),
     "rotation_moved": N_("The placement's status was changed."),
     "rotation_rescheduled": N_("The placement was rescheduled."),
+    "rotation_saved": N_("The placement's changes were saved."),
     "reflection_added": N_("The reflection was recorded."),
     "experiment_planned": N_("The experiment was planned."),
     "experiment_saved": N_("The plan was saved."),

@@ -22,7 +22,7 @@ from starlette.datastructures import FormData
 from api.pages import history_view, labels
 from api.pages.forms import FormState, date_or_none, uuid_or_none
 from api.pages.initiatives import _people_choices
-from api.pages.web import Page, PageDep, text
+from api.pages.web import Page, PageDep, form_version, text
 from domain.application import CommandContext, Receipt
 from domain.errors import DomainError, InvalidField, RecordNotFound, StaleVersion
 from domain.rotation import (
@@ -57,6 +57,7 @@ PROPOSE_FIELDS = (
     "mentor_id",
     "initiative_id",
 )
+EDIT_FIELDS = ("learning_goals", "mentor_id", "initiative_id")
 # A refusal about an organisation is shown at the unit chosen with it.
 _FIELD_SHOWN_AT = {"home_organisation_id": "home_unit_id", "host_organisation_id": "host_unit_id"}
 
@@ -278,6 +279,89 @@ def show(page: PageDep, rotation_id: RotationId, as_of_date: str = "") -> Respon
     )
 
 
+# ---- editing ----------------------------------------------------------------------
+
+
+@router.get("/{rotation_id}/edit")
+def edit_form(page: PageDep, rotation_id: RotationId) -> Response:
+    with page.services.projector.engine.connect() as conn:
+        row = _require(conn, rotation_id)
+    return _render_edit(page, FormState(values=_edit_values(row)), row)
+
+
+@router.post("/{rotation_id}/edit")
+async def edit(page: PageDep, rotation_id: RotationId) -> Response:
+    form = await page.form()
+    state = FormState(values={"learning_goals": text(form, "learning_goals")})
+    goals = [g for g in state.values["learning_goals"].splitlines() if g.strip()]
+    fields: dict[str, Any] = {
+        "learning_goals": goals,
+        "mentor_id": uuid_or_none(page, state, "mentor_id", text(form, "mentor_id")),
+        "initiative_id": uuid_or_none(page, state, "initiative_id", text(form, "initiative_id")),
+    }
+    with page.services.projector.engine.connect() as conn:
+        current = _require(conn, rotation_id)
+        base_version = form_version(form) or current["version"]
+        base = read_model.at_version(conn, rotation_id, base_version) or current
+    # Send only what this person changed, so saving again after a conflict keeps the other's edits.
+    changed = {k: v for k, v in fields.items() if k not in state.errors and v != _edit_fields(base)[k]}
+    checks: list[tuple[str, Callable[[], object]]] = [
+        ("learning_goals", lambda: clean_learning_goals(goals)),
+        ("mentor_id", lambda: check_mentor(UUID(current["person_id"]), fields["mentor_id"])),
+    ]
+    for name, check in checks:
+        if name not in state.errors:
+            try:
+                check()
+            except InvalidField as error:
+                state.refuse(page, error)
+    if state.ok:
+        try:
+            page.run(
+                lambda ctx: page.services.app.edit_rotation(ctx, rotation_id, fields=changed),
+                page.context(form, with_version=True),
+            )
+        except StaleVersion:
+            state.problem = page.gettext(
+                "Your changes were not saved, because someone else changed this placement after "
+                "you opened the form. Your input is kept below: check it, then save again."
+            )
+            # Their saved values, with this person's changes over them, based on the current version.
+            state.values = {**_edit_values(current), **{k: state.values[k] for k in changed}}
+            return _render_edit(page, state, current, status=409)
+        except DomainError as error:
+            state.refuse(page, error, fields=EDIT_FIELDS)
+        else:
+            return page.redirect(f"/rotations/{rotation_id}", flash="rotation_saved")
+    state.values["version"] = base_version
+    return _render_edit(page, state, current, status=422 if state.errors else 409)
+
+
+def _edit_fields(row: dict[str, Any]) -> dict[str, Any]:
+    """The editable fields of a read-model row, as the edit form's values parse."""
+    return {
+        "learning_goals": list(row["learning_goals"]),
+        "mentor_id": UUID(row["mentor_id"]) if row["mentor_id"] else None,
+        "initiative_id": UUID(row["initiative_id"]) if row["initiative_id"] else None,
+    }
+
+
+def _edit_values(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "learning_goals": "\n".join(row["learning_goals"]),
+        "mentor_id": row["mentor_id"] or "",
+        "initiative_id": row["initiative_id"] or "",
+        "version": row["version"],
+    }
+
+
+def _require(conn: Connection, rotation_id: UUID) -> dict[str, Any]:
+    row = read_model.get(conn, rotation_id)
+    if row is None:
+        raise RecordNotFound("There is no rotation placement with id {id}.", id=rotation_id)
+    return row
+
+
 @router.post("/{rotation_id}/approve")
 async def approve(page: PageDep, rotation_id: RotationId) -> Response:
     form = await page.form()
@@ -483,7 +567,24 @@ def _render_show(
 def _render_form(page: Page, state: FormState, status: int = 200) -> Response:
     with page.services.projector.engine.connect() as conn:
         choices = _choices(page, conn)
-    return page.render("rotations/form.html", status=status, state=state, goal_max=GOAL_MAX, **choices)
+    return page.render(
+        "rotations/form.html", status=status, state=state, rotation=None, goal_max=GOAL_MAX, **choices
+    )
+
+
+def _render_edit(page: Page, state: FormState, row: dict[str, Any], status: int = 200) -> Response:
+    with page.services.projector.engine.connect() as conn:
+        rotation = summaries(page, conn, [row], None)[0]
+        choices = _choices(page, conn)
+    state.values.setdefault("version", row["version"])
+    return page.render(
+        "rotations/form.html",
+        status=status,
+        state=state,
+        rotation=rotation,
+        goal_max=GOAL_MAX,
+        **choices,
+    )
 
 
 def summaries(

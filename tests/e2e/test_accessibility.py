@@ -175,6 +175,36 @@ def reflection_refused(page: Page, site: Site) -> None:
     expect(page.locator("#reflections .error-summary")).to_be_visible()
 
 
+def rotation_edit(page: Page, site: Site) -> None:
+    """The demo's placement is going on, so not editable: propose one after it (once; the
+    screens in every language share it), then follow its page's Edit link."""
+    with site.api() as api:
+        proposed = api.get("/api/rotations", params={"status": "proposed"}).json()["items"]
+        if proposed:
+            rotation_id = proposed[0]["id"]
+        else:
+            demo = api.get("/api/rotations", params={"status": "started"}).json()["items"][0]
+            refs = ("person", "home_organisation", "home_unit", "host_organisation", "host_unit")
+            body = {f"{k}_id": demo[k]["id"] for k in refs}
+            goals = ["Vuodeosaston kotiutuskäytännöt tutuiksi"]
+            created = api.post(
+                "/api/rotations",
+                json={**body, "starts_on": "2013-03-04", "ends_on": "2013-03-29", "learning_goals": goals},
+            )
+            assert created.status_code == 201, created.text
+            rotation_id = created.json()["id"]
+    page.goto(f"/rotations/{rotation_id}")
+    with page.expect_navigation():
+        page.locator(f"main a[href='/rotations/{rotation_id}/edit']").click()
+
+
+def rotation_edit_refused(page: Page, site: Site) -> None:
+    rotation_edit(page, site)
+    page.fill("#field-learning_goals", "")
+    with page.expect_navigation():
+        page.locator("main form[method=post] button[type=submit]").click()
+
+
 PLEDGES_CSV = "text;team;category\nMe lupaamme kuunnella asiakasta;Kotihoito;asiakaskokemus\n;Kotihoito;muu\n"
 
 
@@ -290,6 +320,8 @@ SCREENS = [
         follow=(f"/rotations/{ID}",),
         then=before_it_existed,
     ),
+    Screen("rotation-edit", "/", ("/rotations/{rotation_id}/edit",), then=rotation_edit),
+    Screen("rotation-edit-invalid", "/", (), status=422, then=rotation_edit_refused),
     Screen(
         "rotation-calendar", "/rotations/calendar?from=2012-03-01&to=2012-04-30", ("/rotations/calendar",)
     ),

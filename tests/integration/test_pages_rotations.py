@@ -26,6 +26,7 @@ from tests.integration.page_helpers import (
     error_summary_links,
     field_error,
     find_form,
+    form_values,
     parse,
     post_form,
     submit,
@@ -282,6 +283,76 @@ def test_a_stale_step_is_refused_with_a_sentence(client: TestClient) -> None:
     assert stale.status_code == 409
     assert "Someone else changed this placement" in parse(stale.text).by_id("cancel").text
     assert api_rotation(client, rotation_id)["status"] == "approved"
+
+
+# ---- editing -------------------------------------------------------------------------------
+
+
+def test_edit_adds_a_mentor_then_the_placement_starts(client: TestClient) -> None:
+    case = make_case(client)
+    rotation_id = created_id(
+        post_form(client, "/rotations/new", "/rotations/new", form_data(case, mentor_id=""))
+    )
+    url = f"/rotations/{rotation_id}"
+    assert press(client, rotation_id, "approve").status_code == 303
+    no_mentor = press(client, rotation_id, "start")
+    assert no_mentor.status_code == 409, "no mentor yet: the placement cannot start"
+    assert "mentor" in parse(no_mentor.text).by_id("steps").text
+    assert api_rotation(client, rotation_id)["status"] == "approved"
+
+    page = open_page(client, url)
+    assert page.find_all("a", href=f"{url}/edit"), "an approved placement can be edited"
+    shown = client.get(f"{url}/edit").text
+    assert form_values(shown, f"{url}/edit")["learning_goals"].splitlines() == GOALS
+    saved = submit(client, shown, f"{url}/edit", {"mentor_id": case.mentor})
+    assert saved.status_code == 303 and saved.headers["location"] == url
+    assert "changes were saved" in open_page(client, url).by_id("flash").text
+    edited = api_rotation(client, rotation_id)
+    assert edited["mentor"]["id"] == case.mentor and edited["learning_goals"] == GOALS
+    assert edited["initiative"]["id"] == case.initiative
+
+    assert press(client, rotation_id, "start").status_code == 303
+    started = open_page(client, url)
+    assert status_shown(started) == "started"
+    assert not started.find_all("a", href=f"{url}/edit"), "a started placement is not edited"
+
+
+def test_edit_without_learning_goals_is_refused_next_to_the_field(client: TestClient) -> None:
+    case = make_case(client)
+    rotation_id = created_id(post_form(client, "/rotations/new", "/rotations/new", form_data(case)))
+    url = f"/rotations/{rotation_id}"
+    before = all_events(client)
+    refused = submit(client, client.get(f"{url}/edit").text, f"{url}/edit", {"learning_goals": " \r\n "})
+    assert refused.status_code == 422
+    doc = parse(refused.text)
+    assert "at least one goal" in field_error(doc, "learning_goals")
+    assert error_summary_links(doc) == ["#field-learning_goals"]
+    assert all_events(client) == before
+    assert api_rotation(client, rotation_id)["learning_goals"] == GOALS
+
+
+def test_a_stale_edit_keeps_the_input_and_saves_again(client: TestClient) -> None:
+    case = make_case(client)
+    rotation_id = created_id(post_form(client, "/rotations/new", "/rotations/new", form_data(case)))
+    url = f"/rotations/{rotation_id}"
+    shown = client.get(f"{url}/edit").text
+    assert client.patch(f"/api/rotations/{rotation_id}", json={"initiative_id": None}).status_code == 200
+    mine = "Kotiutuksen tarkistuslista tutuksi"
+    stale = submit(client, shown, f"{url}/edit", {"learning_goals": mine})
+    assert stale.status_code == 409
+    doc = parse(stale.text)
+    assert "someone else changed this placement" in doc.by_id("problem-summary").text
+    again = find_form(doc, f"{url}/edit")
+    assert again.find("textarea", name="learning_goals").text.strip() == mine, "the input is kept"
+    current = api_rotation(client, rotation_id)
+    assert again.find("input", name="version").get("value") == str(current["version"])
+    assert api_rotation(client, rotation_id)["learning_goals"] == GOALS
+
+    saved = submit(client, doc, f"{url}/edit", {})
+    assert saved.status_code == 303
+    edited = api_rotation(client, rotation_id)
+    assert edited["learning_goals"] == [mine]
+    assert edited["initiative"] is None, "the other person's change is kept"
 
 
 def test_as_of_and_unknown_placements(client: TestClient) -> None:
