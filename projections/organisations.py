@@ -102,10 +102,22 @@ def units_of(conn: Connection, organisation_id: UUID, as_of: int | None) -> list
 
 
 def list_all(conn: Connection, as_of: int | None = None) -> list[dict[str, Any]]:
+    """Every organisation with its units, in two queries (not one per organisation: the
+    initiative list and forms offer every organisation and unit on each page)."""
     rows = conn.execute(
         select(organisations).where(visible_at(organisations, as_of)).order_by(organisations.c.name)
     ).mappings()
-    return [{**dict(r), "units": units_of(conn, UUID(r["id"]), as_of)} for r in rows]
+    result = [{**dict(r), "units": []} for r in rows]
+    by_id = {r["id"]: r["units"] for r in result}
+    unit_rows = conn.execute(
+        select(units.c.organisation_id, units.c.id, units.c.name)
+        .where(visible_at(units, as_of))
+        .order_by(units.c.valid_from)
+    )
+    for unit in unit_rows:
+        if unit.organisation_id in by_id:
+            by_id[unit.organisation_id].append({"id": unit.id, "name": unit.name})
+    return result
 
 
 def names(conn: Connection, ids: set[str], as_of: int | None = None) -> dict[str, str]:
