@@ -1,8 +1,9 @@
-"""Benchmark Kipinä: `python -m scripts.bench [--scale S] [--store sqlite|postgres|both] [--postgres-dsn D]`.
+"""Benchmark Kipinä: `python -m scripts.bench [--bench all|core|pages|change-day] [--scale S]
+[--store sqlite|postgres|both] [--postgres-dsn D]`.
 
-Prints three ratios, each measured against a baseline taken in the same run on
-the same machine, so they compare like with like (nothing asserts absolute
-timings):
+Prints ratios (`--bench core`: 1 to 3, `pages`: 4, `change-day`: 5 and 6, `all`: every one),
+each measured against a baseline taken in the same run on the same machine, so they
+compare like with like (nothing asserts absolute timings):
 
 1. commands/s over HTTP (the real server, `scripts.run`: uvicorn, one worker, in
    a subprocess on an OS-picked loopback port; a sequential keep-alive client)
@@ -17,8 +18,22 @@ timings):
    left at 10k and measured at the same time, request by request, so load from
    other processes on the machine falls on both sides alike. The plain
    before/after ratio of the one store is printed too.
+4. p99 of a server-side page ÷ p99 of the JSON request(s) for the same data, on
+   a store of 10k initiatives, 1,000 people and 20 organisations, one initiative
+   with 1,000 history events: the list page (first page, and filtered with q= and
+   status=) against `GET /api/initiatives?limit=25` with the same filters, and the
+   initiative page against `GET /api/initiatives/{id}` plus
+   `GET /api/initiatives/{id}/history` (the page shows the initiative, its notes
+   and its full history, which takes both JSON requests; the two are timed back to
+   back as one sample). Target ≤ 2. Same real server, one client, the page and the
+   JSON taking turns request by request.
 
-Event counts scale with --scale (1.0 = 10k and 100k events). Each store is a
+Ratios 5 and 6 (`--bench change-day`: a 320,000-pledge CSV import against the in-process
+command rate, and the Change Day wall's p99 at 320k ÷ at 1k pledges) are described in
+`scripts/bench_change_day.py`.
+
+Event counts scale with --scale (1.0 = 10k and 100k events; for ratio 4, 10k
+initiatives, 1,000 people and 1,000 history events, at least 50, 20 and 20). Each store is a
 fresh temporary one: SQLite in a temporary directory, PostgreSQL a throw-away
 database that is dropped afterwards. See docs/benchmarks.md.
 """
@@ -48,16 +63,25 @@ import psycopg
 from sqlalchemy.engine import make_url
 
 from api.bootstrap import Services, bootstrap
+from api.pages.initiatives import PAGE_SIZE
 from api.settings import Settings
 from domain.application import CommandContext, Receipt
 from domain.initiative import Initiative
 from domain.organisation import OrganisationKind
+from projections import history
+from projections import initiatives as read_model
 from projections.rebuild import rebuild
+from scripts.bench_change_day import ChangeDayResult, bench_change_day, change_day_report
 
 ROOT = Path(__file__).resolve().parents[1]
 SMALL_EVENTS = 10_000
 LARGE_EVENTS = 100_000
-RATIO_TARGETS = {"commands": 0.3, "rebuild": 0.5, "latency": 1.2}
+RATIO_TARGETS = {"commands": 0.3, "rebuild": 0.5, "latency": 1.2, "pages": 2.0}
+PAGES_INITIATIVES = 10_000  # initiatives in the store of ratio 4
+PAGES_HISTORY = 1_000  # events in the history of its one long initiative
+PAGES_PEOPLE = 1_000  # in the people registry: owners and team members, and the select lists
+PAGES_ORGANISATIONS = 20  # with five units each
+PAGES_REQUESTS = 1_000  # measured rounds of ratio 4 (each: three pages and their JSON)
 SERVER_START_TIMEOUT = 120.0
 SAVE_BATCH = 100  # initiatives per `app.save` while loading
 READ_BATCH = 500  # notifications per select, as the projector reads them
@@ -119,7 +143,8 @@ class Reads:
     items: float  # mean items per list page
 
 
-NO_READS = Reads(Latency(0, 0), Latency(0, 0), 0.0)
+NO_LATENCY = Latency(0, 0)
+NO_READS = Reads(NO_LATENCY, NO_LATENCY, 0.0)
 
 
 @dataclass
@@ -277,20 +302,24 @@ class Loader:
         self.people: list[UUID] = []
         self.initiative_ids: list[UUID] = []
 
-    def add_references(self) -> None:
-        """Organisations with units, and people: what initiatives refer to and reads render."""
+    def add_references(self, organisations: int = 2, people: int = 20) -> None:
+        """Organisations with units, and people: what initiatives refer to and reads render.
+        Two organisations with three units each and twenty people unless told otherwise;
+        more organisations get five units each."""
         app, ctx = self.services.app, CommandContext(actor=self.actor)
-        for name, kind in (
-            ("Heinäveden kunta", "municipality"),
-            ("Oulunkaaren kuntayhtymä", "joint_authority"),
-        ):
+        named = [("Heinäveden kunta", "municipality"), ("Oulunkaaren kuntayhtymä", "joint_authority")]
+        named += [(f"Mittakunta {n + 1}", "municipality") for n in range(organisations - len(named))]
+        unit_names = ["Kotihoito", "Varhaiskasvatus", "Hallinto"]
+        if organisations > 2:
+            unit_names += ["Perusopetus", "Vastaanotto"]
+        for name, kind in named[:organisations]:
             org_id = app.register_organisation(ctx, name=name, kind=OrganisationKind(kind)).record_id
-            for unit in ("Kotihoito", "Varhaiskasvatus", "Hallinto"):
+            for unit in unit_names:
                 app.add_unit(ctx, org_id, name=f"{unit} ({name.split()[0]})")
             organisation = app.get_organisation(org_id)
             self.places += [(org_id, UUID(unit_id)) for unit_id in organisation.units]
         with self.services.projector.engine.begin() as conn:
-            for n in range(20):
+            for n in range(people):
                 self.people.append(self.services.people.register(conn, {"name": f"Kehittäjä {n + 1}"}))
         self.services.projector.catch_up()
 
@@ -311,6 +340,56 @@ class Loader:
                 saving += time.perf_counter() - started
                 batch = []
         return int(app.recorder.max_notification_id() or 0), saving
+
+    def add_initiatives(self, count: int) -> None:
+        """Add `count` initiatives like those of `grow_to`, saved 100 at a time."""
+        app = self.services.app
+        for start in range(0, count, SAVE_BATCH):
+            app.save(*(self._initiative() for _ in range(min(SAVE_BATCH, count - start))))
+
+    def add_long_history(self, events: int) -> UUID:
+        """One in-progress initiative with `events` events in its history: after the
+        proposal, a goal and a team member, mostly progress notes, with goals reworded
+        and added and now and then an edited summary."""
+        rng, actor = self.rng, self.actor
+        organisation_id, unit_id = self.places[0]
+        initiative = Initiative.propose(
+            initiative_id=uuid.uuid4(),
+            actor=actor,
+            occurred_on=None,
+            fields={
+                "title": "Kotihoidon aamukäyntien porrastus, pitkä historia",
+                "summary": "Kokeillaan porrastettuja aamukäyntejä kahdessa tiimissä.",
+                "organisation_id": organisation_id,
+                "unit_id": unit_id,
+                "owner_id": self.people[0],
+                "themes": ["kotihoito", "lean"],
+                "target_group": "kotihoidon asiakkaat",
+            },
+        )
+        goals = [uuid.uuid4()]
+        initiative.set_goal(actor=actor, goal_id=goals[0], text="Aamukäynnit alkavat ajallaan")
+        initiative.add_team_member(actor=actor, person_id=self.people[1], role="kehittäjä")
+        initiative.move("plan", actor=actor, occurred_on=None, reason="", lessons="")
+        initiative.move("start", actor=actor, occurred_on=None, reason="", lessons="")
+        n = 0
+        while len(initiative.pending_events) < events:
+            n += 1
+            roll = rng.random()
+            if roll < 0.55:
+                text = f"Viikko {n}: {rng.choice(TOPICS)} eteni, seuraavaksi mittaus. " * rng.randint(1, 3)
+                initiative.add_note(actor=actor, note_id=uuid.uuid4(), text=text, occurred_on=None)
+            elif roll < 0.9 or len(goals) >= 5:
+                goal = rng.choice(goals)
+                text = f"Aamukäynneistä {rng.randint(60, 99)} % alkaa ajallaan (tarkistus {n})"
+                initiative.reword_goal(actor=actor, goal_id=goal, text=text)
+            elif roll < 0.95:
+                goals.append(uuid.uuid4())
+                initiative.set_goal(actor=actor, goal_id=goals[-1], text=f"Uusi tavoite {n}")
+            else:
+                initiative.edit(actor=actor, fields={"summary": f"Tarkennettu kokeilu, vaihe {n}."})
+        self.services.app.save(initiative)
+        return initiative.id
 
     def _initiative(self) -> Initiative:
         rng, actor = self.rng, self.actor
@@ -356,12 +435,17 @@ def load(services: Services, loader: Loader, total_events: int) -> tuple[int, fl
     services.projector.catch_up()
     applying = time.perf_counter() - started
     written = size - before
+    vacuum(services)
+    return size, written / saving if saving else 0.0, written / applying if written else 0.0
+
+
+def vacuum(services: Services) -> None:
+    """On PostgreSQL, what autovacuum would do after a bulk load, done now rather than
+    while reads are timed."""
     database_url = services.settings.database_url
     if database_url is not None:
-        # What autovacuum would do after a bulk load, done now rather than while reads are timed.
         with psycopg.connect(_libpq_url(database_url), autocommit=True) as conn:
             conn.execute("VACUUM ANALYZE")
-    return size, written / saving if saving else 0.0, written / applying if written else 0.0
 
 
 def _libpq_url(url: str) -> str:
@@ -568,6 +652,205 @@ def bench_store(label: str, settings: Settings, twin_settings: Settings, scale: 
     return result
 
 
+# ---- ratio 4: server-side pages against the JSON of the same data --------------------
+
+
+@dataclass(frozen=True)
+class PageVsJson:
+    """One page and the JSON request(s) that give the same data, measured in turns:
+    at the client, and as CPU time the server process spent (None where the OS has
+    no CPU clock for another process)."""
+
+    page: Latency
+    json: Latency
+    page_cpu: Latency | None = None
+    json_cpu: Latency | None = None
+
+    @property
+    def ratio(self) -> float:
+        return self.page.p99_ms / self.json.p99_ms
+
+    @property
+    def ratio_p50(self) -> float:
+        return self.page.p50_ms / self.json.p50_ms
+
+    @property
+    def cpu_ratio(self) -> float | None:
+        if self.page_cpu is None or self.json_cpu is None:
+            return None
+        return self.page_cpu.p99_ms / self.json_cpu.p99_ms
+
+
+def process_cpu_clock(pid: int) -> Callable[[], float] | None:
+    """Seconds of CPU the process `pid` has used, all its threads together, or None
+    where there is no such clock (Linux has it: a process clock id made from the pid).
+    Unlike a request's wall time, it does not grow while the server waits for a CPU
+    that other processes on the machine hold, so its tail shows the server's own work."""
+    clock_id = ((~pid) << 3) | 2  # MAKE_PROCESS_CPUCLOCK(pid, CPUCLOCK_SCHED) of <linux/posix-timers.h>
+    try:
+        time.clock_gettime_ns(clock_id)
+    except (OSError, AttributeError):
+        return None
+    return lambda: time.clock_gettime_ns(clock_id) / 1e9
+
+
+@dataclass
+class PagesResult:
+    store: str
+    initiatives: int = 0
+    history_events: int = 0  # in the history of the one long initiative
+    notes: int = 0  # of which progress notes
+    people: int = 0
+    log_events: int = 0
+    requests: int = 0
+    listing: PageVsJson | None = None
+    filtered: PageVsJson | None = None
+    one: PageVsJson | None = None
+    one_json_parts: tuple[Latency, Latency] | None = None  # GET …/{id} and GET …/{id}/history alone
+    items: tuple[int, int] = (0, 0)  # items on the first and the filtered list page
+    seconds: float = 0.0
+
+    def pairs(self) -> tuple[PageVsJson, PageVsJson, PageVsJson]:
+        assert self.listing is not None and self.filtered is not None and self.one is not None
+        return self.listing, self.filtered, self.one
+
+
+def _filtered_params(n: int) -> dict[str, str]:
+    """A search word (the first word of one of the topics, in titles and summaries) and a status."""
+    return {"q": TOPICS[n % len(TOPICS)].split()[0], "status": "in_progress"}
+
+
+def measure_pages(
+    client: httpx.Client,
+    initiative_id: UUID,
+    requests: int,
+    result: PagesResult,
+    server_cpu: Callable[[], float] | None = None,
+) -> None:
+    """Each round sends the three pages and the JSON requests for the same data, the
+    page first in even rounds and the JSON first in odd ones, so drift and caches
+    favour neither side. The items listed are checked to be the same on both sides,
+    and the initiative page must show every history entry."""
+    warm_up = max(10, min(100, requests // 5))
+    keys = ("list", "list_json", "filtered", "filtered_json", "one", "one_json", "get", "history")
+    samples: dict[str, list[float]] = {k: [] for k in keys}
+    cpu: dict[str, list[float]] = {k: [] for k in keys}
+    listed = [0, 0]
+    one_url = f"/api/initiatives/{initiative_id}"
+
+    def timed(path: str, params: dict[str, str | int] | None = None) -> tuple[httpx.Response, float, float]:
+        """The response, its wall time at the client and the server's CPU time for it."""
+        cpu_before = server_cpu() if server_cpu else 0.0
+        started = time.perf_counter()
+        response = client.get(path, params=params)
+        elapsed = time.perf_counter() - started
+        cpu_used = server_cpu() - cpu_before if server_cpu else 0.0
+        _expect(response, 200)
+        return response, elapsed, cpu_used
+
+    def keep_sample(key: str, elapsed: float, cpu_used: float) -> None:
+        samples[key].append(elapsed)
+        cpu[key].append(cpu_used)
+
+    def list_pair(page_params: dict[str, str | int], key: str, page_first: bool, keep: bool) -> None:
+        def page() -> int:
+            response, elapsed, cpu_used = timed("/initiatives", page_params)
+            if keep:
+                keep_sample(key, elapsed, cpu_used)
+            return response.text.count('<li class="card">')
+
+        def json() -> int:
+            response, elapsed, cpu_used = timed("/api/initiatives", {**page_params, "limit": PAGE_SIZE})
+            if keep:
+                keep_sample(f"{key}_json", elapsed, cpu_used)
+            return len(response.json()["items"])
+
+        if page_first:
+            on_page = page()
+            in_json = json()
+        else:
+            in_json = json()
+            on_page = page()
+        if on_page != in_json:
+            raise RuntimeError(f"{key}: the page lists {on_page} initiatives, the JSON {in_json}")
+        listed[0 if key == "list" else 1] = on_page
+
+    def one_pair(page_first: bool, keep: bool) -> None:
+        def page() -> None:
+            response, elapsed, cpu_used = timed(f"/initiatives/{initiative_id}")
+            if keep:
+                keep_sample("one", elapsed, cpu_used)
+            shown = response.text.count('<li class="history-entry">')
+            if shown != result.history_events:
+                raise RuntimeError(f"the page shows {shown} history entries, not {result.history_events}")
+
+        def json() -> None:
+            _, get, get_cpu = timed(one_url)
+            history, took, took_cpu = timed(f"{one_url}/history")
+            if len(history.json()) != result.history_events:
+                raise RuntimeError(f"history has {len(history.json())} entries, not {result.history_events}")
+            if keep:
+                keep_sample("get", get, get_cpu)
+                keep_sample("history", took, took_cpu)
+                keep_sample("one_json", get + took, get_cpu + took_cpu)
+
+        for side in (page, json) if page_first else (json, page):
+            side()
+
+    for n in range(warm_up + requests):
+        keep, page_first = n >= warm_up, n % 2 == 0
+        list_pair({}, "list", page_first, keep)
+        list_pair(dict(_filtered_params(n)), "filtered", page_first, keep)
+        one_pair(page_first, keep)
+
+    def pair(key: str) -> PageVsJson:
+        wall = Latency.of(samples[key]), Latency.of(samples[f"{key}_json"])
+        if server_cpu is None:
+            return PageVsJson(*wall)
+        return PageVsJson(*wall, Latency.of(cpu[key]), Latency.of(cpu[f"{key}_json"]))
+
+    result.requests = requests
+    result.listing, result.filtered, result.one = pair("list"), pair("filtered"), pair("one")
+    result.one_json_parts = (Latency.of(samples["get"]), Latency.of(samples["history"]))
+    result.items = (listed[0], listed[1])
+
+
+def bench_pages(label: str, settings: Settings, scale: float) -> PagesResult:
+    """Ratio 4 on one kind of store: 10k initiatives and one with a 1,000-event history,
+    served by the real server; pages and JSON requests take turns."""
+    began = time.perf_counter()
+    result = PagesResult(store=label)
+    result.initiatives = max(50, round(PAGES_INITIATIVES * scale))
+    history_target = max(20, round(PAGES_HISTORY * scale))
+    requests = int(min(PAGES_REQUESTS, max(20, PAGES_REQUESTS * scale)))
+    people = max(20, round(PAGES_PEOPLE * scale))
+    services = bootstrap(settings)
+    try:
+        loader = Loader(services, random.Random(2025))
+        loader.add_references(organisations=PAGES_ORGANISATIONS, people=people)
+        log(f"[{label}] pages: loading {result.initiatives:,} initiatives and one with a long history…")
+        loader.add_initiatives(result.initiatives - 1)
+        long_id = loader.add_long_history(history_target)
+        services.projector.catch_up()
+        vacuum(services)
+        with services.projector.engine.connect() as conn:
+            result.history_events = len(history.of_record(conn, long_id))
+            result.notes = len(read_model.notes(conn, long_id))
+            result.people = len(services.people.search(conn, q=None, limit=100_000, after=None).items)
+        result.log_events = int(services.app.recorder.max_notification_id() or 0)
+        with (
+            Server(settings, settings.data_dir.parent) as server,
+            httpx.Client(base_url=server.url, timeout=60) as client,
+        ):
+            log(f"[{label}] pages: {requests} rounds of three pages and their JSON…")
+            assert server.proc is not None
+            measure_pages(client, long_id, requests, result, process_cpu_clock(server.proc.pid))
+    finally:
+        services.close()
+    result.seconds = time.perf_counter() - began
+    return result
+
+
 # ---- output ----------------------------------------------------------------------------
 
 LABEL_WIDTH = 64
@@ -652,6 +935,91 @@ def report(results: list[StoreResult], scale: float) -> str:
     return "\n".join(lines)
 
 
+def pages_report(results: list[PagesResult], scale: float) -> str:
+    lines = [f"Kipinä page-rendering benchmark (ratio 4), scale {scale:g}", ""]
+
+    def row(label: str, cells: list[str]) -> None:
+        lines.append((f"{label:<{LABEL_WIDTH}}" + "".join(f"{c:>{CELL_WIDTH}}" for c in cells)).rstrip())
+
+    def each(render: Callable[[PagesResult], str]) -> list[str]:
+        return [render(r) for r in results]
+
+    def pair(index: int) -> Callable[[PagesResult], PageVsJson]:
+        return lambda r: r.pairs()[index]
+
+    first = results[0]
+    row("measure", each(lambda r: r.store))
+    row(
+        "initiatives / people / events in the log",
+        each(lambda r: f"{r.initiatives:,} / {r.people} / {r.log_events:,}"),
+    )
+    row(
+        "long initiative: history events / of which notes",
+        each(lambda r: f"{r.history_events:,} / {r.notes:,}"),
+    )
+    row("measured rounds (after a warm-up)", each(lambda r: f"{r.requests:,}"))
+    row("p50 / p99, list, first page", [])
+    row("  page GET /initiatives", each(lambda r: str(pair(0)(r).page)))
+    row(f"  JSON GET /api/initiatives?limit={PAGE_SIZE}", each(lambda r: str(pair(0)(r).json)))
+    q = _filtered_params(0)
+    row(f"p50 / p99, filtered list (q=<topic word>&status={q['status']})", [])
+    row("  page GET /initiatives?q=…&status=…", each(lambda r: str(pair(1)(r).page)))
+    row(f"  JSON GET /api/initiatives?q=…&status=…&limit={PAGE_SIZE}", each(lambda r: str(pair(1)(r).json)))
+    row(
+        "  items on the page and in the JSON: first / filtered",
+        each(lambda r: f"{r.items[0]} / {r.items[1]}"),
+    )
+    row(f"p50 / p99, the initiative with {first.history_events:,} history events", [])
+    row("  page GET /initiatives/{id}", each(lambda r: str(pair(2)(r).page)))
+    row("  JSON GET /api/initiatives/{id} + GET …/{id}/history", each(lambda r: str(pair(2)(r).json)))
+    row("    of which GET /api/initiatives/{id}", each(lambda r: str((r.one_json_parts or (NO_LATENCY,))[0])))
+    row(
+        "    of which GET /api/initiatives/{id}/history",
+        each(lambda r: str((r.one_json_parts or (NO_LATENCY, NO_LATENCY))[1])),
+    )
+    if all(pair(i)(r).page_cpu is not None for r in results for i in range(3)):
+        row("server CPU per request p50 / p99 (the server process's CPU clock)", [])
+        for index, name in enumerate(("list, first page", "filtered list", "initiative")):
+            cpu = [r.pairs()[index] for r in results]
+            row(f"  page, {name}", [str(c.page_cpu) for c in cpu])
+            row(f"  JSON, {name}", [str(c.json_cpu) for c in cpu])
+    row("wall time for this store", each(lambda r: f"{r.seconds:,.0f} s"))
+    lines.append("")
+    t = RATIO_TARGETS["pages"]
+    row("ratio (target)", each(lambda r: r.store))
+    row(
+        f"ratio 4  p99 page ÷ JSON, list first page (≤ {t:g})",
+        each(lambda r: _verdict(pair(0)(r).ratio, t, False)),
+    )
+    row(
+        f"ratio 4  p99 page ÷ JSON, filtered list (≤ {t:g})",
+        each(lambda r: _verdict(pair(1)(r).ratio, t, False)),
+    )
+    row(
+        f"ratio 4  p99 page ÷ JSON, initiative + history (≤ {t:g})",
+        each(lambda r: _verdict(pair(2)(r).ratio, t, False)),
+    )
+    row(
+        "         the same as p50: list / filtered / initiative",
+        each(lambda r: " / ".join(f"{p.ratio_p50:.2f}" for p in r.pairs())),
+    )
+    row(
+        "         p99 of server CPU, page ÷ JSON: list / filtered / initiative",
+        each(lambda r: " / ".join(f"{p.cpu_ratio:.2f}" if p.cpu_ratio else "–" for p in r.pairs())),
+    )
+    lines += [
+        "",
+        "Both sides are served by the same real server (uvicorn, 1 worker) to the same keep-alive",
+        "client, taking turns request by request. The JSON side of the initiative page is",
+        "GET /api/initiatives/{id} plus GET /api/initiatives/{id}/history for the same record, timed back",
+        "to back as one sample: the page shows the initiative, its notes and its full history, and the",
+        "JSON API needs both requests for that. The verdict uses the time at the client; the server's",
+        "CPU time per request is printed as well, because it does not include waiting for a CPU that",
+        "other processes hold, which dominates the p99 on a busy machine.",
+    ]
+    return "\n".join(lines)
+
+
 # ---- entry point -----------------------------------------------------------------------
 
 
@@ -659,6 +1027,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="kipina-bench", description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--scale", type=float, default=1.0, help="event counts × S (1.0 = 10k and 100k)")
     parser.add_argument("--store", choices=("sqlite", "postgres", "both"), default="both")
+    parser.add_argument(
+        "--bench",
+        choices=("all", "core", "pages", "change-day"),
+        default="all",
+        help="core: ratios 1-3; pages: ratio 4 (server-side pages against JSON); "
+        "change-day: ratios 5-6 (pledge import, wall); all: every one",
+    )
     parser.add_argument(
         "--postgres-dsn",
         default=os.environ.get("KIPINA_BENCH_POSTGRES_DSN") or os.environ.get("KIPINA_TEST_POSTGRES_DSN"),
@@ -684,15 +1059,35 @@ def main(argv: list[str] | None = None) -> int:
             notes.append(f"PostgreSQL skipped: {problem}")
 
     results: list[StoreResult] = []
+    pages: list[PagesResult] = []
+    change_day: list[ChangeDayResult] = []
     for kind in stores:
         label = "SQLite" if kind == "sqlite" else "PostgreSQL"
-        with (
-            tempfile.TemporaryDirectory(prefix="kipina-bench-") as tmp,
-            temporary_store(kind, Path(tmp) / "store", args.postgres_dsn) as settings,
-            temporary_store(kind, Path(tmp) / "twin", args.postgres_dsn) as twin_settings,
-        ):
-            results.append(bench_store(label, settings, twin_settings, args.scale))
-    print(report(results, args.scale))
+        if args.bench in ("all", "core"):
+            with (
+                tempfile.TemporaryDirectory(prefix="kipina-bench-") as tmp,
+                temporary_store(kind, Path(tmp) / "store", args.postgres_dsn) as settings,
+                temporary_store(kind, Path(tmp) / "twin", args.postgres_dsn) as twin_settings,
+            ):
+                results.append(bench_store(label, settings, twin_settings, args.scale))
+        if args.bench in ("all", "pages"):
+            with (
+                tempfile.TemporaryDirectory(prefix="kipina-bench-") as tmp,
+                temporary_store(kind, Path(tmp) / "pages", args.postgres_dsn) as settings,
+            ):
+                pages.append(bench_pages(label, settings, args.scale))
+        if args.bench in ("all", "change-day"):
+            with (
+                tempfile.TemporaryDirectory(prefix="kipina-bench-") as tmp,
+                temporary_store(kind, Path(tmp) / "change-day", args.postgres_dsn) as settings,
+            ):
+                change_day.append(bench_change_day(label, settings, args.scale))
+    sections = [report(results, args.scale)] if results else []
+    if pages:
+        sections.append(pages_report(pages, args.scale))
+    if change_day:
+        sections.append(change_day_report(change_day, args.scale))
+    print("\n\n".join(sections))
     for note in notes:
         print(note)
     return 0

@@ -9,7 +9,7 @@ from scripts import bench
 
 
 def test_bench_runs_and_prints_the_three_ratios(capsys: pytest.CaptureFixture[str]) -> None:
-    assert bench.main(["--scale", "0.005", "--store", "sqlite"]) == 0
+    assert bench.main(["--bench", "core", "--scale", "0.005", "--store", "sqlite"]) == 0
 
     out = capsys.readouterr().out
     lines = out.splitlines()
@@ -17,3 +17,37 @@ def test_bench_runs_and_prints_the_three_ratios(capsys: pytest.CaptureFixture[st
         assert any(line.startswith(ratio) for line in lines), f"{ratio} line missing from:\n{out}"
     verdicts = [line for line in lines if line.startswith(("ratio 1", "ratio 2", "ratio 3"))]
     assert all(line.endswith(("PASS", "MISS")) for line in verdicts)
+    assert "ratio 4" not in out
+
+
+def test_pages_bench_runs_and_prints_the_page_to_json_ratios(capsys: pytest.CaptureFixture[str]) -> None:
+    # Scale 0.005: 50 initiatives, 20 people, 20 history events, 20 rounds after 10 of warm-up.
+    assert bench.main(["--bench", "pages", "--scale", "0.005", "--store", "sqlite"]) == 0
+
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    verdicts = [line for line in lines if line.startswith("ratio 4")]
+    assert [line.split("(≤ 2)")[0].split("÷ JSON, ")[1].strip() for line in verdicts] == [
+        "list first page",
+        "filtered list",
+        "initiative + history",
+    ], out
+    assert all(line.endswith(("PASS", "MISS")) for line in verdicts), out
+    assert "items on the page and in the JSON" in out
+    assert "GET /api/initiatives/{id} + GET …/{id}/history" in out  # the baseline is stated
+    assert "ratio 1" not in out
+
+
+def test_change_day_bench_runs_and_prints_its_ratios(capsys: pytest.CaptureFixture[str]) -> None:
+    # Scale 0.005: 1,600 pledges (1,000 for the baseline wall, then 600 imported), 50 wall requests.
+    assert bench.main(["--bench", "change-day", "--scale", "0.005", "--store", "sqlite"]) == 0
+
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    verdicts = [line for line in lines if line.startswith(("ratio 5", "ratio 6"))]
+    assert [line[:7] for line in verdicts] == ["ratio 5", "ratio 6"], out
+    assert all(line.endswith(("PASS", "MISS")) for line in verdicts), out
+    assert "import ev/s ÷ in-process cmd/s" in verdicts[0]
+    assert "peak RSS at start / middle / end of the import" in out
+    assert "memory flat during the import" in out
+    assert "ratio 1" not in out and "ratio 4" not in out
