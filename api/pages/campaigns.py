@@ -20,7 +20,7 @@ from starlette.datastructures import UploadFile
 
 from api.deps import AsOf
 from api.pages import history_view, labels
-from api.pages.forms import FormState, date_or_none, uuid_or_none
+from api.pages.forms import FormState, as_of_or_error, date_or_none, uuid_or_none
 from api.pages.web import Page, PageDep, text
 from api.people_registry import ERASED_NAME
 from api.pledge_import import ImportReport, import_pledges, scan, text_lines
@@ -86,7 +86,7 @@ def _render_list(page: Page, state: FormState, status: int = 200) -> Response:
 @router.get("/campaigns/{campaign_id}")
 def wall_page(page: PageDep, campaign_id: CampaignId, as_of_date: str = "") -> Response:
     state = FormState(values={"as_of_date": as_of_date})
-    day, position = _as_of_or_error(page, state, as_of_date)
+    day, position = as_of_or_error(page, state, as_of_date)
     view = AsOf(None, position)
     with page.services.projector.engine.connect() as conn:
         wall = render_wall(conn, page.services.people, campaign_id, view)
@@ -249,7 +249,7 @@ def _render_import(
 @router.get("/actions/{action_id}")
 def action_page(page: PageDep, action_id: ActionId, as_of_date: str = "") -> Response:
     state = FormState(values={"as_of_date": as_of_date})
-    day, position = _as_of_or_error(page, state, as_of_date)
+    day, position = as_of_or_error(page, state, as_of_date)
     return _render_action(
         page, action_id, as_of=(day, position), as_of_state=state, status=200 if state.ok else 400
     )
@@ -404,11 +404,3 @@ def _translate_erased(page: Page, items: list[dict[str, Any]]) -> None:
         person = item["pledger"]["person"]
         if person and person["name"] == ERASED_NAME:
             person["name"] = erased
-
-
-def _as_of_or_error(page: Page, state: FormState, raw: str) -> tuple[Any, int | None]:
-    try:
-        return page.as_of(raw.strip())
-    except ValueError:
-        state.errors["as_of_date"] = page.gettext("Enter a date such as %(example)s.", example="2026-03-31")
-        return None, None

@@ -21,7 +21,14 @@ from sqlalchemy import Connection
 from starlette.datastructures import FormData
 
 from api.pages import history_view, labels
-from api.pages.forms import FormState, date_or_none, theme_list, uuid_or_none
+from api.pages.forms import (
+    FormState,
+    as_of_or_error,
+    check_each_field,
+    date_or_none,
+    theme_list,
+    uuid_or_none,
+)
 from api.pages.web import Page, PageDep, text
 from domain.application import CommandContext, Receipt
 from domain.errors import DomainError, InvalidField, RecordNotFound, StaleVersion
@@ -66,7 +73,7 @@ def initiative_list(page: PageDep, initiative_id: InitiativeId) -> Response:
 async def plan(page: PageDep, initiative_id: InitiativeId) -> Response:
     form = await page.form()
     state, fields = _parse_plan(page, form, ("title", "change_idea", "prediction", "planned_start"))
-    _check_each_field(page, state, fields)
+    check_each_field(page, state, fields, clean_fields)
     if state.ok:
         try:
             receipt = page.run(
@@ -83,7 +90,7 @@ async def plan(page: PageDep, initiative_id: InitiativeId) -> Response:
 @router.get("/initiatives/{initiative_id}/learning-log")
 def learning_log(page: PageDep, initiative_id: InitiativeId, as_of_date: str = "") -> Response:
     state = FormState(values={"as_of_date": as_of_date})
-    day, position = _as_of_or_error(page, state, as_of_date)
+    day, position = as_of_or_error(page, state, as_of_date)
     with page.services.projector.engine.connect() as conn:
         initiative = _require_initiative(conn, initiative_id)
         rows = read_model.learning_log(conn, initiative_id, position)
@@ -121,7 +128,7 @@ def list_page(
         date_from=date_or_none(page, state, "from", date_from),
         date_to=date_or_none(page, state, "to", date_to),
     )
-    day, position = _as_of_or_error(page, state, as_of_date)
+    day, position = as_of_or_error(page, state, as_of_date)
     rows: list[dict[str, Any]] = []
     next_cursor = None
     with page.services.projector.engine.connect() as conn:
@@ -157,7 +164,7 @@ def list_page(
 @router.get("/experiments/{experiment_id}")
 def show(page: PageDep, experiment_id: ExperimentId, as_of_date: str = "") -> Response:
     state = FormState(values={"as_of_date": as_of_date})
-    day, position = _as_of_or_error(page, state, as_of_date)
+    day, position = as_of_or_error(page, state, as_of_date)
     return _render_show(
         page, experiment_id, as_of=(day, position), status=200 if state.ok else 400, as_of_state=state
     )
@@ -178,7 +185,7 @@ async def edit(page: PageDep, experiment_id: ExperimentId) -> Response:
         current = _require(conn, experiment_id)
     shown = _plan_values(current)
     changed = {k: v for k, v in fields.items() if shown.get(k) != state.values.get(k)}
-    _check_each_field(page, state, changed)
+    check_each_field(page, state, changed, clean_fields)
     if state.ok:
         try:
             page.run(
@@ -464,17 +471,6 @@ def _parse_plan(page: Page, form: FormData, names: tuple[str, ...]) -> tuple[For
     return state, fields
 
 
-def _check_each_field(page: Page, state: FormState, fields: dict[str, Any]) -> None:
-    """Ask the domain about every field, so all messages show at once."""
-    for name, value in fields.items():
-        if name in state.errors:
-            continue
-        try:
-            clean_fields({name: value})
-        except InvalidField as error:
-            state.refuse(page, error)
-
-
 def _plan_values(row: dict[str, Any]) -> dict[str, Any]:
     """An experiment row as the edit form's fields (strings, as a browser sends them)."""
     values = {name: row[name] or "" for name in ("title", "change_idea", *TEXT_FIELDS)}
@@ -509,11 +505,3 @@ def _require_initiative(conn: Connection, initiative_id: UUID) -> dict[str, Any]
     if row is None:
         raise RecordNotFound("There is no initiative with id {id}.", id=initiative_id)
     return row
-
-
-def _as_of_or_error(page: Page, state: FormState, raw: str) -> tuple[Any, int | None]:
-    try:
-        return page.as_of(raw.strip())
-    except ValueError:
-        state.errors["as_of_date"] = page.gettext("Enter a date such as %(example)s.", example="2026-03-31")
-        return None, None

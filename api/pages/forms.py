@@ -8,6 +8,7 @@ at the top of the form. Whatever the user typed is shown back to them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -67,3 +68,27 @@ def date_or_none(page: Page, state: FormState, name: str, raw: str) -> date | No
 def theme_list(raw: str) -> list[str]:
     """Themes are typed comma-separated; the domain trims and de-duplicates them."""
     return [part for part in raw.split(",") if part.strip()]
+
+
+def check_each_field(
+    page: Page, state: FormState, fields: dict[str, Any], clean: Callable[[dict[str, Any]], object]
+) -> None:
+    """Ask the domain about every field on its own (`clean` is the record type's field
+    check), so all messages show at once, not one per save."""
+    for name, value in fields.items():
+        if name in state.errors:
+            continue
+        try:
+            clean({name: value})
+        except InvalidField as error:
+            state.refuse(page, error)
+
+
+def as_of_or_error(page: Page, state: FormState, raw: str) -> tuple[date | None, int | None]:
+    """The as-of date picker's value as (day, log position); a malformed date is a
+    message next to the picker and the page shows "now"."""
+    try:
+        return page.as_of(raw.strip())
+    except ValueError:
+        state.errors["as_of_date"] = page.gettext("Enter a date such as %(example)s.", example="2026-03-31")
+        return None, None

@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from api.i18n import COOKIE, LANGUAGES
 from api.pages import history_view
-from api.pages.initiatives import _summaries
+from api.pages.initiatives import summaries
 from api.pages.web import YEAR, PageDep
 from projections import history
 from projections import initiatives as read_model
@@ -26,13 +26,13 @@ FEED_PAGE = 50
 def home(page: PageDep) -> Response:
     page.services.projector.catch_up()
     with page.services.projector.engine.connect() as conn:
-        mine = _summaries(page, conn, read_model.involving(conn, page.actor, limit=20), None)
+        mine = summaries(page, conn, read_model.involving(conn, page.actor, limit=20), None)
         attention_rows = read_model.needing_attention(
             conn, now=datetime.now(UTC), quiet_days=QUIET_DAYS, limit=20
         )
         attention = [
             {**summary, "reason": row["reason"]}
-            for row, summary in zip(attention_rows, _summaries(page, conn, attention_rows, None), strict=True)
+            for row, summary in zip(attention_rows, summaries(page, conn, attention_rows, None), strict=True)
         ]
         recent = history_view.present(page, conn, history.feed(conn, limit=10))
         me = page.person_names(conn, {str(page.actor)})[str(page.actor)]

@@ -10,20 +10,25 @@ conflict page (409).
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import lru_cache
 from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 from starlette.datastructures import FormData
 
-from api.i18n import collation_key
 from api.pages import history_view, labels
-from api.pages.forms import FormState, date_or_none, theme_list, uuid_or_none
+from api.pages.choices import people_choices
+from api.pages.forms import (
+    FormState,
+    as_of_or_error,
+    check_each_field,
+    date_or_none,
+    theme_list,
+    uuid_or_none,
+)
 from api.pages.web import Page, PageDep, form_version, text
-from api.people_registry import people as people_table
 from domain.application import CommandContext, Receipt
 from domain.errors import DomainError, InvalidField, RecordNotFound, StaleVersion
 from domain.initiative import (
@@ -46,7 +51,6 @@ from projections import initiatives as read_model
 router = APIRouter(prefix="/initiatives", include_in_schema=False)
 InitiativeId = Annotated[UUID, Path()]
 PAGE_SIZE = 25
-PEOPLE_CHOICES_MAX = 2000  # people offered in the owner and team lists
 # Moves that ask for words (a reason, lessons learned) go through a form page first.
 MOVES_WITH_FORM = ("pause", "discontinue")
 
@@ -75,7 +79,7 @@ def list_page(
         theme=theme.strip() or None,
         q=q.strip() or None,
     )
-    day, position = _as_of_or_error(page, state, as_of_date)
+    day, position = as_of_or_error(page, state, as_of_date)
     rows: list[dict[str, Any]] = []
     next_cursor = None
     with page.services.projector.engine.connect() as conn:
@@ -87,7 +91,7 @@ def list_page(
             except ValueError:
                 state.problem = page.gettext("That page link is out of date; showing the first page.")
                 rows, next_cursor = read_model.search(conn, flt, limit=PAGE_SIZE, as_of=position)
-        items = _summaries(page, conn, rows, position)
+        items = summaries(page, conn, rows, position)
         choices = _choices(page, conn)
     query = {k: v for k, v in page.request.query_params.items() if k != "cursor"}
     return page.render(
@@ -120,7 +124,7 @@ async def create(page: PageDep) -> Response:
     state.values["goals"] = text(form, "goals")
     if fields.get("title") is None:
         fields["title"] = ""
-    _check_each_field(page, state, fields)
+    check_each_field(page, state, fields, clean_fields)
     if state.ok:
         try:
             receipt = page.run(
@@ -141,7 +145,7 @@ async def create(page: PageDep) -> Response:
 @router.get("/{initiative_id}")
 def show(page: PageDep, initiative_id: InitiativeId, as_of_date: str = "") -> Response:
     state = FormState(values={"as_of_date": as_of_date})
-    day, position = _as_of_or_error(page, state, as_of_date)
+    day, position = as_of_or_error(page, state, as_of_date)
     return _render_show(
         page, initiative_id, as_of=(day, position), status=200 if state.ok else 400, as_of_state=state
     )
@@ -164,7 +168,7 @@ async def edit(page: PageDep, initiative_id: InitiativeId) -> Response:
         base = read_model.at_version(conn, initiative_id, base_version) or current
     # Send only what this person changed, so re-applying after a conflict keeps the other's edits.
     changed = {k: v for k, v in fields.items() if _form_values(base).get(k) != state.values.get(k)}
-    _check_each_field(page, state, changed)
+    check_each_field(page, state, changed, clean_fields)
     if state.ok:
         try:
             page.run(
@@ -375,17 +379,17 @@ def _render_show(
                 return page.render(
                     "initiatives/not_yet.html",
                     status=404,
-                    initiative=_summaries(page, conn, [read_model.get(conn, initiative_id) or {}], None)[0],
+                    initiative=summaries(page, conn, [read_model.get(conn, initiative_id) or {}], None)[0],
                     as_of_date=day,
                 )
             raise RecordNotFound("There is no initiative with id {id}.", id=initiative_id)
-        initiative = _summaries(page, conn, [row], position)[0]
+        initiative = summaries(page, conn, [row], position)[0]
         notes = read_model.notes(conn, initiative_id, position)
         authors = page.person_names(conn, {n["actor_id"] for n in notes})
         entries = history_view.present(page, conn, history.of_record(conn, initiative_id, position))
         experiments_count = experiments_read_model.count_for_initiative(conn, initiative_id, position)
         in_team = {m["person"]["id"] for m in initiative["team"]}
-        people = [p for p in _people_choices(page, conn) if p[0] not in in_team]
+        people = [p for p in people_choices(page, conn) if p[0] not in in_team]
     states = section_states or {}
     return page.render(
         "initiatives/show.html",
@@ -457,7 +461,7 @@ def _render_conflict(
     )
 
 
-def _summaries(
+def summaries(
     page: Page, conn: Connection, rows: list[dict[str, Any]], position: int | None
 ) -> list[dict[str, Any]]:
     place_ids = {r[k] for r in rows for k in ("organisation_id", "unit_id") if r[k]}
@@ -490,26 +494,9 @@ def _choices(page: Page, conn: Connection) -> dict[str, Any]:
             for o in orgs
             if o["units"]
         ],
-        "people_options": _people_choices(page, conn),
+        "people_options": people_choices(page, conn),
         "status_options": [(s.value, page.gettext(labels.STATUS[s.value])) for s in Status],
     }
-
-
-def _people_choices(page: Page, conn: Connection) -> list[tuple[str, str]]:
-    """Everyone, for the owner and team lists, sorted the reader's way. Only ids and
-    names are read, and each name's sort key is remembered: the list page and every
-    initiative page list the whole registry, and with a thousand people reading full
-    rows and sorting them cost more than the rest of the list page."""
-    query = select(people_table.c.id, people_table.c.name).order_by(people_table.c.id)
-    rows: list[tuple[str, str]] = list(conn.execute(query.limit(PEOPLE_CHOICES_MAX)).tuples())
-    lang = page.lang
-    return sorted(rows, key=lambda p: _name_key(lang, p[1]))
-
-
-@lru_cache(maxsize=16_384)  # everyone offered, in three languages, with room to spare
-def _name_key(lang: str, name: str) -> tuple[str, str]:
-    """`page.fmt.sort_key()` of one name: a pure function of the language and the name."""
-    return collation_key(lang)(name)
 
 
 def _parse_fields(page: Page, form: FormData) -> tuple[FormState, dict[str, Any]]:
@@ -524,17 +511,6 @@ def _parse_fields(page: Page, form: FormData) -> tuple[FormState, dict[str, Any]
     for name in ("organisation_id", "unit_id", "owner_id"):
         fields[name] = uuid_or_none(page, state, name, text(form, name))
     return state, fields
-
-
-def _check_each_field(page: Page, state: FormState, fields: dict[str, Any]) -> None:
-    """Ask the domain about every field, so all messages show at once, not one per save."""
-    for name, value in fields.items():
-        if name in state.errors:
-            continue
-        try:
-            clean_fields({name: value})
-        except InvalidField as error:
-            state.refuse(page, error)
 
 
 def _form_values(row: dict[str, Any]) -> dict[str, Any]:
@@ -555,11 +531,3 @@ def _require(conn: Connection, initiative_id: UUID) -> dict[str, Any]:
     if row is None:
         raise RecordNotFound("There is no initiative with id {id}.", id=initiative_id)
     return row
-
-
-def _as_of_or_error(page: Page, state: FormState, raw: str) -> tuple[Any, int | None]:
-    try:
-        return page.as_of(raw.strip())
-    except ValueError:
-        state.errors["as_of_date"] = page.gettext("Enter a date such as %(example)s.", example="2026-03-31")
-        return None, None

@@ -17,7 +17,7 @@ from sqlalchemy import Connection
 
 from api.pages import history_view, labels
 from api.pages.forms import FormState
-from api.pages.initiatives import _summaries
+from api.pages.initiatives import summaries
 from api.pages.people import everyone
 from api.pages.web import Page, PageDep, text
 from domain.errors import DomainError, RecordNotFound, RuleViolation
@@ -202,7 +202,7 @@ def _render_show(
             limit=INITIATIVES_SHOWN,
             as_of=position,
         )
-        initiatives = _summaries(page, conn, found, position)
+        initiatives = summaries(page, conn, found, position)
         # The people registry keeps no past, so people show only on the page as it is now.
         people = _people_of(page, conn, organisation_id, row["units"]) if position is None else []
         entries = history_view.present(page, conn, history.of_record(conn, organisation_id, position))

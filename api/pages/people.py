@@ -22,7 +22,7 @@ from starlette.datastructures import FormData
 from api.idempotency import CachedResponse
 from api.logging import get_logger
 from api.pages.forms import FormState, uuid_or_none
-from api.pages.initiatives import _summaries
+from api.pages.initiatives import summaries
 from api.pages.web import Page, PageDep, text
 from api.people_registry import EMAIL_MAX, clean
 from domain.application import CommandContext
@@ -119,7 +119,7 @@ def show(page: PageDep, person_id: PersonId) -> Response:
     with page.services.projector.engine.connect() as conn:
         person = _present(conn, _require(page, conn, person_id))
         rows = initiatives_model.involving(conn, person_id, limit=50)
-        initiatives = _summaries(page, conn, rows, None)
+        initiatives = summaries(page, conn, rows, None)
     for item in initiatives:
         item["parts"] = _parts(page, item, str(person_id))
     return page.render("people/show.html", person=person, initiatives=initiatives)

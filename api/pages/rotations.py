@@ -20,8 +20,8 @@ from sqlalchemy import Connection, select
 from starlette.datastructures import FormData
 
 from api.pages import history_view, labels
-from api.pages.forms import FormState, date_or_none, uuid_or_none
-from api.pages.initiatives import _people_choices
+from api.pages.choices import people_choices
+from api.pages.forms import FormState, as_of_or_error, date_or_none, uuid_or_none
 from api.pages.web import Page, PageDep, form_version, text
 from domain.application import CommandContext, Receipt
 from domain.errors import DomainError, InvalidField, RecordNotFound, StaleVersion
@@ -82,7 +82,7 @@ def list_page(
         status=status if status in Status.__members__.values() else None,
         initiative_id=uuid_or_none(page, state, "initiative_id", initiative_id),
     )
-    day, position = _as_of_or_error(page, state, as_of_date)
+    day, position = as_of_or_error(page, state, as_of_date)
     rows: list[dict[str, Any]] = []
     next_cursor = None
     with page.services.projector.engine.connect() as conn:
@@ -273,7 +273,7 @@ def _ask_the_domain(
 @router.get("/{rotation_id}")
 def show(page: PageDep, rotation_id: RotationId, as_of_date: str = "") -> Response:
     state = FormState(values={"as_of_date": as_of_date})
-    day, position = _as_of_or_error(page, state, as_of_date)
+    day, position = as_of_or_error(page, state, as_of_date)
     return _render_show(
         page, rotation_id, as_of=(day, position), status=200 if state.ok else 400, as_of_state=state
     )
@@ -651,18 +651,10 @@ def _choices(page: Page, conn: Connection) -> dict[str, Any]:
             for o in orgs
             if o["units"]
         ],
-        "people_options": _people_choices(page, conn),
+        "people_options": people_choices(page, conn),
         "initiative_options": sorted(((r.id, r.title) for r in initiative_rows), key=lambda i: key(i[1])),
         "status_options": [(s.value, page.gettext(labels.STATUS[s.value])) for s in Status],
     }
-
-
-def _as_of_or_error(page: Page, state: FormState, raw: str) -> tuple[Any, int | None]:
-    try:
-        return page.as_of(raw.strip())
-    except ValueError:
-        state.errors["as_of_date"] = page.gettext("Enter a date such as %(example)s.", example="2026-03-31")
-        return None, None
 
 
 def _now() -> datetime:
