@@ -18,8 +18,14 @@ from sqlalchemy import JSON, Column, Connection, Index, Integer, String, Table, 
 from domain.change_action import ChangeAction
 from domain.recorded import RecordedEvent
 from projections.batch import Batch
-from projections.initiatives import decode_cursor, encode_cursor
-from projections.tables import UTCDateTime, metadata, versioned_columns, visible_at
+from projections.tables import (
+    UTCDateTime,
+    decode_cursor,
+    encode_cursor,
+    metadata,
+    versioned_columns,
+    visible_at,
+)
 
 _CURRENT_ONLY = text("valid_to IS NULL")
 

@@ -40,8 +40,15 @@ from sqlalchemy.sql import Select
 from domain.experiment import Experiment
 from domain.recorded import RecordedEvent
 from projections.batch import Batch
-from projections.initiatives import decode_cursor, encode_cursor, initiatives
-from projections.tables import UTCDateTime, metadata, versioned_columns, visible_at
+from projections.initiatives import initiatives
+from projections.tables import (
+    UTCDateTime,
+    decode_cursor,
+    encode_cursor,
+    metadata,
+    versioned_columns,
+    visible_at,
+)
 
 _CURRENT_ONLY = text("valid_to IS NULL")
 

@@ -5,7 +5,6 @@ One versioned row per state of each initiative, plus an append-only notes table.
 
 from __future__ import annotations
 
-import base64
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -30,7 +29,14 @@ from sqlalchemy.sql import Select
 from domain.initiative import Initiative, LifecycleEvent
 from domain.recorded import RecordedEvent
 from projections.batch import Batch
-from projections.tables import UTCDateTime, metadata, versioned_columns, visible_at
+from projections.tables import (
+    UTCDateTime,
+    decode_cursor,
+    encode_cursor,
+    metadata,
+    versioned_columns,
+    visible_at,
+)
 
 _CURRENT_ONLY = text("valid_to IS NULL")
 
@@ -288,25 +294,6 @@ def _filtered(query: Select[Any], flt: InitiativeFilter, as_of: int | None) -> S
         for word in flt.q.casefold().split():
             query = query.where(c.search_text.contains(word, autoescape=True))
     return query
-
-
-POSITION_MAX = 2**63 - 1
-
-
-def encode_cursor(position: int) -> str:
-    return base64.urlsafe_b64encode(f"p{position}".encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> int:
-    """Raises ValueError for a cursor this module did not make."""
-    padded = cursor + "=" * (-len(cursor) % 4)
-    text = base64.urlsafe_b64decode(padded.encode()).decode()
-    if not text.startswith("p") or not text[1:].isascii() or not text[1:].isdigit():
-        raise ValueError("not a Kipinä cursor")
-    position = int(text[1:])
-    if position > POSITION_MAX:  # no log position is this large; the database could not compare it
-        raise ValueError("not a Kipinä cursor")
-    return position
 
 
 def at_version(conn: Connection, initiative_id: UUID, version: int) -> dict[str, Any] | None:

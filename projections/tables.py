@@ -1,5 +1,5 @@
 """Shared table plumbing: one MetaData for all read models, portable column types,
-and the versioned-row ("as of") helpers every read model uses.
+and the versioned-row ("as of") and keyset-paging helpers every read model uses.
 
 As of a past moment: each row carries the log positions where it became true
 (`valid_from`) and stopped being true (`valid_to`, NULL while current). A change
@@ -11,6 +11,7 @@ current-state queries filter `valid_to IS NULL`, which the indexes lead with.
 
 from __future__ import annotations
 
+import base64
 from datetime import UTC, datetime
 from typing import Any
 
@@ -65,3 +66,25 @@ def visible_at(table: Table, position: int | None) -> ColumnElement[bool]:
         table.c.valid_from <= position,
         or_(table.c.valid_to.is_(None), table.c.valid_to > position),
     )
+
+
+# ---- keyset paging ------------------------------------------------------------
+
+# Log positions are 64-bit in both stores; a cursor naming a larger one was not made here.
+POSITION_MAX = 2**63 - 1
+
+
+def encode_cursor(position: int) -> str:
+    return base64.urlsafe_b64encode(f"p{position}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> int:
+    """Raises ValueError for a cursor this module did not make."""
+    padded = cursor + "=" * (-len(cursor) % 4)
+    text = base64.urlsafe_b64decode(padded.encode()).decode()
+    if not text.startswith("p") or not text[1:].isascii() or not text[1:].isdigit():
+        raise ValueError("not a Kipinä cursor")
+    position = int(text[1:])
+    if position > POSITION_MAX:  # no log position is this large; the database could not compare it
+        raise ValueError("not a Kipinä cursor")
+    return position

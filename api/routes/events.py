@@ -13,11 +13,10 @@ from api.deps import ServicesDep, View, page_limit
 from api.errors import problem_responses
 from api.views import HistoryPage, history_entries
 from projections import history
+from projections.tables import POSITION_MAX
 
 router = APIRouter(prefix="/api", tags=["events"])
 
-# Log positions are 64-bit integers in both stores; a larger number cannot be a position.
-POSITION_MAX = 2**63 - 1
 _ENVELOPE = {"originator_id", "originator_version", "timestamp", "originator_topic"}
 
 
