@@ -19,7 +19,7 @@ def people_choices(page: Page, conn: Connection) -> list[tuple[str, str]]:
     list the whole registry, and with a thousand people reading full rows and sorting
     them cost more than the rest of the list page."""
     query = select(people_table.c.id, people_table.c.name).order_by(people_table.c.id)
-    rows: list[tuple[str, str]] = list(conn.execute(query.limit(PEOPLE_CHOICES_MAX)).tuples())
+    rows = [(row.id, row.name) for row in conn.execute(query.limit(PEOPLE_CHOICES_MAX))]
     lang = page.lang
     return sorted(rows, key=lambda p: _name_key(lang, p[1]))
 
