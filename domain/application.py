@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol, TypeVar
-from uuid import UUID, uuid4
+from uuid import UUID, uuid4, uuid5
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
@@ -31,6 +31,7 @@ from domain.errors import (
 from domain.experiment import Experiment
 from domain.initiative import Initiative
 from domain.organisation import Organisation, OrganisationKind
+from domain.programme import Programme
 from domain.recorded import DateAsISO
 from domain.request import AppliedRequest, request_id_for
 from domain.rotation import RotationPlacement, RotationSchedule, schedule_id_for
@@ -692,6 +693,188 @@ class Kipina(Application[UUID]):
     def get_experiment(self, experiment_id: UUID) -> Experiment:
         return self._get(Experiment, experiment_id)
 
+    # ---- programmes and check-ins ---------------------------------------------
+
+    def create_programme(
+        self, ctx: CommandContext, *, fields: dict[str, Any], occurred_on: date | None = None
+    ) -> Receipt:
+        def build() -> Programme:
+            self._check_programme_references(fields)
+            return Programme.create(
+                programme_id=uuid4(), actor=ctx.actor, occurred_on=occurred_on, fields=fields
+            )
+
+        return self._create(ctx, build)
+
+    def edit_programme(self, ctx: CommandContext, programme_id: UUID, *, fields: dict[str, Any]) -> Receipt:
+        def edit(programme: Programme) -> None:
+            self._check_programme_references(fields)
+            programme.edit(actor=ctx.actor, fields=fields)
+
+        return self._change(ctx, Programme, programme_id, edit)
+
+    def enrol_initiative(
+        self,
+        ctx: CommandContext,
+        programme_id: UUID,
+        *,
+        initiative_id: UUID,
+        occurred_on: date | None = None,
+    ) -> Receipt:
+        def enrol(programme: Programme) -> None:
+            initiative = self._referenced_initiative(initiative_id)
+            programme.enrol(
+                actor=ctx.actor,
+                initiative_id=initiative_id,
+                initiative_organisation_id=initiative.organisation_id,
+                occurred_on=occurred_on,
+            )
+
+        return self._change(ctx, Programme, programme_id, enrol)
+
+    def withdraw_initiative(
+        self,
+        ctx: CommandContext,
+        programme_id: UUID,
+        *,
+        initiative_id: UUID,
+        reason: str = "",
+        occurred_on: date | None = None,
+    ) -> Receipt:
+        return self._change(
+            ctx,
+            Programme,
+            programme_id,
+            lambda p: p.withdraw(
+                actor=ctx.actor, initiative_id=initiative_id, reason=reason, occurred_on=occurred_on
+            ),
+        )
+
+    def schedule_workshop(
+        self,
+        ctx: CommandContext,
+        programme_id: UUID,
+        *,
+        workshop_id: UUID,
+        day: date,
+        title: str,
+        kind: str,
+        agenda: str = "",
+    ) -> Receipt:
+        return self._change(
+            ctx,
+            Programme,
+            programme_id,
+            lambda p: p.schedule_workshop(
+                actor=ctx.actor, workshop_id=workshop_id, day=day, title=title, kind=kind, agenda=agenda
+            ),
+        )
+
+    def reschedule_workshop(
+        self, ctx: CommandContext, programme_id: UUID, workshop_id: UUID, *, day: date, reason: str = ""
+    ) -> Receipt:
+        return self._change(
+            ctx,
+            Programme,
+            programme_id,
+            lambda p: p.reschedule_workshop(actor=ctx.actor, workshop_id=workshop_id, day=day, reason=reason),
+        )
+
+    def hold_workshop(
+        self, ctx: CommandContext, programme_id: UUID, workshop_id: UUID, *, occurred_on: date | None = None
+    ) -> Receipt:
+        return self._change(
+            ctx,
+            Programme,
+            programme_id,
+            lambda p: p.hold_workshop(actor=ctx.actor, workshop_id=workshop_id, occurred_on=occurred_on),
+        )
+
+    def close_programme(
+        self, ctx: CommandContext, programme_id: UUID, *, summary: str = "", occurred_on: date | None = None
+    ) -> Receipt:
+        return self._change(
+            ctx,
+            Programme,
+            programme_id,
+            lambda p: p.close(actor=ctx.actor, summary=summary, occurred_on=occurred_on),
+        )
+
+    def record_check_in(
+        self,
+        ctx: CommandContext,
+        initiative_id: UUID,
+        *,
+        check_in_id: UUID,
+        programme_id: UUID,
+        workshop_id: UUID,
+        status: str,
+        progress_score: float,
+        done: str = "",
+        next_steps: str = "",
+        help_needed: str = "",
+        occurred_on: date | None = None,
+    ) -> Receipt:
+        """Record an initiative's check-in at a workshop. The programme is read from its own
+        events (not a read model), so the check is never behind the programme's latest change."""
+
+        def check_in(initiative: Initiative) -> None:
+            try:
+                programme = self.get_programme(programme_id)
+            except RecordNotFound:
+                raise InvalidField(
+                    "programme_id", "There is no programme with id {id}.", id=programme_id
+                ) from None
+            programme.require_check_in(initiative_id=initiative_id, workshop_id=workshop_id)
+            initiative.record_check_in(
+                actor=ctx.actor,
+                check_in_id=check_in_id,
+                programme_id=programme_id,
+                workshop_id=workshop_id,
+                values=dict(
+                    status=status,
+                    progress_score=progress_score,
+                    done=done,
+                    next_steps=next_steps,
+                    help_needed=help_needed,
+                ),
+                occurred_on=occurred_on,
+            )
+
+        return self._change(ctx, Initiative, initiative_id, check_in)
+
+    def get_programme(self, programme_id: UUID) -> Programme:
+        return self._get(Programme, programme_id)
+
+    def new_id(self, ctx: CommandContext) -> UUID:
+        """An id for something a command adds inside a record (a workshop, a check-in): derived
+        from the Idempotency-Key when there is one, so a retried request names the same thing."""
+        if ctx.request_key is None:
+            return uuid4()
+        return uuid5(request_id_for(ctx.actor, ctx.request_key.key), "child")
+
+    def _referenced_initiative(self, initiative_id: UUID) -> Initiative:
+        try:
+            return self.get_initiative(initiative_id)
+        except RecordNotFound:
+            raise InvalidField(
+                "initiative_id", "There is no initiative with id {id}.", id=initiative_id
+            ) from None
+
+    def _check_programme_references(self, fields: dict[str, Any]) -> None:
+        """A programme's organisations and coordinator must exist."""
+        for organisation_id in fields.get("organisation_ids") or []:
+            if not isinstance(organisation_id, UUID):
+                continue  # the aggregate explains what an organisation id looks like
+            try:
+                self.get_organisation(organisation_id)
+            except RecordNotFound:
+                raise InvalidField(
+                    "organisation_ids", "There is no organisation with id {id}.", id=organisation_id
+                ) from None
+        if isinstance(fields.get("coordinator_id"), UUID):
+            self._check_person("coordinator_id", fields["coordinator_id"])
+
     # ---- the one path every command takes -------------------------------------
 
     def _create(self, ctx: CommandContext, build: Callable[[], A]) -> Receipt:
@@ -808,6 +991,8 @@ def _not_found(cls: type[Aggregate], record_id: UUID) -> RecordNotFound:
         return RecordNotFound("There is no campaign with id {id}.", id=record_id)
     if cls is ChangeAction:
         return RecordNotFound("There is no Change Day action with id {id}.", id=record_id)
+    if cls is Programme:
+        return RecordNotFound("There is no programme with id {id}.", id=record_id)
     raise TypeError(f"No sentence says that a {cls.__name__} is missing.")
 
 
@@ -854,6 +1039,13 @@ def _stale_version(record: Aggregate, expected_version: int) -> StaleVersion:
             current_version=record.version,
             expected_version=expected_version,
         )
+    if isinstance(record, Programme):
+        return StaleVersion(
+            "You edited version {expected_version} of this programme, but it is now at version "
+            "{current_version}. Reload it and apply your change again.",
+            current_version=record.version,
+            expected_version=expected_version,
+        )
     raise TypeError(f"No sentence says that a {type(record).__name__} has changed.")
 
 
@@ -884,5 +1076,9 @@ def _concurrent_change(record: Aggregate) -> ConcurrentChange:
     if isinstance(record, ChangeAction):
         return ConcurrentChange(
             "Someone else changed this action at the same moment. Reload it and try again."
+        )
+    if isinstance(record, Programme):
+        return ConcurrentChange(
+            "Someone else changed this programme at the same moment. Reload it and try again."
         )
     return ConcurrentChange("Someone else changed this record at the same moment. Reload it and try again.")

@@ -19,6 +19,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
+from domain.check_in import clean_check_in
 from domain.errors import IllegalTransition, InvalidField, RecordNotFound, RuleViolation
 from domain.recorded import RecordedEvent
 from domain.values import optional_text, past_or_today, required_text, tag_list
@@ -149,6 +150,7 @@ class Initiative(Aggregate):
     goals: dict[str, str]
     team: dict[str, str]
     notes: list[dict[str, Any]]
+    check_ins: dict[str, str]
     discontinued_reason: str
     lessons: str
 
@@ -183,6 +185,7 @@ class Initiative(Aggregate):
             aggregate.goals = {}
             aggregate.team = {}
             aggregate.notes = []
+            aggregate.check_ins = {}
             aggregate.discontinued_reason = ""
             aggregate.lessons = ""
 
@@ -237,6 +240,24 @@ class Initiative(Aggregate):
 
         def apply(self, aggregate: Initiative) -> None:
             aggregate.notes.append({"note_id": str(self.note_id), "text": self.text})
+
+    class CheckInRecorded(Event):
+        """Progress reported at a programme's workshop; `corrects` names the check-in
+        for the same workshop that this one replaces, if any."""
+
+        TOPIC = "kipina:Initiative.CheckInRecorded"
+        check_in_id: UUID
+        programme_id: UUID
+        workshop_id: UUID
+        status: str
+        progress_score: float
+        done: str
+        next_steps: str
+        help_needed: str
+        corrects: UUID | None
+
+        def apply(self, aggregate: Initiative) -> None:
+            aggregate.check_ins[str(self.workshop_id)] = str(self.check_in_id)
 
     class Planned(LifecycleEvent):
         TOPIC = "kipina:Initiative.Planned"
@@ -366,6 +387,33 @@ class Initiative(Aggregate):
             occurred_on=past_or_today("occurred_on", occurred_on),
             note_id=note_id,
             text=cleaned,
+        )
+
+    def record_check_in(
+        self,
+        *,
+        actor: UUID,
+        check_in_id: UUID,
+        programme_id: UUID,
+        workshop_id: UUID,
+        values: dict[str, Any],
+        occurred_on: date | None,
+    ) -> None:
+        """Report progress at a workshop (the programme has already agreed). A discontinued
+        initiative has nothing more to report; a completed one may still tell how it spreads."""
+        if self.status is Status.DISCONTINUED:
+            raise RuleViolation("Cannot record a check-in: this initiative is discontinued.")
+        cleaned = clean_check_in(**values)
+        previous = self.check_ins.get(str(workshop_id))
+        self.trigger_event(
+            self.CheckInRecorded,
+            actor=actor,
+            occurred_on=past_or_today("occurred_on", occurred_on),
+            check_in_id=check_in_id,
+            programme_id=programme_id,
+            workshop_id=workshop_id,
+            corrects=UUID(previous) if previous else None,
+            **cleaned,
         )
 
     def move(
