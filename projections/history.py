@@ -22,6 +22,7 @@ from domain.change_action import ChangeAction
 from domain.experiment import Experiment
 from domain.initiative import Initiative, LifecycleEvent
 from domain.organisation import Organisation
+from domain.programme import Programme
 from domain.recorded import RecordedEvent
 from domain.rotation import RotationPlacement
 from projections.batch import Batch
@@ -31,6 +32,8 @@ from projections.change_actions import change_actions
 from projections.experiments import experiments, plan_columns
 from projections.initiatives import initiatives
 from projections.organisations import organisations, units
+from projections.programmes import check_in_row, programme_workshops, programmes
+from projections.programmes import columns as programme_columns
 from projections.rotations import rotations
 from projections.tables import UTCDateTime, metadata
 
@@ -62,7 +65,10 @@ def apply(batch: Batch, position: int, event: RecordedEvent) -> None:
     if isinstance(event, Initiative.Event | LifecycleEvent):
         record_type = "initiative"
         previous = batch.current(initiatives, str(event.originator_id))
-        changes = _initiative_changes(previous, event)
+        if isinstance(event, Initiative.CheckInRecorded):
+            changes = _check_in_changes(batch, event)
+        else:
+            changes = _initiative_changes(previous, event)
         title = _title_after(previous, changes, "title")
     elif isinstance(event, Organisation.Event):
         record_type = "organisation"
@@ -83,6 +89,11 @@ def apply(batch: Batch, position: int, event: RecordedEvent) -> None:
         record_type = "campaign"
         previous = batch.current(campaigns, str(event.originator_id))
         changes = _campaign_changes(previous, event)
+        title = _title_after(previous, changes, "name")
+    elif isinstance(event, Programme.Event):
+        record_type = "programme"
+        previous = batch.current(programmes, str(event.originator_id))
+        changes = _programme_changes(batch, previous, event)
         title = _title_after(previous, changes, "name")
     elif isinstance(event, ChangeAction.Event):
         record_type = "change_action"
@@ -156,6 +167,32 @@ def _initiative_changes(previous: dict[str, Any] | None, event: RecordedEvent) -
     return _lifecycle_changes(previous, event)
 
 
+CHECK_IN_VALUES = ("status", "progress_score", "done", "next_steps", "help_needed")
+
+
+def _check_in_changes(batch: Batch, event: Initiative.CheckInRecorded) -> list[Change]:
+    """The programme and workshop it reports to (by name, as they were then), then its values.
+    A correction shows the corrected check-in's values as the old ones, and only what it changes."""
+    programme = batch.current(programmes, str(event.programme_id))
+    workshop = batch.current(programme_workshops, str(event.workshop_id))
+    programme_name = programme["name"] if programme else str(event.programme_id)
+    workshop_title = workshop["title"] if workshop else str(event.workshop_id)
+    corrected = check_in_row(batch, str(event.corrects)) if event.corrects is not None else None
+    if corrected is None:
+        changes = [_change("programme", None, programme_name), _change("workshop", None, workshop_title)]
+        values = {name: getattr(event, name) for name in CHECK_IN_VALUES}
+        return changes + [_change(k, None, v) for k, v in values.items() if v not in (None, "")]
+    changes = [
+        _change("programme", programme_name, programme_name),
+        _change("workshop", workshop_title, workshop_title),
+    ]
+    for name in CHECK_IN_VALUES:
+        old, new = corrected[name], getattr(event, name)
+        if old != new:
+            changes.append(_change(name, old if old != "" else None, new if new != "" else None))
+    return changes
+
+
 def _lifecycle_changes(previous: dict[str, Any], event: LifecycleEvent) -> list[Change]:
     old = previous["status"]
     new = previous["paused_from"] if isinstance(event, Initiative.Resumed) else event.to_status.value
@@ -225,6 +262,55 @@ def _experiment_changes(previous: dict[str, Any] | None, event: RecordedEvent) -
         return changes
     assert isinstance(event, Experiment.Cancelled)
     return [_change("stage", previous["stage"], "cancelled"), _change("cancel_reason", None, event.reason)]
+
+
+def _programme_changes(batch: Batch, previous: dict[str, Any] | None, event: RecordedEvent) -> list[Change]:
+    if isinstance(event, Programme.Created):
+        fields = programme_columns(
+            {
+                "name": event.name,
+                "description": event.description,
+                "period_start": event.period_start,
+                "period_end": event.period_end,
+                "organisation_ids": event.organisation_ids,
+                "coordinator_id": event.coordinator_id,
+            }
+        )
+        changes = [_change(k, None, v) for k, v in fields.items() if v not in (None, "", [])]
+        return [*changes, _change("status", None, "open")]
+    assert previous is not None
+    if isinstance(event, Programme.Edited):
+        return [_change(k, previous[k], v) for k, v in programme_columns(event.changes).items()]
+    if isinstance(event, Programme.InitiativeEnrolled):
+        return [_change(f"initiatives.{event.initiative_id}", None, "enrolled")]
+    if isinstance(event, Programme.InitiativeWithdrawn):
+        changes = [_change(f"initiatives.{event.initiative_id}", "enrolled", "withdrawn")]
+        if event.reason:
+            changes.append(_change("withdraw_reason", None, event.reason))
+        return changes
+    if isinstance(event, Programme.WorkshopScheduled):
+        key = f"workshops.{event.workshop_id}"
+        fields = {
+            "day": event.day.isoformat(),
+            "title": event.title,
+            "kind": event.kind,
+            "agenda": event.agenda,
+        }
+        return [_change(f"{key}.{k}", None, v) for k, v in fields.items() if v != ""]
+    if isinstance(event, Programme.WorkshopRescheduled | Programme.WorkshopHeld):
+        key = f"workshops.{event.workshop_id}"
+        workshop = batch.current(programme_workshops, str(event.workshop_id))
+        if isinstance(event, Programme.WorkshopHeld):
+            return [_change(f"{key}.held", False, True)]
+        changes = [_change(f"{key}.day", workshop["day"] if workshop else None, event.day.isoformat())]
+        if event.reason:
+            changes.append(_change("reschedule_reason", None, event.reason))
+        return changes
+    assert isinstance(event, Programme.Closed)
+    changes = [_change("status", previous["status"], "closed")]
+    if event.summary:
+        changes.append(_change("summary", None, event.summary))
+    return changes
 
 
 def _rotation_title(batch: Batch, previous: dict[str, Any] | None, event: RecordedEvent) -> str:

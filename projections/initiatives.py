@@ -106,6 +106,9 @@ HANDLES: tuple[type[RecordedEvent], ...] = (
     Initiative.TeamMemberAdded,
     Initiative.TeamMemberRemoved,
     Initiative.NoteAdded,
+    # A check-in is read by the programme read model; here it only moves the
+    # initiative's version, so that the ETag a client holds stays current.
+    Initiative.CheckInRecorded,
     LifecycleEvent,
 )
 
@@ -188,6 +191,8 @@ def _changes(previous: dict[str, Any] | None, event: RecordedEvent) -> dict[str,
         return {"team": team}
     if isinstance(event, Initiative.NoteAdded):
         return {"notes_count": previous["notes_count"] + 1}
+    if isinstance(event, Initiative.CheckInRecorded):
+        return {}
     assert isinstance(event, LifecycleEvent)
     return _lifecycle_changes(previous, event)
 

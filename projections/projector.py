@@ -26,6 +26,7 @@ from projections import (
     history,
     initiatives,
     organisations,
+    programmes,
     rotations,
 )
 from projections.batch import Batch
@@ -57,6 +58,7 @@ READ_MODELS: tuple[ReadModel, ...] = (
     campaigns,
     change_actions,
     change_day_wall,
+    programmes,
 )
 
 
