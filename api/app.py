@@ -24,6 +24,7 @@ from api.routes import (
     initiatives,
     organisations,
     people,
+    programmes,
     rotations,
 )
 from api.settings import Settings
@@ -68,6 +69,10 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         app.include_router(module.router, dependencies=[Depends(current_actor)])
     for experiment_router in (experiments.router, experiments.initiative_router):
         app.include_router(experiment_router, dependencies=[Depends(current_actor)])
+    # programmes.initiative_router serves check-ins, /api/initiatives/{id}/check-ins;
+    # programmes.scale_router the progress scale, /api/progress-scale.
+    for programme_router in (programmes.router, programmes.initiative_router, programmes.scale_router):
+        app.include_router(programme_router, dependencies=[Depends(current_actor)])
     # rotations.people_router serves a person's rotation history, /api/people/{id}/rotations.
     for rotation_router in (rotations.router, rotations.people_router):
         app.include_router(rotation_router, dependencies=[Depends(current_actor)])

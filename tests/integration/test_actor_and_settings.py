@@ -189,6 +189,7 @@ CREATES = {
     ("post", "/api/people"),
     ("post", "/api/rotations"),
     ("post", "/api/campaigns"),
+    ("post", "/api/programmes"),
 }
 # Creates of a record that belongs to another (an experiment under its initiative).
 CREATES_UNDER_A_RECORD = {
@@ -196,6 +197,9 @@ CREATES_UNDER_A_RECORD = {
     # Change Day: pledges in a campaign, one at a time or from a CSV file.
     ("post", "/api/campaigns/{campaign_id}/actions"),
     ("post", "/api/campaigns/{campaign_id}/actions/import"),
+    # Programmes: a workshop in its programme, a check-in under its initiative.
+    ("post", "/api/programmes/{programme_id}/workshops"),
+    ("post", "/api/initiatives/{initiative_id}/check-ins"),
 }
 
 
