@@ -12,13 +12,23 @@ from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from api.actor import current_actor
-from api.pages import campaigns, errors, experiments, home, initiatives, organisations, people, rotations
+from api.pages import (
+    campaigns,
+    errors,
+    experiments,
+    home,
+    initiatives,
+    organisations,
+    people,
+    programmes,
+    rotations,
+)
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
 
 def install(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for module in (home, initiatives, organisations, people, experiments, rotations, campaigns):
+    for module in (home, initiatives, organisations, people, experiments, rotations, campaigns, programmes):
         app.include_router(module.router, dependencies=[Depends(current_actor)])
     errors.install(app)

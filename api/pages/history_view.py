@@ -12,11 +12,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select
 
 from api.pages import labels
 from api.pages.web import Page
 from projections import organisations
+from projections.initiatives import initiatives
+from projections.programmes import programme_workshops
 
 _PLACES = (
     "organisation_id",
@@ -27,7 +29,9 @@ _PLACES = (
     "host_unit_id",
 )
 # Fields that hold a person's id, shown by name.
-_PEOPLE = ("owner_id", "person_id", "mentor_id")
+_PEOPLE = ("owner_id", "person_id", "mentor_id", "coordinator_id")
+# Fields that hold a day (ISO text), shown in the reader's format.
+_DAYS = ("period_start", "period_end", "day", "planned_start", "planned_end", "starts_on", "ends_on")
 _HREF = {
     "initiative": "/initiatives/{}",
     "organisation": "/organisations/{}",
@@ -35,12 +39,14 @@ _HREF = {
     "rotation": "/rotations/{}",
     "campaign": "/campaigns/{}",
     "change_action": "/actions/{}",
+    "programme": "/programmes/{}",
 }
 
 
 def present(page: Page, conn: Connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     person_ids = {r["actor_id"] for r in rows}
     place_ids: set[str] = set()
+    record_ids: set[str] = set()  # initiatives and workshops a programme's history names
     for row in rows:
         for change in row["changes"]:
             name = change["field"].split(".", 1)
@@ -50,8 +56,13 @@ def present(page: Page, conn: Connection, rows: list[dict[str, Any]]) -> list[di
                 person_ids |= {v for v in (change["old"], change["new"]) if v}
             elif name[0] == "team":
                 person_ids.add(name[1])
+            elif name[0] == "organisation_ids":
+                place_ids |= {v for v in (*(change["old"] or []), *(change["new"] or [])) if v}
+            elif name[0] in ("initiatives", "workshops") and len(name) > 1:
+                record_ids.add(name[1].split(".", 1)[0])
     people = page.person_names(conn, person_ids)
     places = organisations.names(conn, place_ids)
+    places.update(_titles(conn, record_ids))
     by, happened, version = (
         page.gettext("by %(name)s"),
         page.gettext("happened on %(day)s"),
@@ -73,6 +84,19 @@ def present(page: Page, conn: Connection, rows: list[dict[str, Any]]) -> list[di
         }
         for row in rows
     ]
+
+
+def _titles(conn: Connection, ids: set[str]) -> dict[str, str]:
+    """Current titles of the initiatives and workshops a programme's history names."""
+    if not ids:
+        return {}
+    found: dict[str, str] = {}
+    for table in (initiatives, programme_workshops):
+        rows = conn.execute(
+            select(table.c.id, table.c.title).where(table.c.id.in_(ids), table.c.valid_to.is_(None))
+        )
+        found.update({r.id: r.title for r in rows})
+    return found
 
 
 class _Translated(dict[str, str]):
@@ -103,20 +127,35 @@ def _change(
         label = f"{label}: {people[item]}"
     elif field == "values" and item:
         label = f"{label}: {item}"
+    elif field in ("initiatives", "workshops") and item:
+        record_id, _, part = item.partition(".")
+        label = f"{label}: {places.get(record_id, record_id)}"
+        if part:
+            label = f"{label} · {translated(labels.field_label(part))}"
+            field = part
 
     def shown(value: Any) -> str | None:
         if value is None:
             return None
-        if field in ("status", "paused_from"):
+        if field in ("status", "paused_from", "initiatives"):
             return page.gettext(labels.STATUS.get(value, value))
         if field == "kind":
-            return page.gettext(labels.KIND.get(value, value))
+            return page.gettext(labels.KIND.get(value) or labels.WORKSHOP_KIND.get(value, value))
         if field == "stage":
             return page.gettext(labels.STAGE.get(value, value))
         if field == "decision":
             return page.gettext(labels.DECISION.get(value, value))
         if field == "category":
             return page.gettext(labels.CATEGORY.get(value, value))
+        if field == "progress_score" and isinstance(value, int | float) and float(value) in labels.PROGRESS:
+            meaning = page.gettext(labels.PROGRESS[float(value)])
+            return f"{page.fmt.number(value)} – {meaning}"
+        if field in _DAYS and isinstance(value, str) and len(value) == 10:
+            return page.fmt.date(value)
+        if isinstance(value, bool):
+            return page.gettext("yes") if value else page.gettext("no")
+        if field == "organisation_ids" and isinstance(value, list):
+            return ", ".join(places.get(v, page.gettext("(no longer exists)")) for v in value)
         if field in _PLACES:
             return places.get(value, page.gettext("(no longer exists)"))
         if field in _PEOPLE:

@@ -19,6 +19,7 @@ from sqlalchemy import Connection
 from starlette.datastructures import FormData
 
 from api.pages import history_view, labels
+from api.pages import programmes as programme_pages
 from api.pages.choices import people_choices
 from api.pages.forms import (
     FormState,
@@ -388,6 +389,7 @@ def _render_show(
         authors = page.person_names(conn, {n["actor_id"] for n in notes})
         entries = history_view.present(page, conn, history.of_record(conn, initiative_id, position))
         experiments_count = experiments_read_model.count_for_initiative(conn, initiative_id, position)
+        in_programmes = programme_pages.of_initiative(page, conn, initiative_id, position)
         in_team = {m["person"]["id"] for m in initiative["team"]}
         people = [p for p in people_choices(page, conn) if p[0] not in in_team]
     states = section_states or {}
@@ -406,6 +408,7 @@ def _render_show(
         people=people,
         moves_with_form=MOVES_WITH_FORM,
         experiments_count=experiments_count,
+        programmes=in_programmes,
     )
 
 

@@ -234,6 +234,77 @@ def completion_refused(page: Page, site: Site) -> None:
     submit("form[action$='/complete']")(page, site)
 
 
+# Programmes: one programme (made once through the API; the screens in every language share
+# it) with a workshop, two enrolled initiatives and a check-in.
+_PROGRAMMES: dict[str, tuple[str, str, str]] = {}
+
+
+def a_programme(site: Site) -> tuple[str, str, str]:
+    """(programme id, workshop id, the checked-in initiative's id)."""
+    if site.url not in _PROGRAMMES:
+        first = site.propose("Ohjelman aamut")
+        second = site.propose("Ohjelman lääkejako")
+        with site.api() as api:
+            body = {"name": "Saavutettava ohjelma", "period_start": "2018-04-01", "period_end": "2019-04-30"}
+            created = api.post("/api/programmes", json=body)
+            assert created.status_code == 201, created.text
+            programme_id = created.json()["id"]
+            workshop = api.post(
+                f"/api/programmes/{programme_id}/workshops", json={"day": "2018-09-13", "title": "Työpaja 1"}
+            )
+            assert workshop.status_code == 201, workshop.text
+            workshop_id = workshop.json()["id"]
+            for initiative_id in (first, second):
+                enrolled = api.post(
+                    f"/api/programmes/{programme_id}/initiatives", json={"initiative_id": initiative_id}
+                )
+                assert enrolled.status_code < 300, enrolled.text
+            check_in = {
+                "programme_id": programme_id,
+                "workshop_id": workshop_id,
+                "status": "amber",
+                "progress_score": 1.5,
+                "done": "Aamupalaverit aloitettu",
+                "help_needed": "Mittari",
+            }
+            checked = api.post(f"/api/initiatives/{first}/check-ins", json=check_in)
+            assert checked.status_code == 201, checked.text
+        _PROGRAMMES[site.url] = (programme_id, workshop_id, first)
+    return _PROGRAMMES[site.url]
+
+
+def programme_page(suffix: str = "", query: str = "") -> Action:
+    """Open a page of the shared programme: "/programmes/{id}" + suffix ("{workshop}" is its workshop)."""
+
+    def action(page: Page, site: Site) -> None:
+        programme_id, workshop_id, _ = a_programme(site)
+        page.goto(f"/programmes/{programme_id}{suffix.format(workshop=workshop_id)}{query}")
+
+    return action
+
+
+def programme_then(suffix: str, then: Action) -> Action:
+    def action(page: Page, site: Site) -> None:
+        programme_page(suffix)(page, site)
+        then(page, site)
+
+    return action
+
+
+def check_in_refused(page: Page, site: Site) -> None:
+    """An empty check-in, posted with htmx: that initiative's form shows the refusal in place."""
+    section = page.locator("section.check-in").nth(1)
+    section.locator("button[type=submit]").click()
+    expect(section.locator(".error-summary")).to_be_visible()
+
+
+def initiative_in_programme(page: Page, site: Site) -> None:
+    _, _, initiative_id = a_programme(site)
+    page.goto(f"/initiatives/{initiative_id}")
+
+
+PROGRAMME = "/programmes/{programme_id}"
+WORKSHOP = PROGRAMME + "/workshops/{workshop_id}"
 INITIATIVE = "/initiatives/{initiative_id}"
 EXPERIMENT = "/experiments/{experiment_id}"
 RUNNING = "/experiments?stage=started"
@@ -414,6 +485,41 @@ SCREENS = [
         ("/people/{person_id}/handprints",),
         follow=(f"/people/{ID}", f"/people/{ID}/handprints"),
     ),
+    # Programmes: the list, the forms, the dashboard (now and as it was), a workshop with its
+    # digest, the check-in sheet (and a refused check-in), closing and the history.
+    Screen("programmes", "/programmes", ("/programmes",)),
+    Screen("programmes-invalid", "/programmes?as_of_date=bogus", (), status=400),
+    Screen("programme-new", "/programmes/new", ("/programmes/new",)),
+    Screen("programme-new-invalid", "/programmes/new", (), status=422, then=submit("main form[method=post]")),
+    Screen("programme", "/", (PROGRAMME,), then=programme_page()),
+    # As it was at a moment after everything (the past view: notice, no forms).
+    Screen("programme-as-of", "/", (), then=programme_page(query="?as_of=2999-01-01T09:00")),
+    Screen("programme-as-of-invalid", "/", (), status=400, then=programme_page(query="?as_of=bogus")),
+    Screen("programme-not-yet", "/", (), status=404, then=programme_page(query="?as_of=2000-01-01T09:00")),
+    Screen(
+        "programme-schedule-invalid",
+        "/",
+        (),
+        status=422,
+        then=programme_then("", submit("form[action$='/workshops']")),
+    ),
+    Screen("programme-edit", "/", (PROGRAMME + "/edit",), then=programme_page("/edit")),
+    Screen("programme-workshop", "/", (WORKSHOP,), then=programme_page("/workshops/{workshop}")),
+    Screen(
+        "programme-check-ins",
+        "/",
+        (WORKSHOP + "/check-ins",),
+        then=programme_page("/workshops/{workshop}/check-ins"),
+    ),
+    Screen(
+        "programme-check-in-refused",
+        "/",
+        (),
+        then=programme_then("/workshops/{workshop}/check-ins", check_in_refused),
+    ),
+    Screen("programme-close", "/", (PROGRAMME + "/close",), then=programme_page("/close")),
+    Screen("programme-history", "/", (PROGRAMME + "/history",), then=programme_page("/history")),
+    Screen("initiative-in-programme", "/", (), then=initiative_in_programme),
 ]
 
 
