@@ -1,4 +1,4 @@
-"""Benchmark Kipinä: `python -m scripts.bench [--bench all|core|pages|change-day] [--scale S]
+"""Benchmark Kipinä: `python -m scripts.bench [--bench all|core|pages|change-day|programme] [--scale S]
 [--store sqlite|postgres|both] [--postgres-dsn D]`.
 
 Prints ratios (`--bench core`: 1 to 3, `pages`: 4, `change-day`: 5 and 6, `all`: every one),
@@ -30,7 +30,8 @@ compare like with like (nothing asserts absolute timings):
 
 Ratios 5 and 6 (`--bench change-day`: a 320,000-pledge CSV import against the in-process
 command rate, and the Change Day wall's p99 at 320k ÷ at 1k pledges) are described in
-`scripts/bench_change_day.py`.
+`scripts/bench_change_day.py`; ratio 7 (`--bench programme`: the 3W programme's dashboard
+and digest p99 at 1M ÷ at 10k events) in `scripts/bench_programme.py`.
 
 Event counts scale with --scale (1.0 = 10k and 100k events; for ratio 4, 10k
 initiatives, 1,000 people and 1,000 history events, at least 50, 20 and 20). Each store is a
@@ -72,6 +73,7 @@ from projections import history
 from projections import initiatives as read_model
 from projections.rebuild import rebuild
 from scripts.bench_change_day import ChangeDayResult, bench_change_day, change_day_report
+from scripts.bench_programme import ProgrammeResult, bench_programme, programme_report
 
 ROOT = Path(__file__).resolve().parents[1]
 SMALL_EVENTS = 10_000
@@ -390,6 +392,10 @@ class Loader:
                 initiative.edit(actor=actor, fields={"summary": f"Tarkennettu kokeilu, vaihe {n}."})
         self.services.app.save(initiative)
         return initiative.id
+
+    def initiative(self) -> Initiative:
+        """One generated initiative with its history, not saved."""
+        return self._initiative()
 
     def _initiative(self) -> Initiative:
         rng, actor = self.rng, self.actor
@@ -1029,10 +1035,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--store", choices=("sqlite", "postgres", "both"), default="both")
     parser.add_argument(
         "--bench",
-        choices=("all", "core", "pages", "change-day"),
+        choices=("all", "core", "pages", "change-day", "programme"),
         default="all",
         help="core: ratios 1-3; pages: ratio 4 (server-side pages against JSON); "
-        "change-day: ratios 5-6 (pledge import, wall); all: every one",
+        "change-day: ratios 5-6 (pledge import, wall); programme: ratio 7 (dashboard and digest "
+        "at 1M events); all: every one",
     )
     parser.add_argument(
         "--postgres-dsn",
@@ -1061,6 +1068,7 @@ def main(argv: list[str] | None = None) -> int:
     results: list[StoreResult] = []
     pages: list[PagesResult] = []
     change_day: list[ChangeDayResult] = []
+    programme: list[ProgrammeResult] = []
     for kind in stores:
         label = "SQLite" if kind == "sqlite" else "PostgreSQL"
         if args.bench in ("all", "core"):
@@ -1082,11 +1090,20 @@ def main(argv: list[str] | None = None) -> int:
                 temporary_store(kind, Path(tmp) / "change-day", args.postgres_dsn) as settings,
             ):
                 change_day.append(bench_change_day(label, settings, args.scale))
+        if args.bench in ("all", "programme"):
+            with (
+                tempfile.TemporaryDirectory(prefix="kipina-bench-") as tmp,
+                temporary_store(kind, Path(tmp) / "programme", args.postgres_dsn) as settings,
+                temporary_store(kind, Path(tmp) / "programme-twin", args.postgres_dsn) as twin_settings,
+            ):
+                programme.append(bench_programme(label, settings, twin_settings, args.scale))
     sections = [report(results, args.scale)] if results else []
     if pages:
         sections.append(pages_report(pages, args.scale))
     if change_day:
         sections.append(change_day_report(change_day, args.scale))
+    if programme:
+        sections.append(programme_report(programme, args.scale))
     print("\n\n".join(sections))
     for note in notes:
         print(note)

@@ -5,23 +5,31 @@
   as initiatives.
 * Oulunkaari joint municipal authority: the operating model "Kehittäminen
   kuuluu kaikille" (published in Innokylä) as a completed initiative.
+* The 3W programme (2018–2019): four organisations, 32 first-line managers, 30 Lean
+  projects, seven workshop days and the closing seminar (`scripts/three_w.py`), on the
+  morning of workshop 7.
 
-Everything goes through the application, as a user's commands would. Running
-it again changes nothing: every step carries an idempotency key.
+Everything goes through the application, as a user's commands would; the 3W programme
+goes through the HTTP API itself, in-process. Running it again changes nothing: every
+step carries an idempotency key.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import warnings
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
+from api.app import create_app
 from api.bootstrap import Services, bootstrap
 from api.settings import settings_or_complaint
 from domain.application import CommandContext, RequestKey
 from domain.organisation import OrganisationKind
+from scripts import three_w
 
 HEINAVESI_UNITS = [
     "Terveyskeskuksen vuodeosasto",
@@ -200,10 +208,31 @@ def load(services: Services) -> dict[str, Any]:
     )
     load_change_day(loader, oulunkaari, team_unit, team_lead)
     services.projector.catch_up()
+    programme = load_three_w(services)
     return {
-        "organisations": [heinavesi, oulunkaari],
-        "initiatives": [basic_task, rotation, cooperation, everyone],
+        "organisations": [heinavesi, oulunkaari, *(UUID(i) for i in programme.organisations.values())],
+        "initiatives": [
+            basic_task,
+            rotation,
+            cooperation,
+            everyone,
+            *(UUID(i) for i in programme.initiatives.values()),
+        ],
+        "programmes": [UUID(programme.programme)],
     }
+
+
+def load_three_w(services: Services) -> three_w.Played:
+    """The 3W programme through the HTTP API (FastAPI's TestClient over the same services,
+    no server needed). It acts as the local person, as the rest of the demo does, even where
+    Kipinä runs behind a sign-in proxy; request logging is kept to warnings."""
+    with warnings.catch_warnings():  # Starlette's nudge towards httpx2, which FastAPI does not document yet
+        warnings.filterwarnings("ignore", "Using `httpx` with `starlette.testclient` is deprecated")
+        from fastapi.testclient import TestClient
+
+    settings = services.settings.model_copy(update={"actor_header": None, "log_level": "warning"})
+    with TestClient(create_app(services=dataclasses.replace(services, settings=settings))) as client:
+        return three_w.play(client)
 
 
 def load_experiments(loader: Loader, initiative_id: UUID) -> None:
@@ -362,7 +391,8 @@ def main(argv: list[str] | None = None) -> int:
         services.close()
     print(
         f"Demo data ready: {len(loaded['organisations'])} organisations, "
-        f"{len(loaded['initiatives'])} initiatives. Start Kipinä with `make run`."
+        f"{len(loaded['initiatives'])} initiatives, {len(loaded['programmes'])} programme. "
+        "Start Kipinä with `make run`."
     )
     return 0
 

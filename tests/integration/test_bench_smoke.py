@@ -51,3 +51,21 @@ def test_change_day_bench_runs_and_prints_its_ratios(capsys: pytest.CaptureFixtu
     assert "peak RSS at start / middle / end of the import" in out
     assert "memory flat during the import" in out
     assert "ratio 1" not in out and "ratio 4" not in out
+
+
+def test_programme_bench_runs_and_prints_ratio_7(capsys: pytest.CaptureFixture[str]) -> None:
+    # Scale 0.005: 3W through the API (about 860 events) in the store and its twin, both filled
+    # to 1,500 events, the store grown to 5,000 with unrelated programmes; 20 rounds.
+    assert bench.main(["--bench", "programme", "--scale", "0.005", "--store", "sqlite"]) == 0
+
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    verdicts = [line for line in lines if line.startswith("ratio 7")]
+    assert [line.split(" (≤ 1.2)")[0].rsplit(", ", 1)[1] for line in verdicts] == ["dashboard", "digest"], out
+    assert all(line.endswith(("PASS", "MISS")) for line in verdicts), out
+    assert any(
+        line.startswith("3W through the API: events / dashboard rows") and line.endswith(" / 29")
+        for line in lines
+    ), out
+    assert "unrelated programmes in the grown store" in out
+    assert "ratio 1" not in out and "ratio 4" not in out and "ratio 6" not in out

@@ -1,10 +1,15 @@
-"""The demo data: the seed documents' real cases, loaded through the application."""
+"""The demo data: the seed documents' real cases, loaded through the application, and the
+3W programme through the HTTP API (its content is checked in test_scenario_3w.py)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from fastapi.testclient import TestClient
 
-from api.bootstrap import Services
+from api.bootstrap import Services, bootstrap
+from api.settings import Settings
+from scripts import three_w
 from scripts.demo import HEINAVESI_UNITS, load
 
 
@@ -18,13 +23,17 @@ def test_demo_loads_the_seed_cases_and_a_second_run_changes_nothing(
     assert second == first
     assert services.app.recorder.max_notification_id() == recorded
 
-    initiatives = {i["title"]: i for i in client.get("/api/initiatives").json()["items"]}
+    initiatives = {
+        i["title"]: i for i in client.get("/api/initiatives", params={"limit": 100}).json()["items"]
+    }
     assert set(initiatives) == {
         "Perustehtävän kirkastaminen",
         "Tavoitteellinen työkierto",
         "Yhteistyö- ja vuorovaikutustaidot",
         "Kehittäminen kuuluu kaikille",
+        *(p.title for p in three_w.PROJECTS),
     }
+    assert len(first["organisations"]) == 6 and len(first["initiatives"]) == 34
     assert initiatives["Kehittäminen kuuluu kaikille"]["status"] == "completed"
     assert initiatives["Kehittäminen kuuluu kaikille"]["organisation"]["name"] == "Oulunkaaren kuntayhtymä"
     assert len(initiatives["Perustehtävän kirkastaminen"]["goals"]) == 4
@@ -35,3 +44,22 @@ def test_demo_loads_the_seed_cases_and_a_second_run_changes_nothing(
     history = client.get(f"/api/initiatives/{initiatives['Kehittäminen kuuluu kaikille']['id']}/history")
     completed = [h for h in history.json() if h["event_type"] == "Completed"]
     assert completed[0]["occurred_on"] == "2016-03-16"
+
+    [programme] = client.get("/api/programmes").json()["items"]
+    assert (programme["id"], programme["name"]) == (str(first["programmes"][0]), three_w.PROGRAMME_NAME)
+    assert (programme["enrolled_count"], programme["workshops_count"]) == (29, 8)
+    # The 3W steps ran as the local person, as the rest of the demo does.
+    coordinator = client.get(f"/api/programmes/{programme['id']}/history").json()[0]["actor"]
+    assert coordinator["id"] == str(services.local_actor_id)
+
+
+def test_demo_loads_behind_a_sign_in_proxy_too(tmp_path: Path) -> None:
+    """With KIPINA_ACTOR_HEADER set (as the browser tests run it), the 3W requests need no
+    user header: the demo's own client acts as the local person."""
+    settings = Settings(data_dir=tmp_path / "data", database_url=None, actor_header="X-Remote-User")
+    services = bootstrap(settings)
+    try:
+        loaded = load(services)
+        assert len(loaded["programmes"]) == 1
+    finally:
+        services.close()
