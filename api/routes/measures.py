@@ -1,0 +1,729 @@
+"""/api/measures: an initiative's measures — define, edit, record values by period,
+correct them, annotate change points — and the run chart, as JSON and as SVG.
+
+Defined under an initiative (`POST /api/initiatives/{id}/measures`), in any lifecycle
+status: measuring goes on after an initiative is completed. A period has one value; a
+wrong value is corrected (`POST …/corrections` with its `value_id`), and both numbers
+stay in the history. Every read takes `?as_of=`: the chart as of a moment shows what
+Kipinä knew then, values recorded or corrected later left out.
+
+The bodies are public functions (`render`, `render_value`, `values_table`,
+`chart_body`, `chart_svg`) so the pages can show the same data.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from sqlalchemy import Connection
+
+from api import run_chart_svg
+from api.deps import AsOf, Commands, ServicesDep, View, etag
+from api.errors import problem_responses
+from api.i18n import COOKIE, Formatter, negotiate, translations
+from api.people_registry import PeopleRegistry
+from api.views import HistoryEntry, PersonRef, history_entries
+from domain.errors import N_, RecordNotFound
+from domain.measure import Direction, Frequency
+from domain.run_chart import Analysis, RuleSet, analyse
+from projections import experiments as experiments_read_model
+from projections import history
+from projections import initiatives as initiatives_read_model
+from projections import measures as read_model
+
+router = APIRouter(prefix="/api/measures", tags=["measures"])
+initiative_router = APIRouter(prefix="/api/initiatives", tags=["measures"])
+MeasureId = Annotated[UUID, Path(description="The measure's id")]
+InitiativeId = Annotated[UUID, Path(description="The initiative's id")]
+ValueId = Annotated[UUID, Path(description="The value's id")]
+AnnotationId = Annotated[UUID, Path(description="The annotation's id")]
+# Strict: a number in JSON, never a string or a boolean (an integer is fine).
+Number = Annotated[float, Field(strict=True)]
+
+PERIOD_DESCRIPTION = (
+    "The period the value is for, by the measure's frequency: daily or irregular 2019-03-14; "
+    "weekly 2019-W12; monthly 2019-03; quarterly 2019-Q1; yearly 2019. A date is accepted for any "
+    "frequency and means the period it falls in. Not a period that has not begun."
+)
+
+
+# ---- request bodies ----------------------------------------------------------------
+
+
+class MeasureCreate(BaseModel):
+    """Name, direction and frequency are required; the rest can come later."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(examples=["Hoitajan aamukäyntien odotusaika"])
+    unit: str = Field(default="", max_length=200, examples=["min"])
+    direction: Direction = Field(description="up = more is better, down = less is better")
+    frequency: Frequency = Field(description="How often a value is recorded: the periods values are for")
+    baseline: Number | None = Field(default=None, description="The level before the change", examples=[35])
+    target: Number | None = Field(default=None, description="The level aimed at", examples=[20])
+    data_source: str = Field(default="", examples=["Kotihoidon toiminnanohjausjärjestelmä"])
+    rules: RuleSet = Field(
+        default=RuleSet.ANHOJ, description="The run chart's signal rules: anhoj (default) or ihi"
+    )
+    baseline_points: StrictInt | None = Field(
+        default=None, description="Freeze the chart's median after this many points (at least 1)"
+    )
+    occurred_on: date | None = Field(default=None, description="When it was defined, if earlier")
+
+
+class MeasurePatch(BaseModel):
+    """Only the fields present are changed; null clears baseline, target or baseline_points.
+    The frequency cannot change once values are recorded."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str | None = None
+    unit: str | None = None
+    direction: Direction | None = None
+    frequency: Frequency | None = None
+    baseline: Number | None = None
+    target: Number | None = None
+    data_source: str | None = None
+    rules: RuleSet | None = None
+    baseline_points: StrictInt | None = None
+
+
+class ValueIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    period: str = Field(description=PERIOD_DESCRIPTION, examples=["2019-03"])
+    value: Number = Field(description="A finite number", examples=[34])
+    note: str = Field(default="", examples=["Kaksi hoitajaa sairaana"])
+    occurred_on: date | None = Field(default=None, description="When it was measured, if earlier")
+
+
+class CorrectionIn(BaseModel):
+    """A new number for a recorded value; the old one stays in the history."""
+
+    model_config = ConfigDict(extra="forbid")
+    value_id: UUID = Field(description="The value to correct")
+    value: Number = Field(description="The right number", examples=[43])
+    note: str | None = Field(default=None, description="A new note; left out, the note stays")
+    reason: str = Field(default="", examples=["Näppäilyvirhe"])
+    occurred_on: date | None = Field(default=None, description="When it was corrected, if earlier")
+
+
+class AnnotationIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    day: date = Field(description="The day of the change", examples=["2019-04-01"])
+    text: str = Field(examples=["Kotiutuksen tarkistuslista käyttöön"])
+    experiment_id: UUID | None = Field(default=None, description="An experiment of the same initiative")
+    occurred_on: date | None = Field(default=None, description="When it was recorded, if earlier")
+
+
+# ---- responses -------------------------------------------------------------------
+
+
+class Ref(BaseModel):
+    id: str
+    name: str
+
+
+class MeasureSummary(BaseModel):
+    id: str
+    version: int
+    initiative: Ref
+    name: str
+    unit: str
+    direction: Direction
+    frequency: Frequency
+    baseline: float | None
+    target: float | None
+    data_source: str
+    rules: RuleSet
+    baseline_points: int | None
+    values_count: int
+    corrections_count: int
+    annotations_count: int
+    last_value_on: date | None = Field(description="The first day of the latest period with a value")
+    defined_on: date
+    created_at: datetime
+    updated_at: datetime
+
+
+class MeasureOut(MeasureSummary):
+    as_of: datetime | None = Field(default=None, description="Set when this is an as-of view")
+
+
+class MeasureList(BaseModel):
+    initiative: Ref
+    items: list[MeasureSummary] = Field(description="In the order defined")
+    as_of: datetime | None = None
+
+
+class ValueStep(BaseModel):
+    kind: Literal["recorded", "corrected"]
+    value: float
+    note: str
+    previous_value: float | None = Field(description="For a correction: the number it replaced")
+    reason: str
+    occurred_on: date | None
+    recorded_at: datetime
+    actor: PersonRef
+
+
+class ValueOut(BaseModel):
+    id: str
+    measure_id: str
+    period: str
+    day: date = Field(description="The period's first day (the chart's x)")
+    value: float = Field(description="The current number (after corrections)")
+    note: str
+    corrected: bool
+    occurred_on: date | None
+    recorded_at: datetime = Field(description="When it was first recorded")
+    author: PersonRef
+    history: list[ValueStep] = Field(description="Recorded, then each correction, oldest first")
+
+
+class ValueTable(BaseModel):
+    measure: MeasureSummary
+    items: list[ValueOut] = Field(description="One per period, oldest period first")
+    as_of: datetime | None = None
+
+
+class AnnotationOut(BaseModel):
+    id: str
+    day: date
+    text: str
+    experiment: Ref | None
+    occurred_on: date | None
+    recorded_at: datetime
+    author: PersonRef
+
+
+class AnnotationList(BaseModel):
+    items: list[AnnotationOut] = Field(description="By day")
+    as_of: datetime | None = None
+
+
+class ChartPointOut(BaseModel):
+    value_id: str
+    period: str
+    day: date
+    value: float
+    corrected: bool
+    signals: list[str] = Field(description="The rules that mark this point")
+
+
+class SignalOut(BaseModel):
+    rule: str = Field(
+        description="shift, trend, too_few_runs, too_many_runs, astronomical (ihi); "
+        "long_run, few_crossings (anhoj)"
+    )
+    indexes: list[int] = Field(description="0-based indexes into points; empty for whole-chart signals")
+    detail: str
+
+
+class AnalysisOut(BaseModel):
+    n: int = Field(description="Points")
+    useful: int = Field(description="Points not on the median")
+    runs: int
+    longest_run: int
+    crossings: int
+    enough_points: bool = Field(description="Enough useful points (10) for the runs-based rules")
+    baseline_used: int = Field(description="How many points the median was computed from")
+
+
+class Chart(BaseModel):
+    measure: MeasureSummary
+    points: list[ChartPointOut] = Field(description="In time order")
+    median: float | None
+    baseline: float | None = Field(description="The measure's baseline level")
+    target: float | None
+    rules: RuleSet
+    analysis: AnalysisOut
+    limits: dict[str, float | int | None]
+    signals: list[SignalOut]
+    annotations: list[AnnotationOut]
+    as_of: datetime | None = None
+
+
+# ---- rendering ---------------------------------------------------------------------
+
+
+def _not_found(measure_id: UUID, view: AsOf | None) -> RecordNotFound:
+    if view and view.moment:
+        return RecordNotFound(
+            "There is no measure with id {id} as of {moment}.", id=measure_id, moment=view.moment.isoformat()
+        )
+    return RecordNotFound("There is no measure with id {id}.", id=measure_id)
+
+
+def require_measure(conn: Connection, measure_id: UUID, view: AsOf | None = None) -> dict[str, Any]:
+    row = read_model.get(conn, measure_id, view.position if view else None)
+    if row is None:
+        raise _not_found(measure_id, view)
+    return row
+
+
+def _summaries(conn: Connection, rows: list[dict[str, Any]], as_of: int | None) -> list[dict[str, Any]]:
+    titles = experiments_read_model.initiative_titles(conn, {r["initiative_id"] for r in rows}, as_of)
+    return [
+        MeasureSummary(
+            **{k: r[k] for k in MeasureSummary.model_fields if k in r},
+            initiative=Ref(id=r["initiative_id"], name=titles.get(r["initiative_id"], "")),
+        ).model_dump(mode="json")
+        for r in rows
+    ]
+
+
+def render(conn: Connection, measure_id: UUID, view: AsOf | None = None) -> dict[str, Any]:
+    """One measure's definition and counts."""
+    row = require_measure(conn, measure_id, view)
+    body = _summaries(conn, [row], view.position if view else None)[0]
+    body["as_of"] = view.moment.isoformat() if view and view.moment else None
+    return body
+
+
+def _values(conn: Connection, people: PeopleRegistry, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    names = people.names(conn, {s["actor_id"] for r in rows for s in r["history"]})
+
+    def person(actor_id: str) -> PersonRef:
+        return PersonRef(id=actor_id, name=names[actor_id])
+
+    return [
+        ValueOut(
+            id=r["value_id"],
+            measure_id=r["measure_id"],
+            period=r["period"],
+            day=r["day"],
+            value=r["value"],
+            note=r["note"],
+            corrected=r["corrected"],
+            occurred_on=r["occurred_on"],
+            recorded_at=r["recorded_at"],
+            author=person(r["actor_id"]),
+            history=[
+                ValueStep(**{k: s[k] for k in ValueStep.model_fields if k in s}, actor=person(s["actor_id"]))
+                for s in r["history"]
+            ],
+        ).model_dump(mode="json")
+        for r in rows
+    ]
+
+
+def render_value(
+    conn: Connection, people: PeopleRegistry, measure_id: UUID, value_id: UUID, view: AsOf | None = None
+) -> dict[str, Any]:
+    require_measure(conn, measure_id, view)
+    found = read_model.value(conn, measure_id, value_id, view.position if view else None)
+    if found is None:
+        raise RecordNotFound("This measure has no value with id {id}.", id=value_id)
+    return _values(conn, people, [found])[0]
+
+
+def values_table(conn: Connection, people: PeopleRegistry, measure_id: UUID, view: AsOf) -> dict[str, Any]:
+    """The chart's data as a table: one row per period, with each value's corrections."""
+    measure = render(conn, measure_id, view)
+    rows = read_model.values(conn, measure_id, view.position)
+    return {"measure": measure, "items": _values(conn, people, rows), "as_of": view.moment}
+
+
+def _annotations(
+    conn: Connection, people: PeopleRegistry, rows: list[dict[str, Any]], as_of: int | None
+) -> list[dict[str, Any]]:
+    names = people.names(conn, {r["actor_id"] for r in rows})
+    titles: dict[str, str] = {}
+    for experiment_id in {r["experiment_id"] for r in rows if r["experiment_id"]}:
+        found = experiments_read_model.get(conn, UUID(experiment_id), as_of)
+        titles[experiment_id] = found["title"] if found else ""
+    return [
+        AnnotationOut(
+            id=r["annotation_id"],
+            day=r["day"],
+            text=r["text"],
+            experiment=Ref(id=r["experiment_id"], name=titles[r["experiment_id"]])
+            if r["experiment_id"]
+            else None,
+            occurred_on=r["occurred_on"],
+            recorded_at=r["recorded_at"],
+            author=PersonRef(id=r["actor_id"], name=names[r["actor_id"]]),
+        ).model_dump(mode="json")
+        for r in rows
+    ]
+
+
+def annotations_body(
+    conn: Connection, people: PeopleRegistry, measure_id: UUID, view: AsOf | None = None
+) -> list[dict[str, Any]]:
+    require_measure(conn, measure_id, view)
+    position = view.position if view else None
+    return _annotations(conn, people, read_model.annotations_of(conn, measure_id, position), position)
+
+
+def _analyse(measure: dict[str, Any], values: list[dict[str, Any]]) -> Analysis:
+    return analyse(
+        [v["value"] for v in values],
+        rules=RuleSet(measure["rules"]),
+        baseline=measure["baseline_points"],
+        better="up" if measure["direction"] == Direction.UP else "down",
+    )
+
+
+def chart_body(conn: Connection, people: PeopleRegistry, measure_id: UUID, view: AsOf) -> dict[str, Any]:
+    """The run chart as data: points in time order with the rules that mark them, the
+    median (frozen after `baseline_points` points when set), target, limits and signals."""
+    measure = render(conn, measure_id, view)
+    values = read_model.values(conn, measure_id, view.position)
+    analysis = _analyse(measure, values)
+    marks = analysis.signals_at()
+    points = [
+        ChartPointOut(
+            value_id=v["value_id"],
+            period=v["period"],
+            day=v["day"],
+            value=v["value"],
+            corrected=v["corrected"],
+            signals=list(marks[i]),
+        )
+        for i, v in enumerate(values)
+    ]
+    measure.pop("as_of")
+    return Chart(
+        measure=MeasureSummary(**measure),
+        points=points,
+        median=analysis.median,
+        baseline=measure["baseline"],
+        target=measure["target"],
+        rules=RuleSet(measure["rules"]),
+        analysis=AnalysisOut(
+            n=analysis.n,
+            useful=analysis.useful,
+            runs=analysis.runs,
+            longest_run=analysis.longest_run,
+            crossings=analysis.crossings,
+            enough_points=analysis.enough_points,
+            baseline_used=analysis.baseline,
+        ),
+        limits=analysis.limits,
+        signals=[SignalOut(rule=s.rule, indexes=list(s.indexes), detail=s.detail) for s in analysis.signals],
+        annotations=[AnnotationOut(**a) for a in annotations_body(conn, people, measure_id, view)],
+        as_of=view.moment,
+    ).model_dump(mode="json")
+
+
+# Words of the SVG (marked for `make messages`; translated where the chart is drawn).
+CHART_WORDS = {
+    "median": N_("Median"),
+    "target": N_("Target"),
+    "signal": N_("Signal"),
+    "no_values": N_("No values yet"),
+    "shift": N_("Shift"),
+    "trend": N_("Trend"),
+    "astronomical": N_("Astronomical point"),
+    "too_few_runs": N_("Too few runs"),
+    "too_many_runs": N_("Too many runs"),
+    "long_run": N_("Unusually long run"),
+    "few_crossings": N_("Unusually few crossings"),
+}
+CHART_DESCRIPTION = N_(
+    "Run chart of {name}: {count} values from {first} to {last}, median {median}. Signals: {signals}."
+)
+NO_SIGNALS = N_("none")
+
+
+def chart_svg(chart: dict[str, Any], *, lang: str, zone: ZoneInfo) -> str:
+    """The run chart as an accessible SVG (title, description), words in `lang`."""
+    gettext = translations(lang).gettext
+    fmt = Formatter(lang, zone)
+    measure = chart["measure"]
+    points = [
+        run_chart_svg.ChartPoint(
+            day=date.fromisoformat(p["day"]), value=p["value"], signals=tuple(p["signals"]), label=p["period"]
+        )
+        for p in chart["points"]
+    ]
+    words = {key: gettext(word) for key, word in CHART_WORDS.items()}
+    rules = list(dict.fromkeys(words.get(s["rule"], s["rule"]) for s in chart["signals"]))
+    description = gettext(CHART_DESCRIPTION).format(
+        name=measure["name"],
+        count=len(points),
+        first=points[0].label if points else "–",
+        last=points[-1].label if points else "–",
+        median=fmt.number(round(chart["median"], 2)) if chart["median"] is not None else "–",
+        signals=", ".join(rules) if rules else gettext(NO_SIGNALS),
+    )
+    return run_chart_svg.render(
+        points,
+        title=measure["name"] + (f" ({measure['unit']})" if measure["unit"] else ""),
+        description=description,
+        median=chart["median"],
+        target=chart["target"],
+        annotations=[
+            run_chart_svg.ChartAnnotation(day=date.fromisoformat(a["day"]), text=a["text"])
+            for a in chart["annotations"]
+        ],
+        unit=measure["unit"],
+        labels=words,
+        number=lambda value: fmt.number(round(value, 2)),
+        day_format=lambda day: fmt.date(day, "short"),
+    )
+
+
+def _location(measure_id: UUID) -> str:
+    return f"/api/measures/{measure_id}"
+
+
+# ---- commands ----------------------------------------------------------------------
+
+WRITE_ERRORS = problem_responses(404, 409, 412, 422)
+
+
+@initiative_router.post(
+    "/{initiative_id}/measures",
+    status_code=201,
+    response_model=MeasureOut,
+    responses=problem_responses(404, 409, 422),
+    summary="Define a measure under an initiative (name, direction and frequency required)",
+)
+def define(
+    initiative_id: InitiativeId, body: MeasureCreate, commands: Commands, services: ServicesDep
+) -> Response:
+    fields = body.model_dump(exclude={"occurred_on"})
+    return commands.run(
+        lambda ctx: services.app.define_measure(
+            ctx, initiative_id, fields=fields, occurred_on=body.occurred_on
+        ),
+        render,
+        created=True,
+        location=_location,
+    )
+
+
+@router.patch(
+    "/{measure_id}",
+    response_model=MeasureOut,
+    responses=WRITE_ERRORS,
+    summary="Correct the definition (send If-Match with the ETag you read); history keeps the old values",
+)
+def edit(measure_id: MeasureId, body: MeasurePatch, commands: Commands, services: ServicesDep) -> Response:
+    fields = body.model_dump(exclude_unset=True)
+    return commands.run(lambda ctx: services.app.edit_measure(ctx, measure_id, fields=fields), render)
+
+
+@router.post(
+    "/{measure_id}/values",
+    status_code=201,
+    response_model=ValueOut,
+    responses=WRITE_ERRORS,
+    summary="Record the value of a period (back-datable); a second value for the same period is 409",
+)
+def record_value(measure_id: MeasureId, body: ValueIn, commands: Commands, services: ServicesDep) -> Response:
+    # Derived from the Idempotency-Key when there is one: a retry names the same value.
+    value_id = services.app.new_id(commands.ctx)
+    return commands.run(
+        lambda ctx: services.app.record_measure_value(
+            ctx,
+            measure_id,
+            value_id=value_id,
+            period=body.period,
+            value=body.value,
+            note=body.note,
+            occurred_on=body.occurred_on,
+        ),
+        lambda conn, rid: render_value(conn, services.people, rid, value_id),
+        created=True,
+        location=lambda rid: f"/api/measures/{rid}/values/{value_id}",
+    )
+
+
+@router.post(
+    "/{measure_id}/corrections",
+    response_model=ValueOut,
+    responses=WRITE_ERRORS,
+    summary="Correct a recorded value: a new number (and note), the old one stays in the history",
+)
+def correct_value(
+    measure_id: MeasureId, body: CorrectionIn, commands: Commands, services: ServicesDep
+) -> Response:
+    return commands.run(
+        lambda ctx: services.app.correct_measure_value(
+            ctx,
+            measure_id,
+            value_id=body.value_id,
+            value=body.value,
+            note=body.note,
+            reason=body.reason,
+            occurred_on=body.occurred_on,
+        ),
+        lambda conn, rid: render_value(conn, services.people, rid, body.value_id),
+    )
+
+
+@router.post(
+    "/{measure_id}/annotations",
+    status_code=201,
+    response_model=AnnotationOut,
+    responses=WRITE_ERRORS,
+    summary="Annotate a change point, optionally linked to an experiment of the same initiative",
+)
+def annotate(
+    measure_id: MeasureId, body: AnnotationIn, commands: Commands, services: ServicesDep
+) -> Response:
+    annotation_id = services.app.new_id(commands.ctx)
+
+    def render_annotation(conn: Connection, rid: UUID) -> dict[str, Any]:
+        return _annotation(conn, services.people, rid, annotation_id, None)
+
+    return commands.run(
+        lambda ctx: services.app.annotate_measure(
+            ctx,
+            measure_id,
+            annotation_id=annotation_id,
+            day=body.day,
+            text=body.text,
+            experiment_id=body.experiment_id,
+            occurred_on=body.occurred_on,
+        ),
+        render_annotation,
+        created=True,
+        location=lambda rid: f"/api/measures/{rid}/annotations/{annotation_id}",
+    )
+
+
+def _annotation(
+    conn: Connection, people: PeopleRegistry, measure_id: UUID, annotation_id: UUID, view: AsOf | None
+) -> dict[str, Any]:
+    found = [a for a in annotations_body(conn, people, measure_id, view) if a["id"] == str(annotation_id)]
+    if not found:
+        raise RecordNotFound("This measure has no annotation with id {id}.", id=annotation_id)
+    return found[0]
+
+
+# ---- reads -------------------------------------------------------------------------
+
+
+@initiative_router.get(
+    "/{initiative_id}/measures",
+    response_model=MeasureList,
+    responses=problem_responses(404),
+    summary="The initiative's measures",
+)
+def initiative_measures(initiative_id: InitiativeId, services: ServicesDep, view: View) -> dict[str, Any]:
+    with services.projector.engine.connect() as conn:
+        initiative = initiatives_read_model.get(conn, initiative_id, view.position)
+        if initiative is None:
+            raise RecordNotFound("There is no initiative with id {id}.", id=initiative_id)
+        rows = read_model.search(conn, initiative_id=initiative_id, as_of=view.position)
+        items = _summaries(conn, rows, view.position)
+    return {
+        "initiative": {"id": initiative["id"], "name": initiative["title"]},
+        "items": items,
+        "as_of": view.moment,
+    }
+
+
+@router.get(
+    "/{measure_id}", response_model=MeasureOut, responses=problem_responses(404), summary="One measure (ETag)"
+)
+def get_measure(measure_id: MeasureId, services: ServicesDep, view: View) -> JSONResponse:
+    with services.projector.engine.connect() as conn:
+        body = render(conn, measure_id, view)
+    return JSONResponse(body, headers={"ETag": etag(body["version"])})
+
+
+@router.get(
+    "/{measure_id}/history",
+    response_model=list[HistoryEntry],
+    responses=problem_responses(404),
+    summary="Every change, field by field: values as values.<period>, corrections old → new",
+)
+def measure_history(measure_id: MeasureId, services: ServicesDep, view: View) -> list[dict[str, Any]]:
+    with services.projector.engine.connect() as conn:
+        rows = history.of_record(conn, measure_id, view.position)
+        if not rows or rows[0]["record_type"] != "measure":
+            raise _not_found(measure_id, view)
+        return history_entries(conn, services.people, rows)
+
+
+@router.get(
+    "/{measure_id}/values",
+    response_model=ValueTable,
+    responses=problem_responses(404),
+    summary="The values as a table: one per period, with corrections (the chart's data)",
+)
+def list_values(measure_id: MeasureId, services: ServicesDep, view: View) -> dict[str, Any]:
+    with services.projector.engine.connect() as conn:
+        return values_table(conn, services.people, measure_id, view)
+
+
+@router.get(
+    "/{measure_id}/values/{value_id}",
+    response_model=ValueOut,
+    responses=problem_responses(404),
+    summary="One value with its corrections",
+)
+def get_value(measure_id: MeasureId, value_id: ValueId, services: ServicesDep, view: View) -> dict[str, Any]:
+    with services.projector.engine.connect() as conn:
+        return render_value(conn, services.people, measure_id, value_id, view)
+
+
+@router.get(
+    "/{measure_id}/annotations",
+    response_model=AnnotationList,
+    responses=problem_responses(404),
+    summary="The measure's annotations (change points), by day",
+)
+def list_annotations(measure_id: MeasureId, services: ServicesDep, view: View) -> dict[str, Any]:
+    with services.projector.engine.connect() as conn:
+        return {"items": annotations_body(conn, services.people, measure_id, view), "as_of": view.moment}
+
+
+@router.get(
+    "/{measure_id}/annotations/{annotation_id}",
+    response_model=AnnotationOut,
+    responses=problem_responses(404),
+    summary="One annotation",
+)
+def get_annotation(
+    measure_id: MeasureId, annotation_id: AnnotationId, services: ServicesDep, view: View
+) -> dict[str, Any]:
+    with services.projector.engine.connect() as conn:
+        return _annotation(conn, services.people, measure_id, annotation_id, view)
+
+
+@router.get(
+    "/{measure_id}/chart",
+    response_model=Chart,
+    responses=problem_responses(404),
+    summary="The run chart as data: points, median, target, signals and annotations (?as_of= supported)",
+)
+def chart(measure_id: MeasureId, services: ServicesDep, view: View) -> dict[str, Any]:
+    with services.projector.engine.connect() as conn:
+        return chart_body(conn, services.people, measure_id, view)
+
+
+@router.get(
+    "/{measure_id}/chart.svg",
+    response_class=Response,
+    responses={
+        200: {"content": {"image/svg+xml": {}}, "description": "The run chart"},
+        **problem_responses(404),
+    },
+    summary="The run chart as an accessible SVG (title, description; ?as_of= and ?lang= supported)",
+)
+def chart_image(
+    measure_id: MeasureId,
+    request: Request,
+    services: ServicesDep,
+    view: View,
+    lang: Annotated[
+        Literal["fi", "sv", "en"] | None,
+        Query(description="Language of the words; otherwise the language cookie, then Accept-Language"),
+    ] = None,
+) -> Response:
+    chosen = lang or negotiate(request.cookies.get(COOKIE), request.headers.get("accept-language"))
+    with services.projector.engine.connect() as conn:
+        body = chart_body(conn, services.people, measure_id, view)
+    svg = chart_svg(body, lang=chosen, zone=ZoneInfo(services.settings.timezone))
+    headers = {"Vary": "Accept-Language, Cookie", "Content-Language": chosen}
+    return Response(svg, media_type="image/svg+xml", headers=headers)
