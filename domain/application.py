@@ -21,6 +21,7 @@ from eventsourcing.persistence import IntegrityError, JSONTranscoder
 
 from domain.campaign import Campaign
 from domain.change_action import ChangeAction
+from domain.development_target import DevelopmentTarget, RecordType, clean_record_type
 from domain.errors import (
     ConcurrentChange,
     IdempotencyKeyReused,
@@ -30,6 +31,7 @@ from domain.errors import (
 )
 from domain.experiment import Experiment
 from domain.initiative import Initiative
+from domain.measure import Measure
 from domain.organisation import Organisation, OrganisationKind
 from domain.programme import Programme
 from domain.recorded import DateAsISO
@@ -394,7 +396,10 @@ class Kipina(Application[UUID]):
         learning_goals: Sequence[str],
         mentor_id: UUID | None = None,
         initiative_id: UUID | None = None,
+        target_id: UUID | None = None,
     ) -> Receipt:
+        """Propose a placement; with `target_id`, the development target records the link in
+        the same save (a retired target refuses it)."""
         replay = self._replay(ctx)
         if replay is not None:
             return replay
@@ -414,8 +419,14 @@ class Kipina(Application[UUID]):
             learning_goals=list(learning_goals),
             mentor_id=mentor_id,
             initiative_id=initiative_id,
+            target_id=target_id,
         )
         self._check_rotation_references({"mentor_id": mentor_id, "initiative_id": initiative_id})
+        linked: list[Aggregate] = []
+        if target_id is not None:
+            target = self._referenced_target(target_id)
+            target.link(actor=ctx.actor, record_type=RecordType.ROTATION, record_id=placement.id)
+            linked.append(target)
         schedule = self._rotation_schedule(person_id, ctx.actor)
         schedule.book(
             actor=ctx.actor,
@@ -423,14 +434,43 @@ class Kipina(Application[UUID]):
             starts_on=placement.starts_on,
             ends_on=placement.ends_on,
         )
-        return self._commit(ctx, placement, schedule)
+        return self._commit(ctx, placement, schedule, *linked)
 
     def edit_rotation(self, ctx: CommandContext, placement_id: UUID, *, fields: dict[str, Any]) -> Receipt:
-        def edit(placement: RotationPlacement) -> None:
-            placement.edit(actor=ctx.actor, fields=fields)
-            self._check_rotation_references(fields)
+        """Edit learning goals, mentor and initiative (until it starts). `target_id` moves the
+        placement to another development target (or none) in any status: both targets record
+        it in the same save."""
+        plan = {name: value for name, value in fields.items() if name != "target_id"}
+
+        def edit(placement: RotationPlacement) -> list[Aggregate]:
+            if plan or "target_id" not in fields:
+                placement.edit(actor=ctx.actor, fields=plan)
+                self._check_rotation_references(plan)
+            if "target_id" not in fields:
+                return []
+            return self._move_placement_target(ctx, placement, fields["target_id"])
 
         return self._change(ctx, RotationPlacement, placement_id, edit)
+
+    def _move_placement_target(
+        self, ctx: CommandContext, placement: RotationPlacement, target_id: Any
+    ) -> list[Aggregate]:
+        if target_id is not None and not isinstance(target_id, UUID):
+            raise InvalidField("target_id", "{field} must be a UUID.")
+        if target_id == placement.target_id:
+            return []
+        changed: list[Aggregate] = []
+        if placement.target_id is not None:
+            old = self.get_target(placement.target_id)
+            old.unlink(actor=ctx.actor, record_id=placement.id)
+            placement.unlink_target(actor=ctx.actor)
+            changed.append(old)
+        if target_id is not None:
+            new = self._referenced_target(target_id)
+            new.link(actor=ctx.actor, record_type=RecordType.ROTATION, record_id=placement.id)
+            placement.link_target(actor=ctx.actor, target_id=target_id)
+            changed.append(new)
+        return changed
 
     def approve_rotation(
         self, ctx: CommandContext, placement_id: UUID, *, occurred_on: date | None = None
@@ -682,6 +722,167 @@ class Kipina(Application[UUID]):
         if isinstance(fields.get("person_id"), UUID):
             self._check_person("person_id", fields["person_id"])
 
+    # ---- evaluations (KS step 7) -----------------------------------------------
+
+    def record_evaluation(
+        self,
+        ctx: CommandContext,
+        initiative_id: UUID,
+        *,
+        fields: dict[str, Any],
+        evaluation_id: UUID | None = None,
+    ) -> Receipt:
+        """Record an evaluation of an initiative (see `Initiative.record_evaluation` for when).
+        `evaluation_id` comes from `new_id` so a retried request names the same evaluation."""
+        new_id = evaluation_id or uuid4()
+        return self._change(
+            ctx,
+            Initiative,
+            initiative_id,
+            lambda i: i.record_evaluation(actor=ctx.actor, evaluation_id=new_id, values=fields),
+        )
+
+    # ---- development targets (KS steps 5–6) -------------------------------------
+    # A link is recorded on both sides in one save: the target's `Linked` and the initiative's
+    # `LinkedToTarget` (or the placement's `TargetLinked`), so each history is complete and a
+    # concurrent change to either conflicts on its version (409) instead of half-applying.
+    # Change Day actions have no target field of their own: their links live on the target.
+
+    def define_target(
+        self, ctx: CommandContext, *, fields: dict[str, Any], occurred_on: date | None = None
+    ) -> Receipt:
+        def build() -> DevelopmentTarget:
+            self._check_target_references(fields)
+            return DevelopmentTarget.define(
+                target_id=uuid4(), actor=ctx.actor, occurred_on=occurred_on, fields=fields
+            )
+
+        return self._create(ctx, build)
+
+    def edit_target(self, ctx: CommandContext, target_id: UUID, *, fields: dict[str, Any]) -> Receipt:
+        def edit(target: DevelopmentTarget) -> None:
+            target.edit(actor=ctx.actor, fields=fields)
+            self._check_target_references(fields)
+
+        return self._change(ctx, DevelopmentTarget, target_id, edit)
+
+    def link_to_target(
+        self, ctx: CommandContext, target_id: UUID, *, record_type: str, record_id: UUID
+    ) -> Receipt:
+        """Link an initiative, rotation placement or Change Day action that exists (422 if not)."""
+
+        def link(target: DevelopmentTarget) -> list[Aggregate]:
+            kind = clean_record_type(record_type)
+            linked = self._linkable(kind, record_id)
+            target.link(actor=ctx.actor, record_type=kind, record_id=record_id)
+            if isinstance(linked, Initiative):
+                linked.link_to_target(actor=ctx.actor, target_id=target.id)
+                return [linked]
+            if isinstance(linked, RotationPlacement):
+                linked.link_target(actor=ctx.actor, target_id=target.id)
+                return [linked]
+            return []
+
+        return self._change(ctx, DevelopmentTarget, target_id, link)
+
+    def unlink_from_target(
+        self, ctx: CommandContext, target_id: UUID, *, record_id: UUID, reason: str = ""
+    ) -> Receipt:
+        def unlink(target: DevelopmentTarget) -> list[Aggregate]:
+            kind = target.unlink(actor=ctx.actor, record_id=record_id, reason=reason)
+            if kind == RecordType.INITIATIVE:
+                initiative = self.get_initiative(record_id)
+                initiative.unlink_from_target(actor=ctx.actor, target_id=target.id)
+                return [initiative]
+            if kind == RecordType.ROTATION:
+                placement = self._get(RotationPlacement, record_id)
+                if placement.target_id == target.id:
+                    placement.unlink_target(actor=ctx.actor)
+                    return [placement]
+            return []
+
+        return self._change(ctx, DevelopmentTarget, target_id, unlink)
+
+    def review_target(
+        self,
+        ctx: CommandContext,
+        target_id: UUID,
+        *,
+        review_id: UUID,
+        year: Any,
+        status: str,
+        decision: str,
+        what_changed: str = "",
+        occurred_on: date | None = None,
+    ) -> Receipt:
+        return self._change(
+            ctx,
+            DevelopmentTarget,
+            target_id,
+            lambda t: t.review(
+                actor=ctx.actor,
+                review_id=review_id,
+                year=year,
+                status=status,
+                what_changed=what_changed,
+                decision=decision,
+                occurred_on=occurred_on,
+            ),
+        )
+
+    def retire_target(
+        self, ctx: CommandContext, target_id: UUID, *, reason: str, occurred_on: date | None = None
+    ) -> Receipt:
+        return self._change(
+            ctx,
+            DevelopmentTarget,
+            target_id,
+            lambda t: t.retire(actor=ctx.actor, reason=reason, occurred_on=occurred_on),
+        )
+
+    def get_target(self, target_id: UUID) -> DevelopmentTarget:
+        return self._get(DevelopmentTarget, target_id)
+
+    def _referenced_target(self, target_id: UUID) -> DevelopmentTarget:
+        try:
+            return self.get_target(target_id)
+        except RecordNotFound:
+            raise InvalidField(
+                "target_id", "There is no development target with id {id}.", id=target_id
+            ) from None
+
+    def _linkable(self, record_type: str, record_id: UUID) -> Aggregate:
+        """The record a link names; an unknown id is an invalid field (422), not a missing path."""
+        try:
+            if record_type == RecordType.INITIATIVE:
+                return self.get_initiative(record_id)
+            if record_type == RecordType.ROTATION:
+                return self._get(RotationPlacement, record_id)
+            return self.get_change_action(record_id)
+        except RecordNotFound:
+            if record_type == RecordType.INITIATIVE:
+                raise InvalidField(
+                    "record_id", "There is no initiative with id {id}.", id=record_id
+                ) from None
+            if record_type == RecordType.ROTATION:
+                raise InvalidField(
+                    "record_id", "There is no rotation placement with id {id}.", id=record_id
+                ) from None
+            raise InvalidField(
+                "record_id", "There is no Change Day action with id {id}.", id=record_id
+            ) from None
+
+    def _check_target_references(self, fields: dict[str, Any]) -> None:
+        """A target's organisation, when it names one, must exist."""
+        organisation_id = fields.get("organisation_id")
+        if isinstance(organisation_id, UUID):
+            try:
+                self.get_organisation(organisation_id)
+            except RecordNotFound:
+                raise InvalidField(
+                    "organisation_id", "There is no organisation with id {id}.", id=organisation_id
+                ) from None
+
     # ---- reads the write side needs -------------------------------------------
 
     def get_initiative(self, initiative_id: UUID) -> Initiative:
@@ -692,6 +893,124 @@ class Kipina(Application[UUID]):
 
     def get_experiment(self, experiment_id: UUID) -> Experiment:
         return self._get(Experiment, experiment_id)
+
+    # ---- measures and their values ---------------------------------------------
+    # A measure can be defined and its values recorded whatever the initiative's lifecycle
+    # status: measuring goes on after an initiative is completed or spread (the yearly
+    # follow-up asks exactly which completed initiatives are still measured), and a
+    # discontinued initiative's numbers may still arrive late.
+
+    def define_measure(
+        self,
+        ctx: CommandContext,
+        initiative_id: UUID,
+        *,
+        fields: dict[str, Any],
+        occurred_on: date | None = None,
+    ) -> Receipt:
+        """Define a measure under an initiative that exists (in any lifecycle status)."""
+
+        def build() -> Measure:
+            initiative = self.get_initiative(initiative_id)
+            return Measure.define(
+                measure_id=uuid4(),
+                initiative_id=initiative.id,
+                actor=ctx.actor,
+                occurred_on=occurred_on,
+                fields=fields,
+            )
+
+        return self._create(ctx, build)
+
+    def edit_measure(self, ctx: CommandContext, measure_id: UUID, *, fields: dict[str, Any]) -> Receipt:
+        return self._change(ctx, Measure, measure_id, lambda m: m.edit(actor=ctx.actor, fields=fields))
+
+    def record_measure_value(
+        self,
+        ctx: CommandContext,
+        measure_id: UUID,
+        *,
+        value_id: UUID,
+        period: str | date,
+        value: Any,
+        note: str = "",
+        occurred_on: date | None = None,
+    ) -> Receipt:
+        """A value for one period; a second value for the same period is refused (409)."""
+        return self._change(
+            ctx,
+            Measure,
+            measure_id,
+            lambda m: m.record_value(
+                actor=ctx.actor,
+                value_id=value_id,
+                period=period,
+                value=value,
+                note=note,
+                occurred_on=occurred_on,
+            ),
+        )
+
+    def correct_measure_value(
+        self,
+        ctx: CommandContext,
+        measure_id: UUID,
+        *,
+        value_id: UUID,
+        value: Any,
+        note: str | None = None,
+        reason: str = "",
+        occurred_on: date | None = None,
+    ) -> Receipt:
+        return self._change(
+            ctx,
+            Measure,
+            measure_id,
+            lambda m: m.correct_value(
+                actor=ctx.actor,
+                value_id=value_id,
+                value=value,
+                note=note,
+                reason=reason,
+                occurred_on=occurred_on,
+            ),
+        )
+
+    def annotate_measure(
+        self,
+        ctx: CommandContext,
+        measure_id: UUID,
+        *,
+        annotation_id: UUID,
+        day: date,
+        text: str,
+        experiment_id: UUID | None = None,
+        occurred_on: date | None = None,
+    ) -> Receipt:
+        """A change point; a linked experiment must exist and belong to the same initiative."""
+
+        def annotate(measure: Measure) -> None:
+            experiment = None
+            if experiment_id is not None:
+                try:
+                    experiment = self.get_experiment(experiment_id)
+                except RecordNotFound:
+                    raise InvalidField(
+                        "experiment_id", "There is no experiment with id {id}.", id=experiment_id
+                    ) from None
+            measure.annotate(
+                actor=ctx.actor,
+                annotation_id=annotation_id,
+                day=day,
+                text=text,
+                experiment=experiment,
+                occurred_on=occurred_on,
+            )
+
+        return self._change(ctx, Measure, measure_id, annotate)
+
+    def get_measure(self, measure_id: UUID) -> Measure:
+        return self._get(Measure, measure_id)
 
     # ---- programmes and check-ins ---------------------------------------------
 
@@ -993,6 +1312,10 @@ def _not_found(cls: type[Aggregate], record_id: UUID) -> RecordNotFound:
         return RecordNotFound("There is no Change Day action with id {id}.", id=record_id)
     if cls is Programme:
         return RecordNotFound("There is no programme with id {id}.", id=record_id)
+    if cls is Measure:
+        return RecordNotFound("There is no measure with id {id}.", id=record_id)
+    if cls is DevelopmentTarget:
+        return RecordNotFound("There is no development target with id {id}.", id=record_id)
     raise TypeError(f"No sentence says that a {cls.__name__} is missing.")
 
 
@@ -1046,6 +1369,20 @@ def _stale_version(record: Aggregate, expected_version: int) -> StaleVersion:
             current_version=record.version,
             expected_version=expected_version,
         )
+    if isinstance(record, Measure):
+        return StaleVersion(
+            "You edited version {expected_version} of this measure, but it is now at version "
+            "{current_version}. Reload it and apply your change again.",
+            current_version=record.version,
+            expected_version=expected_version,
+        )
+    if isinstance(record, DevelopmentTarget):
+        return StaleVersion(
+            "You edited version {expected_version} of this development target, but it is now at version "
+            "{current_version}. Reload it and apply your change again.",
+            current_version=record.version,
+            expected_version=expected_version,
+        )
     raise TypeError(f"No sentence says that a {type(record).__name__} has changed.")
 
 
@@ -1080,5 +1417,15 @@ def _concurrent_change(record: Aggregate) -> ConcurrentChange:
     if isinstance(record, Programme):
         return ConcurrentChange(
             "Someone else changed this programme at the same moment. Reload it and try again."
+        )
+    if isinstance(record, Measure):
+        return ConcurrentChange(
+            "Someone else changed this measure at the same moment. Reload it and try again."
+        )
+    if isinstance(record, DevelopmentTarget):
+        # The conflict may be on a linked initiative or placement, saved in the same save.
+        return ConcurrentChange(
+            "Someone else changed this development target, or a record being linked to it, at the same "
+            "moment. Reload it and try again."
         )
     return ConcurrentChange("Someone else changed this record at the same moment. Reload it and try again.")

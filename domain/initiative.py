@@ -21,6 +21,7 @@ from eventsourcing.domain import Aggregate
 
 from domain.check_in import clean_check_in
 from domain.errors import IllegalTransition, InvalidField, RecordNotFound, RuleViolation
+from domain.evaluation import clean_evaluation
 from domain.recorded import RecordedEvent
 from domain.values import optional_text, past_or_today, required_text, tag_list
 
@@ -89,6 +90,12 @@ THEME_MAX = 60
 def allowed_moves(status: Status) -> list[str]:
     return list(_MOVES[status])
 
+
+# Statuses in which the work has begun, so there is something to evaluate (see
+# `Initiative.record_evaluation`); a paused initiative counts by the status it was paused from.
+EVALUABLE_STATUSES = frozenset(
+    {Status.IN_PROGRESS, Status.EVALUATING, Status.COMPLETED, Status.SPREAD, Status.DISCONTINUED}
+)
 
 # Final statuses: the record stays readable (and takes notes) but its fields, goals and team are fixed.
 CLOSED_STATUSES = frozenset({Status.DISCONTINUED, Status.SPREAD})
@@ -259,6 +266,32 @@ class Initiative(Aggregate):
         def apply(self, aggregate: Initiative) -> None:
             aggregate.check_ins[str(self.workshop_id)] = str(self.check_in_id)
 
+    class EvaluationRecorded(Event):
+        """An evaluation of the work (KS step 7); see domain/evaluation.py for its values.
+        `occurred_on` is the day it was evaluated, the same as `evaluated_on`."""
+
+        TOPIC = "kipina:Initiative.EvaluationRecorded"
+        evaluation_id: UUID
+        evaluated_on: date
+        method: str
+        effects: dict[str, Any]
+        costs: dict[str, Any]
+        worked: str
+        did_not_work: str
+        lessons: str
+        recommendation: str
+
+    class LinkedToTarget(Event):
+        """The initiative serves a development target. Recorded in the same save as the
+        target's own `Linked` event, so both histories tell it."""
+
+        TOPIC = "kipina:Initiative.LinkedToTarget"
+        target_id: UUID
+
+    class UnlinkedFromTarget(Event):
+        TOPIC = "kipina:Initiative.UnlinkedFromTarget"
+        target_id: UUID
+
     class Planned(LifecycleEvent):
         TOPIC = "kipina:Initiative.Planned"
         to_status = Status.PLANNED
@@ -415,6 +448,41 @@ class Initiative(Aggregate):
             corrects=UUID(previous) if previous else None,
             **cleaned,
         )
+
+    def record_evaluation(self, *, actor: UUID, evaluation_id: UUID, values: dict[str, Any]) -> None:
+        """Record an evaluation once there is work to evaluate: the initiative has started
+        (in progress, evaluating, completed, spread, or paused while under way).
+
+        A proposed or planned initiative has done nothing yet that could have effects. A
+        discontinued one may still be evaluated: why it stopped and what it taught are
+        exactly what other units need before they try the same, and the lessons recorded
+        when it was discontinued are often worth a proper look later."""
+        if not self.can_be_evaluated:
+            raise RuleViolation(
+                "Cannot record an evaluation: this initiative is {status} and its work has not started yet.",
+                status=_label(self.status),
+            )
+        cleaned = clean_evaluation(**values)
+        self.trigger_event(
+            self.EvaluationRecorded,
+            actor=actor,
+            occurred_on=cleaned["evaluated_on"],
+            evaluation_id=evaluation_id,
+            **cleaned,
+        )
+
+    @property
+    def can_be_evaluated(self) -> bool:
+        status = self.paused_from if self.status is Status.PAUSED else self.status
+        return status in EVALUABLE_STATUSES
+
+    def link_to_target(self, *, actor: UUID, target_id: UUID) -> None:
+        """The target checks its own rules (not retired, no duplicate link); an initiative
+        in any status may be linked: a completed one still shows what a target achieved."""
+        self.trigger_event(self.LinkedToTarget, actor=actor, occurred_on=None, target_id=target_id)
+
+    def unlink_from_target(self, *, actor: UUID, target_id: UUID) -> None:
+        self.trigger_event(self.UnlinkedFromTarget, actor=actor, occurred_on=None, target_id=target_id)
 
     def move(
         self,

@@ -133,8 +133,8 @@ class RotationPlacement(Aggregate):
     learning_goals: list[str]
     mentor_id: UUID | None
     initiative_id: UUID | None
-    # The development target it serves: there is no DevelopmentTarget record yet, so this
-    # stays None until a later version can set it.
+    # The development target it serves: set when proposed with one, or when the target links
+    # it (`TargetLinked`); the target's own `Linked` event is saved in the same save.
     target_id: UUID | None
     status: Status
     approved_by: UUID | None
@@ -199,6 +199,23 @@ class RotationPlacement(Aggregate):
         def apply(self, aggregate: RotationPlacement) -> None:
             for name, value in self.changes.items():
                 setattr(aggregate, name, list(value) if name == "learning_goals" else value)
+
+    class TargetLinked(Event):
+        """The placement now serves this development target (linked from the target's side,
+        or by an edit of `target_id`)."""
+
+        TOPIC = "kipina:RotationPlacement.TargetLinked"
+        target_id: UUID
+
+        def apply(self, aggregate: RotationPlacement) -> None:
+            aggregate.target_id = self.target_id
+
+    class TargetUnlinked(Event):
+        TOPIC = "kipina:RotationPlacement.TargetUnlinked"
+        target_id: UUID
+
+        def apply(self, aggregate: RotationPlacement) -> None:
+            aggregate.target_id = None
 
     class Approved(Event):
         """`actor` is who approved it."""
@@ -271,6 +288,7 @@ class RotationPlacement(Aggregate):
         learning_goals: list[str],
         mentor_id: UUID | None = None,
         initiative_id: UUID | None = None,
+        target_id: UUID | None = None,
     ) -> RotationPlacement:
         check_units(home_unit_id, host_unit_id)
         start, end = clean_period(starts_on, ends_on)
@@ -291,7 +309,7 @@ class RotationPlacement(Aggregate):
             learning_goals=goals,
             mentor_id=mentor_id,
             initiative_id=initiative_id,
-            target_id=None,
+            target_id=target_id,
         )
 
     def edit(self, *, actor: UUID, fields: dict[str, Any]) -> None:
@@ -306,6 +324,24 @@ class RotationPlacement(Aggregate):
         changes = {name: value for name, value in cleaned.items() if getattr(self, name) != value}
         if changes:
             self.trigger_event(self.Edited, actor=actor, occurred_on=None, changes=changes)
+
+    def link_target(self, *, actor: UUID, target_id: UUID) -> None:
+        """A placement serves one development target at a time (its `target_id`). Linking is
+        possible in any status: a completed placement still counts for the target it served.
+        Moving it to another target is an explicit unlink first (or an edit of `target_id`)."""
+        if self.target_id == target_id:
+            raise RuleViolation("This placement is already linked to this development target.")
+        if self.target_id is not None:
+            raise RuleViolation(
+                "This placement already serves another development target ({target_id}); "
+                "unlink it there first.",
+                target_id=self.target_id,
+            )
+        self.trigger_event(self.TargetLinked, actor=actor, occurred_on=None, target_id=target_id)
+
+    def unlink_target(self, *, actor: UUID) -> None:
+        if self.target_id is not None:
+            self.trigger_event(self.TargetUnlinked, actor=actor, occurred_on=None, target_id=self.target_id)
 
     def approve(self, *, actor: UUID, occurred_on: date | None = None) -> None:
         self._require_move("approve")

@@ -19,8 +19,10 @@ from sqlalchemy import JSON, Column, Connection, Index, Integer, String, Table, 
 
 from domain.campaign import Campaign
 from domain.change_action import ChangeAction
+from domain.development_target import DevelopmentTarget
 from domain.experiment import Experiment
 from domain.initiative import Initiative, LifecycleEvent
+from domain.measure import Measure
 from domain.organisation import Organisation
 from domain.programme import Programme
 from domain.recorded import RecordedEvent
@@ -29,8 +31,12 @@ from projections.batch import Batch
 from projections.campaigns import campaigns
 from projections.campaigns import columns as campaign_columns
 from projections.change_actions import change_actions
+from projections.development_targets import columns as target_columns
+from projections.development_targets import development_targets
 from projections.experiments import experiments, plan_columns
 from projections.initiatives import initiatives
+from projections.measures import columns as measure_columns
+from projections.measures import measures
 from projections.organisations import organisations, units
 from projections.programmes import check_in_row, programme_workshops, programmes
 from projections.programmes import columns as programme_columns
@@ -67,6 +73,10 @@ def apply(batch: Batch, position: int, event: RecordedEvent) -> None:
         previous = batch.current(initiatives, str(event.originator_id))
         if isinstance(event, Initiative.CheckInRecorded):
             changes = _check_in_changes(batch, event)
+        elif isinstance(event, Initiative.EvaluationRecorded):
+            changes = _evaluation_changes(event)
+        elif isinstance(event, Initiative.LinkedToTarget | Initiative.UnlinkedFromTarget):
+            changes = _target_link_changes(batch, event)
         else:
             changes = _initiative_changes(previous, event)
         title = _title_after(previous, changes, "title")
@@ -95,6 +105,16 @@ def apply(batch: Batch, position: int, event: RecordedEvent) -> None:
         previous = batch.current(programmes, str(event.originator_id))
         changes = _programme_changes(batch, previous, event)
         title = _title_after(previous, changes, "name")
+    elif isinstance(event, Measure.Event):
+        record_type = "measure"
+        previous = batch.current(measures, str(event.originator_id))
+        changes = _measure_changes(previous, event)
+        title = _title_after(previous, changes, "name")
+    elif isinstance(event, DevelopmentTarget.Event):
+        record_type = "development_target"
+        previous = batch.current(development_targets, str(event.originator_id))
+        changes = _development_target_changes(previous, event)
+        title = _title_after(previous, changes, "title")
     elif isinstance(event, ChangeAction.Event):
         record_type = "change_action"
         previous = batch.current(change_actions, str(event.originator_id))
@@ -191,6 +211,81 @@ def _check_in_changes(batch: Batch, event: Initiative.CheckInRecorded) -> list[C
         if old != new:
             changes.append(_change(name, old if old != "" else None, new if new != "" else None))
     return changes
+
+
+def _evaluation_changes(event: Initiative.EvaluationRecorded) -> list[Change]:
+    """The evaluation's id, then what it says (empty texts and absent figures left out)."""
+    changes = [
+        _change("evaluation", None, event.evaluation_id),
+        _change("evaluated_on", None, event.evaluated_on.isoformat()),
+        _change("method", None, event.method),
+    ]
+    for area, effect in event.effects.items():
+        if effect["text"]:
+            changes.append(_change(f"effects.{area}", None, effect["text"]))
+        for figure in effect["figures"]:
+            shown = f"{figure['value']:g} {figure['unit']}".strip()
+            changes.append(_change(f"effects.{area}.{figure['label']}", None, shown))
+    if event.costs["text"]:
+        changes.append(_change("costs", None, event.costs["text"]))
+    if event.costs["amount_eur"] is not None:
+        changes.append(_change("costs.amount_eur", None, event.costs["amount_eur"]))
+    for name in ("worked", "did_not_work", "lessons"):
+        if getattr(event, name):
+            changes.append(_change(name, None, getattr(event, name)))
+    return [*changes, _change("recommendation", None, event.recommendation)]
+
+
+def _target_link_changes(
+    batch: Batch, event: Initiative.LinkedToTarget | Initiative.UnlinkedFromTarget
+) -> list[Change]:
+    """`targets.<id>`: the target's title (as it was then) appears or goes."""
+    target = batch.current(development_targets, str(event.target_id))
+    title = target["title"] if target else str(event.target_id)
+    if isinstance(event, Initiative.LinkedToTarget):
+        return [_change(f"targets.{event.target_id}", None, title)]
+    return [_change(f"targets.{event.target_id}", title, None)]
+
+
+def _development_target_changes(previous: dict[str, Any] | None, event: RecordedEvent) -> list[Change]:
+    if isinstance(event, DevelopmentTarget.Defined):
+        fields = target_columns(
+            {
+                "title": event.title,
+                "strategy_goal": event.strategy_goal,
+                "strategy": event.strategy,
+                "responsible_role": event.responsible_role,
+                "period_start": event.period_start,
+                "period_end": event.period_end,
+                "organisation_id": event.organisation_id,
+                "description": event.description,
+            }
+        )
+        changes = [_change(k, None, v) for k, v in fields.items() if v not in (None, "")]
+        return [*changes, _change("status", None, "active")]
+    assert previous is not None
+    if isinstance(event, DevelopmentTarget.Edited):
+        return [_change(k, previous[k], v) for k, v in target_columns(event.changes).items()]
+    if isinstance(event, DevelopmentTarget.Linked):
+        return [_change(f"links.{event.record_id}", None, event.record_type)]
+    if isinstance(event, DevelopmentTarget.Unlinked):
+        changes = [_change(f"links.{event.record_id}", event.record_type, None)]
+        if event.reason:
+            changes.append(_change("unlink_reason", None, event.reason))
+        return changes
+    if isinstance(event, DevelopmentTarget.Reviewed):
+        key = f"reviews.{event.year}"
+        changes = [
+            _change(f"{key}.status", None, event.status),
+            _change(f"{key}.decision", None, event.decision),
+        ]
+        if event.what_changed:
+            changes.append(_change(f"{key}.what_changed", None, event.what_changed))
+        if event.corrects is not None:
+            changes.append(_change(f"{key}.corrects", None, event.corrects))
+        return changes
+    assert isinstance(event, DevelopmentTarget.Retired)
+    return [_change("status", previous["status"], "retired"), _change("retired_reason", None, event.reason)]
 
 
 def _lifecycle_changes(previous: dict[str, Any], event: LifecycleEvent) -> list[Change]:
@@ -313,6 +408,49 @@ def _programme_changes(batch: Batch, previous: dict[str, Any] | None, event: Rec
     return changes
 
 
+def _measure_changes(previous: dict[str, Any] | None, event: RecordedEvent) -> list[Change]:
+    """A value shows as `values.<period>` (old → new for a correction), with its note and
+    the correction's reason; an annotation as its text, day and linked experiment."""
+    if isinstance(event, Measure.Defined):
+        fields = measure_columns(
+            {
+                "name": event.name,
+                "unit": event.unit,
+                "direction": event.direction,
+                "baseline": event.baseline,
+                "target": event.target,
+                "frequency": event.frequency,
+                "data_source": event.data_source,
+                "rules": event.rules,
+                "baseline_points": event.baseline_points,
+            }
+        )
+        return [_change(k, None, v) for k, v in fields.items() if v not in (None, "")]
+    assert previous is not None
+    if isinstance(event, Measure.Edited):
+        return [_change(k, previous[k], v) for k, v in measure_columns(event.changes).items()]
+    if isinstance(event, Measure.ValueRecorded):
+        changes = [_change(f"values.{event.period}", None, float(event.value))]
+        if event.note:
+            changes.append(_change("note", None, event.note))
+        return changes
+    if isinstance(event, Measure.ValueCorrected):
+        changes = [_change(f"values.{event.period}", float(event.previous_value), float(event.value))]
+        if event.note != event.previous_note:
+            changes.append(_change("note", event.previous_note or None, event.note or None))
+        if event.reason:
+            changes.append(_change("correction_reason", None, event.reason))
+        return changes
+    assert isinstance(event, Measure.Annotated)
+    changes = [
+        _change("annotation", None, event.text),
+        _change("annotation_day", None, event.day.isoformat()),
+    ]
+    if event.experiment_id is not None:
+        changes.append(_change("experiment_id", None, event.experiment_id))
+    return changes
+
+
 def _rotation_title(batch: Batch, previous: dict[str, Any] | None, event: RecordedEvent) -> str:
     """The title is "<home unit> → <host unit>": unit names, never the person's (names are
     personal data and live only in the people registry); a unit that is gone shows as its id."""
@@ -341,6 +479,7 @@ def _rotation_changes(previous: dict[str, Any] | None, event: RecordedEvent) -> 
             "learning_goals": list(event.learning_goals),
             "mentor_id": event.mentor_id,
             "initiative_id": event.initiative_id,
+            "target_id": event.target_id,
         }
         changes = [_change(k, None, v) for k, v in fields.items() if v not in (None, "", [])]
         return [*changes, _change("status", None, "proposed")]
@@ -364,6 +503,10 @@ def _rotation_changes(previous: dict[str, Any] | None, event: RecordedEvent) -> 
         return changes
     if isinstance(event, RotationPlacement.ReflectionRecorded):
         return [_change("reflection", None, event.text)]
+    if isinstance(event, RotationPlacement.TargetLinked):
+        return [_change("target_id", previous["target_id"], event.target_id)]
+    if isinstance(event, RotationPlacement.TargetUnlinked):
+        return [_change("target_id", previous["target_id"], None)]
     if isinstance(event, RotationPlacement.Completed):
         return [
             _change("status", previous["status"], "completed"),

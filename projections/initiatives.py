@@ -109,6 +109,11 @@ HANDLES: tuple[type[RecordedEvent], ...] = (
     # A check-in is read by the programme read model; here it only moves the
     # initiative's version, so that the ETag a client holds stays current.
     Initiative.CheckInRecorded,
+    # Evaluations have their own read model (projections/evaluations.py) and links live on the
+    # development target (projections/development_targets.py); here they move the version only.
+    Initiative.EvaluationRecorded,
+    Initiative.LinkedToTarget,
+    Initiative.UnlinkedFromTarget,
     LifecycleEvent,
 )
 
@@ -191,7 +196,13 @@ def _changes(previous: dict[str, Any] | None, event: RecordedEvent) -> dict[str,
         return {"team": team}
     if isinstance(event, Initiative.NoteAdded):
         return {"notes_count": previous["notes_count"] + 1}
-    if isinstance(event, Initiative.CheckInRecorded):
+    if isinstance(
+        event,
+        Initiative.CheckInRecorded
+        | Initiative.EvaluationRecorded
+        | Initiative.LinkedToTarget
+        | Initiative.UnlinkedFromTarget,
+    ):
         return {}
     assert isinstance(event, LifecycleEvent)
     return _lifecycle_changes(previous, event)

@@ -22,9 +22,12 @@ from projections import (
     campaigns,
     change_actions,
     change_day_wall,
+    development_targets,
+    evaluations,
     experiments,
     history,
     initiatives,
+    measures,
     organisations,
     programmes,
     rotations,
@@ -59,6 +62,9 @@ READ_MODELS: tuple[ReadModel, ...] = (
     change_actions,
     change_day_wall,
     programmes,
+    measures,
+    evaluations,
+    development_targets,
 )
 
 

@@ -48,7 +48,7 @@ rotations = Table(
     Column("learning_goals", JSON, nullable=False),
     Column("mentor_id", String(36)),
     Column("initiative_id", String(36)),
-    # The development target it serves; always NULL until DevelopmentTarget exists.
+    # The development target it serves (linked from the target or set when proposed/edited).
     Column("target_id", String(36)),
     Column("status", String(20), nullable=False),
     Column("approved_by", String(36)),
@@ -168,6 +168,10 @@ def _changes(previous: dict[str, Any] | None, event: RecordedEvent) -> dict[str,
         return {"starts_on": event.starts_on.isoformat(), "ends_on": event.ends_on.isoformat()}
     if isinstance(event, RotationPlacement.ReflectionRecorded):
         return {"reflections_count": previous["reflections_count"] + 1}
+    if isinstance(event, RotationPlacement.TargetLinked):
+        return {"target_id": str(event.target_id)}
+    if isinstance(event, RotationPlacement.TargetUnlinked):
+        return {"target_id": None}
     if isinstance(event, RotationPlacement.Completed):
         return {
             "status": "completed",

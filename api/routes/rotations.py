@@ -53,15 +53,22 @@ class RotationCreate(BaseModel):
     )
     mentor_id: UUID | None = Field(default=None, description="The mentor at the host unit (needed to start)")
     initiative_id: UUID | None = Field(default=None, description="The initiative the placement serves")
+    target_id: UUID | None = Field(
+        default=None, description="The development target it serves (linked on the target in the same save)"
+    )
 
 
 class RotationPatch(BaseModel):
-    """Only the fields present are changed; allowed while proposed or approved."""
+    """Only the fields present are changed; allowed while proposed or approved (target_id: any time)."""
 
     model_config = ConfigDict(extra="forbid")
     learning_goals: list[str] | None = None
     mentor_id: UUID | None = None
     initiative_id: UUID | None = None
+    target_id: UUID | None = Field(
+        default=None,
+        description="Move the placement to this development target (null: to none); allowed in any status",
+    )
 
 
 class StepIn(BaseModel):
@@ -127,9 +134,7 @@ class RotationSummary(BaseModel):
     learning_goals: list[str]
     mentor: PersonRef | None
     initiative: Ref | None
-    target_id: str | None = Field(
-        description="The development target it serves (not yet in use: always null)"
-    )
+    target_id: str | None = Field(description="The development target it serves, if any")
     approved_by: PersonRef | None
     approved_at: datetime | None
     started_at: datetime | None
@@ -333,6 +338,7 @@ def propose(body: RotationCreate, commands: Commands, services: ServicesDep) -> 
             learning_goals=body.learning_goals,
             mentor_id=body.mentor_id,
             initiative_id=body.initiative_id,
+            target_id=body.target_id,
         ),
         lambda conn, rid: render(conn, services.people, rid),
         created=True,

@@ -1,0 +1,442 @@
+"""Evaluations of initiatives (KS step 7) and the yearly follow-up.
+
+`POST /api/initiatives/{id}/evaluations` records one (several over time); the list of an
+initiative's evaluations carries the latest one and a `decision_hint` for the
+evaluating → completed / spread decision. The hint only suggests: the move stays a
+person's choice, made with the initiative's own lifecycle commands.
+
+`GET /api/follow-up?year=` is the yearly look KS asks for ("rullere hvert år"): started
+initiatives with no evaluation yet, completed ones whose measures still get values, and
+those whose latest evaluation recommended spreading but have no good practice.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Path, Query
+from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt
+from sqlalchemy import Connection
+
+from api.deps import Commands, ServicesDep, View
+from api.errors import problem_responses
+from api.people_registry import PeopleRegistry
+from api.views import PersonRef
+from domain.errors import RecordNotFound
+from domain.evaluation import EFFECT_AREAS, Method, Recommendation
+from domain.initiative import Status, allowed_moves
+from projections import evaluations as read_model
+from projections import initiatives as initiatives_read_model
+from projections import measures as measures_read_model
+
+router = APIRouter(prefix="/api/initiatives", tags=["evaluations"])
+follow_up_router = APIRouter(prefix="/api/follow-up", tags=["evaluations"])
+InitiativeId = Annotated[UUID, Path(description="The initiative's id")]
+EvaluationId = Annotated[UUID, Path(description="The evaluation's id")]
+
+
+# ---- request bodies ----------------------------------------------------------------
+
+
+class FigureIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    label: str = Field(examples=["kotikäynnit viikossa"])
+    value: StrictInt | StrictFloat = Field(examples=[112])
+    unit: str = Field(default="", examples=["kpl"])
+
+
+class EffectIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    text: str = Field(default="", examples=["Työnjako selkeytyi; päällekkäiset käynnit loppuivat."])
+    figures: list[FigureIn] = Field(default_factory=list, description="At most 10 figures")
+
+
+class EffectsIn(BaseModel):
+    """Effects on staff, on users (customers), on quality and on the economy; each optional."""
+
+    model_config = ConfigDict(extra="forbid")
+    staff: EffectIn | None = None
+    users: EffectIn | None = None
+    quality: EffectIn | None = None
+    economy: EffectIn | None = None
+
+
+class CostsIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    text: str = Field(default="", examples=["Kaksi koulutuspäivää ja ohjaajan työaikaa."])
+    amount_eur: StrictInt | StrictFloat | None = Field(default=None, description="Euros, 0 or more")
+
+
+class EvaluationIn(BaseModel):
+    """At least one finding is needed: an effect, what worked, what did not, or a lesson."""
+
+    model_config = ConfigDict(extra="forbid")
+    evaluated_on: date | None = Field(default=None, description="The day it was evaluated; today if left out")
+    method: Method
+    effects: EffectsIn = Field(default_factory=EffectsIn)
+    costs: CostsIn = Field(default_factory=CostsIn)
+    worked: str = Field(default="", examples=["Yhteiset perehdytyskansiot"])
+    did_not_work: str = ""
+    lessons: str = Field(default="", examples=["Opas kannattaa tehdä ennen ensimmäistä kiertoa."])
+    recommendation: Recommendation
+
+
+# ---- responses -------------------------------------------------------------------
+
+
+class Ref(BaseModel):
+    id: str
+    name: str
+
+
+class Figure(BaseModel):
+    label: str
+    value: float
+    unit: str
+
+
+class Effect(BaseModel):
+    text: str
+    figures: list[Figure]
+
+
+class Costs(BaseModel):
+    text: str
+    amount_eur: float | None
+
+
+class EvaluationOut(BaseModel):
+    id: str
+    initiative: Ref
+    evaluated_on: date
+    method: Method
+    effects: dict[str, Effect] = Field(description="staff, users, quality and economy, always all four")
+    costs: Costs
+    worked: str
+    did_not_work: str
+    lessons: str
+    recommendation: Recommendation
+    recorded_at: datetime
+    author: PersonRef
+
+
+class DecisionHint(BaseModel):
+    """What the latest evaluation suggests; only a suggestion: nothing moves by itself."""
+
+    status: Status = Field(description="The initiative's status now (or as of)")
+    recommendation: Recommendation = Field(description="The latest evaluation's recommendation")
+    evaluation_id: str
+    suggested_moves: list[str] = Field(
+        description="Lifecycle moves, allowed from the current status, that follow the recommendation "
+        "(e.g. spread → complete, then spread); empty when none fits"
+    )
+
+
+class EvaluationPage(BaseModel):
+    initiative: Ref
+    items: list[EvaluationOut] = Field(description="Oldest first (by evaluated_on)")
+    latest: EvaluationOut | None
+    decision_hint: DecisionHint | None
+    as_of: datetime | None = None
+
+
+# ---- rendering ---------------------------------------------------------------------
+
+
+def render_evaluations(
+    conn: Connection, people: PeopleRegistry, initiative: dict[str, Any], rows: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    names = people.names(conn, {r["actor_id"] for r in rows})
+    return [
+        EvaluationOut(
+            id=r["evaluation_id"],
+            initiative=Ref(id=initiative["id"], name=initiative["title"]),
+            evaluated_on=r["evaluated_on"],
+            method=r["method"],
+            effects={area: r["effects"][area] for area in EFFECT_AREAS},
+            costs=Costs(text=r["costs_text"], amount_eur=r["costs_amount_eur"]),
+            worked=r["worked"],
+            did_not_work=r["did_not_work"],
+            lessons=r["lessons"],
+            recommendation=r["recommendation"],
+            recorded_at=r["recorded_at"],
+            author=PersonRef(id=r["actor_id"], name=names[r["actor_id"]]),
+        ).model_dump(mode="json")
+        for r in rows
+    ]
+
+
+# Moves that follow each recommendation, in the order a person would make them.
+_FOLLOWING_MOVES: dict[str, tuple[str, ...]] = {
+    "continue": ("complete",),
+    "spread": ("complete", "spread"),
+    "adapt": ("start",),
+    "stop": ("discontinue",),
+}
+
+
+def decision_hint(status: str, latest: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The latest recommendation and the next moves it points to, among those allowed now."""
+    if latest is None:
+        return None
+    allowed = allowed_moves(Status(status))
+    suggested = [verb for verb in _FOLLOWING_MOVES[latest["recommendation"]] if verb in allowed]
+    return DecisionHint(
+        status=Status(status),
+        recommendation=latest["recommendation"],
+        evaluation_id=latest["evaluation_id"],
+        suggested_moves=suggested,
+    ).model_dump(mode="json")
+
+
+def _require_initiative(conn: Connection, initiative_id: UUID, as_of: int | None) -> dict[str, Any]:
+    found = initiatives_read_model.get(conn, initiative_id, as_of)
+    if found is None:
+        raise RecordNotFound("There is no initiative with id {id}.", id=initiative_id)
+    return found
+
+
+def render_one(
+    conn: Connection,
+    people: PeopleRegistry,
+    initiative_id: UUID,
+    evaluation_id: UUID,
+    as_of: int | None = None,
+) -> dict[str, Any]:
+    initiative = _require_initiative(conn, initiative_id, as_of)
+    row = read_model.get(conn, initiative_id, evaluation_id, as_of)
+    if row is None:
+        raise RecordNotFound(
+            "This initiative has no evaluation with id {evaluation_id}.", evaluation_id=evaluation_id
+        )
+    return render_evaluations(conn, people, initiative, [row])[0]
+
+
+# ---- commands ----------------------------------------------------------------------
+
+
+@router.post(
+    "/{initiative_id}/evaluations",
+    status_code=201,
+    response_model=EvaluationOut,
+    responses=problem_responses(404, 409, 412),
+    summary="Record an evaluation: method, effects on staff, users, quality and economy, costs, "
+    "what worked and what did not, lessons, recommendation",
+    description="Possible once the work has started (in progress, evaluating, completed, spread, "
+    "discontinued, or paused while under way). Several evaluations over time are normal; the "
+    "latest one is offered as a hint when completing or spreading, never applied by itself.",
+)
+def record(
+    initiative_id: InitiativeId, body: EvaluationIn, commands: Commands, services: ServicesDep
+) -> Response:
+    evaluation_id = services.app.new_id(commands.ctx)
+    fields = body.model_dump(mode="python")
+    fields["evaluated_on"] = body.evaluated_on or datetime.now(UTC).date()
+    fields["effects"] = {area: effect for area, effect in fields["effects"].items() if effect is not None}
+    return commands.run(
+        lambda ctx: services.app.record_evaluation(
+            ctx, initiative_id, fields=fields, evaluation_id=evaluation_id
+        ),
+        lambda conn, rid: render_one(conn, services.people, rid, evaluation_id),
+        created=True,
+        location=lambda rid: f"/api/initiatives/{rid}/evaluations/{evaluation_id}",
+    )
+
+
+# ---- reads -------------------------------------------------------------------------
+
+
+@router.get(
+    "/{initiative_id}/evaluations",
+    response_model=EvaluationPage,
+    responses=problem_responses(404),
+    summary="The initiative's evaluations, the latest one and the decision hint it gives",
+)
+def list_evaluations(initiative_id: InitiativeId, services: ServicesDep, view: View) -> dict[str, Any]:
+    with services.projector.engine.connect() as conn:
+        initiative = _require_initiative(conn, initiative_id, view.position)
+        rows = read_model.of_initiative(conn, initiative_id, view.position)
+        items = render_evaluations(conn, services.people, initiative, rows)
+    latest_row = rows[-1] if rows else None  # of_initiative orders by evaluated_on, then log position
+    latest = items[-1] if items else None
+    return {
+        "initiative": {"id": initiative["id"], "name": initiative["title"]},
+        "items": items,
+        "latest": latest,
+        "decision_hint": decision_hint(initiative["status"], latest_row),
+        "as_of": view.moment,
+    }
+
+
+@router.get(
+    "/{initiative_id}/evaluations/{evaluation_id}",
+    response_model=EvaluationOut,
+    responses=problem_responses(404),
+    summary="One evaluation",
+)
+def get_evaluation(
+    initiative_id: InitiativeId, evaluation_id: EvaluationId, services: ServicesDep, view: View
+) -> dict[str, Any]:
+    with services.projector.engine.connect() as conn:
+        return render_one(conn, services.people, initiative_id, evaluation_id, view.position)
+
+
+# ---- the yearly follow-up ------------------------------------------------------------
+
+NO_GOOD_PRACTICE = "recommended spreading; no good practice recorded yet"
+
+
+class InitiativeRef(BaseModel):
+    id: str
+    name: str
+    status: Status
+    organisation_id: str | None
+
+
+class NotEvaluated(BaseModel):
+    initiative: InitiativeRef
+
+
+class MeasureActivity(BaseModel):
+    id: str
+    name: str
+    values_since_completion: int = Field(description="Values for days in the year, on or after completion")
+    last_value_on: date | None
+
+
+class StillMeasured(BaseModel):
+    initiative: InitiativeRef
+    completed_on: date | None = Field(description="When it was (last) completed, back-dated day if given")
+    measures: list[MeasureActivity]
+
+
+class EvaluationRef(BaseModel):
+    id: str
+    evaluated_on: date
+    recommendation: Recommendation
+
+
+class RecommendedSpreading(BaseModel):
+    initiative: InitiativeRef
+    evaluation: EvaluationRef
+    good_practice: None = Field(
+        default=None, description="Always null until good practices exist (a later version)"
+    )
+    note: str = Field(examples=[NO_GOOD_PRACTICE])
+
+
+class FollowUp(BaseModel):
+    year: int
+    organisation_id: str | None
+    not_evaluated: list[NotEvaluated] = Field(
+        description="Started initiatives (in progress, evaluating, completed, spread, or paused while "
+        "under way) with no evaluation dated on or before the end of the year"
+    )
+    still_measured: list[StillMeasured] = Field(
+        description="Completed or spread initiatives whose measures got values in the year, "
+        "for days on or after the completion"
+    )
+    recommended_spreading: list[RecommendedSpreading] = Field(
+        description="Initiatives (not discontinued) whose latest evaluation up to the end of the year "
+        "recommended spreading, and that have no good practice"
+    )
+    as_of: datetime | None = None
+
+
+def _initiative_ref(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "name": row["title"],
+        "status": row["status"],
+        "organisation_id": row["organisation_id"],
+    }
+
+
+def still_measured(
+    completed: list[dict[str, Any]],
+    completed_days: dict[str, date],
+    measure_rows: list[dict[str, Any]],
+    values_by_measure: dict[str, list[dict[str, Any]]],
+    year: int,
+) -> list[dict[str, Any]]:
+    """Completed initiatives whose measures have values for days in `year` on or after the
+    completion. Pure: it takes the measure rows and their values (projections/measures.py)."""
+    year_start, year_end = date(year, 1, 1).isoformat(), date(year, 12, 31).isoformat()
+    by_initiative: dict[str, list[dict[str, Any]]] = {}
+    for measure in measure_rows:
+        by_initiative.setdefault(measure["initiative_id"], []).append(measure)
+    found = []
+    for initiative in completed:
+        done = completed_days.get(initiative["id"])
+        since = max(year_start, done.isoformat()) if done else year_start
+        active = []
+        for measure in by_initiative.get(initiative["id"], []):
+            days = [
+                v["day"] for v in values_by_measure.get(measure["id"], []) if since <= v["day"] <= year_end
+            ]
+            if days:
+                active.append(
+                    {
+                        "id": measure["id"],
+                        "name": measure["name"],
+                        "values_since_completion": len(days),
+                        "last_value_on": max(days),
+                    }
+                )
+        if active:
+            found.append(
+                {"initiative": _initiative_ref(initiative), "completed_on": done, "measures": active}
+            )
+    return found
+
+
+@follow_up_router.get(
+    "",
+    response_model=FollowUp,
+    responses=problem_responses(),
+    summary="The yearly follow-up: not evaluated yet, still measured after completion, "
+    "recommended spreading without a good practice",
+)
+def follow_up(
+    services: ServicesDep,
+    view: View,
+    year: Annotated[
+        int | None, Query(ge=1900, le=9999, description="The year; this year if left out")
+    ] = None,
+    organisation_id: Annotated[UUID | None, Query(description="Only this organisation's initiatives")] = None,
+) -> dict[str, Any]:
+    chosen = year or (view.moment or datetime.now(UTC)).year
+    position = view.position
+    with services.projector.engine.connect() as conn:
+        missing = read_model.not_evaluated(conn, chosen, position, organisation_id)
+        completed = read_model.initiatives_in(conn, read_model.CLOSED_WELL, position, organisation_id)
+        completed = [r for r in completed if r["status"] in read_model.CLOSED_WELL]
+        days = read_model.completed_on(conn, (r["id"] for r in completed), position)
+        measure_rows = measures_read_model.of_initiatives(conn, (r["id"] for r in completed), position)
+        values = measures_read_model.values_of(conn, (m["id"] for m in measure_rows), position)
+        spreading = read_model.recommended_spreading(conn, chosen, position, organisation_id)
+    return {
+        "year": chosen,
+        "organisation_id": str(organisation_id) if organisation_id else None,
+        "not_evaluated": [{"initiative": _initiative_ref(r)} for r in missing],
+        "still_measured": still_measured(completed, days, measure_rows, values, chosen),
+        # Good practices arrive in a later version: none can exist yet, so every initiative
+        # here lacks one. When they exist, leave out those with a good practice drafted from it.
+        "recommended_spreading": [
+            {
+                "initiative": _initiative_ref(initiative),
+                "evaluation": {
+                    "id": evaluation["evaluation_id"],
+                    "evaluated_on": evaluation["evaluated_on"],
+                    "recommendation": evaluation["recommendation"],
+                },
+                "good_practice": None,
+                "note": NO_GOOD_PRACTICE,
+            }
+            for initiative, evaluation in spreading
+        ],
+        "as_of": view.moment,
+    }
