@@ -18,14 +18,18 @@ from api.logging import configure_logging, get_logger
 from api.pages.errors import error_page, is_api_path
 from api.routes import (
     change_day,
+    evaluations,
     events,
     experiments,
     health,
     initiatives,
+    measures,
     organisations,
     people,
     programmes,
     rotations,
+    targets,
+    timelines,
 )
 from api.settings import Settings
 
@@ -65,7 +69,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     install_error_handlers(app)
     app.middleware("http")(_log_request)
     # Every /api request needs an actor: in trusted-proxy mode, no user header means 401.
-    for module in (initiatives, organisations, people, events):
+    for module in (initiatives, organisations, people, events, targets):
         app.include_router(module.router, dependencies=[Depends(current_actor)])
     for experiment_router in (experiments.router, experiments.initiative_router):
         app.include_router(experiment_router, dependencies=[Depends(current_actor)])
@@ -73,6 +77,12 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     # programmes.scale_router the progress scale, /api/progress-scale.
     for programme_router in (programmes.router, programmes.initiative_router, programmes.scale_router):
         app.include_router(programme_router, dependencies=[Depends(current_actor)])
+    # measures.initiative_router serves /api/initiatives/{id}/measures.
+    for measure_router in (measures.router, measures.initiative_router):
+        app.include_router(measure_router, dependencies=[Depends(current_actor)])
+    # evaluations.router serves /api/initiatives/{id}/evaluations; follow_up_router /api/follow-up.
+    for evaluation_router in (evaluations.router, evaluations.follow_up_router):
+        app.include_router(evaluation_router, dependencies=[Depends(current_actor)])
     # rotations.people_router serves a person's rotation history, /api/people/{id}/rotations.
     for rotation_router in (rotations.router, rotations.people_router):
         app.include_router(rotation_router, dependencies=[Depends(current_actor)])
@@ -83,6 +93,10 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         change_day.handprints_router,
     ):
         app.include_router(change_day_router, dependencies=[Depends(current_actor)])
+    # Outcome timelines of an initiative, /api/initiatives/{id}/timeline, and of a programme's
+    # or development target's initiatives, /api/programmes/{id}/timeline, /api/targets/{id}/timeline.
+    for timeline_router in timelines.routers:
+        app.include_router(timeline_router, dependencies=[Depends(current_actor)])
     app.include_router(health.router)
     pages.install(app)
     return app

@@ -190,6 +190,7 @@ CREATES = {
     ("post", "/api/rotations"),
     ("post", "/api/campaigns"),
     ("post", "/api/programmes"),
+    ("post", "/api/targets"),
 }
 # Creates of a record that belongs to another (an experiment under its initiative).
 CREATES_UNDER_A_RECORD = {
@@ -200,6 +201,10 @@ CREATES_UNDER_A_RECORD = {
     # Programmes: a workshop in its programme, a check-in under its initiative.
     ("post", "/api/programmes/{programme_id}/workshops"),
     ("post", "/api/initiatives/{initiative_id}/check-ins"),
+    # An evaluation under its initiative.
+    ("post", "/api/initiatives/{initiative_id}/evaluations"),
+    # Measures: a measure under its initiative.
+    ("post", "/api/initiatives/{initiative_id}/measures"),
 }
 
 

@@ -69,3 +69,16 @@ def test_programme_bench_runs_and_prints_ratio_7(capsys: pytest.CaptureFixture[s
     ), out
     assert "unrelated programmes in the grown store" in out
     assert "ratio 1" not in out and "ratio 4" not in out and "ratio 6" not in out
+
+
+def test_outcomes_bench_runs_and_prints_ratio_8(capsys: pytest.CaptureFixture[str]) -> None:
+    # Scale 0.005: charts of 100 and 200 values, timelines of 100 and 200 events; 20 rounds.
+    assert bench.main(["--bench", "outcomes", "--scale", "0.005", "--store", "sqlite"]) == 0
+
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    verdicts = [line for line in lines if line.startswith(("ratio 8a", "ratio 8b"))]
+    assert [line.split(" p99 ")[1].split(" ")[0] for line in verdicts] == ["chart.svg", "timeline"], out
+    assert all(line.endswith(("linear", "WORSE")) for line in verdicts), out
+    assert any(line.startswith("timeline: events / entries served, small") for line in lines), out
+    assert "ratio 1" not in out and "ratio 7" not in out
