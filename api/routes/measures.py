@@ -23,7 +23,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 from sqlalchemy import Connection
 
-from api import run_chart_svg
+from api import png, run_chart_svg
 from api.deps import AsOf, Commands, ServicesDep, View, etag
 from api.errors import problem_responses
 from api.i18n import COOKIE, Formatter, negotiate, translations
@@ -721,9 +721,39 @@ def chart_image(
         Query(description="Language of the words; otherwise the language cookie, then Accept-Language"),
     ] = None,
 ) -> Response:
+    svg, headers = _rendered_chart(measure_id, request, services, view, lang)
+    return Response(svg, media_type="image/svg+xml", headers=headers)
+
+
+@router.get(
+    "/{measure_id}/chart.png",
+    response_class=Response,
+    responses={
+        200: {"content": {"image/png": {}}, "description": "The run chart as a PNG image"},
+        **problem_responses(404),
+    },
+    summary="The run chart as a PNG image, for slides and documents (?as_of= and ?lang= supported)",
+)
+def chart_png(
+    measure_id: MeasureId,
+    request: Request,
+    services: ServicesDep,
+    view: View,
+    lang: Annotated[
+        Literal["fi", "sv", "en"] | None,
+        Query(description="Language of the words; otherwise the language cookie, then Accept-Language"),
+    ] = None,
+) -> Response:
+    svg, headers = _rendered_chart(measure_id, request, services, view, lang)
+    return Response(png.from_svg(svg), media_type="image/png", headers=headers)
+
+
+def _rendered_chart(
+    measure_id: UUID, request: Request, services: ServicesDep, view: AsOf, lang: str | None
+) -> tuple[str, dict[str, str]]:
+    """The chart's SVG in the reader's language, and the headers that say which language."""
     chosen = lang or negotiate(request.cookies.get(COOKIE), request.headers.get("accept-language"))
     with services.projector.engine.connect() as conn:
         body = chart_body(conn, services.people, measure_id, view)
     svg = chart_svg(body, lang=chosen, zone=ZoneInfo(services.settings.timezone))
-    headers = {"Vary": "Accept-Language, Cookie", "Content-Language": chosen}
-    return Response(svg, media_type="image/svg+xml", headers=headers)
+    return svg, {"Vary": "Accept-Language, Cookie", "Content-Language": chosen}

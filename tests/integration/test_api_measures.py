@@ -11,6 +11,7 @@ around 27, a shift any run chart should show.
 
 from __future__ import annotations
 
+import struct
 import xml.etree.ElementTree as ET
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
@@ -593,6 +594,20 @@ def test_the_svg_is_an_accessible_image_with_a_point_per_value(client: httpx.Cli
     image = client.get(f"/api/measures/{empty['id']}/chart.svg")
     assert image.status_code == 200
     assert not [c for c in ET.fromstring(image.text).iter(f"{SVG}circle")]
+
+
+def test_the_png_is_the_same_chart_for_slides(client: httpx.Client) -> None:
+    _, measure_id, _ = waits(client, rules="ihi")
+    found = client.get(f"/api/measures/{measure_id}/chart.png", params={"lang": "fi"})
+    assert found.status_code == 200, found.text
+    assert (found.headers["content-type"], found.headers["content-language"]) == ("image/png", "fi")
+    image = found.content
+    assert image.startswith(b"\x89PNG\r\n\x1a\n")
+    width, height = struct.unpack(">II", image[16:24])  # the IHDR chunk comes first
+    svg = ET.fromstring(client.get(f"/api/measures/{measure_id}/chart.svg").text)
+    _, _, svg_width, svg_height = (float(n) for n in svg.get("viewBox", "").split())
+    assert (width, height) == (round(svg_width * 2), round(svg_height * 2)), "twice the SVG's size"
+    assert_problem(client.get("/api/measures/00000000-0000-4000-8000-000000000000/chart.png"), 404)
 
 
 # ---- rebuild -------------------------------------------------------------------------------
