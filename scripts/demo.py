@@ -29,6 +29,8 @@ from api.bootstrap import Services, bootstrap
 from api.settings import settings_or_complaint
 from domain.application import CommandContext, RequestKey
 from domain.organisation import OrganisationKind
+from projections import experiments as experiments_read_model
+from projections.experiments import ExperimentFilter
 from scripts import three_w
 
 HEINAVESI_UNITS = [
@@ -208,6 +210,7 @@ def load(services: Services) -> dict[str, Any]:
     )
     load_change_day(loader, oulunkaari, team_unit, team_lead)
     services.projector.catch_up()
+    load_outcomes(loader, basic_task, everyone)
     programme = load_three_w(services)
     return {
         "organisations": [heinavesi, oulunkaari, *(UUID(i) for i in programme.organisations.values())],
@@ -220,6 +223,87 @@ def load(services: Services) -> dict[str, Any]:
         ],
         "programmes": [UUID(programme.programme)],
     }
+
+
+# The weekly meeting's length in minutes, month by month: before the agenda experiment
+# (2011-03 … 2012-01) and after it (2012-02 … 2012-10). One value was typed wrong (72 for 62).
+MEETING_MINUTES = [78, 82, 75, 80, 77, 84, 79, 76, 81, 78, 80, 62, 58, 61, 55, 57, 54, 59, 56, 53]
+MEETING_TYPO = (11, 72)  # (index, the number first recorded)
+
+
+def load_outcomes(loader: Loader, basic_task: UUID, everyone: UUID) -> None:
+    """A measure with a run chart on Heinävesi's "Perustehtävän kirkastaminen": the weekly
+    meeting's length falls after the agenda experiment (a shift), one value corrected and
+    the change point linked to the experiment; and an evaluation of Oulunkaari's completed
+    "Kehittäminen kuuluu kaikille" (KS step 7) that recommends spreading it."""
+    app = loader.services.app
+    measure = app.define_measure(
+        loader.ctx("palaverin-kesto"),
+        basic_task,
+        fields={
+            "name": "Kotihoidon viikkopalaverin kesto",
+            "unit": "min",
+            "direction": "down",
+            "frequency": "monthly",
+            "baseline": 80.0,
+            "target": 60.0,
+            "data_source": "Palaverimuistiot",
+            "baseline_points": 11,
+        },
+        occurred_on=date(2011, 3, 1),
+    ).record_id
+    year, month = 2011, 3
+    for index, minutes in enumerate(MEETING_MINUTES):
+        first = MEETING_TYPO[1] if index == MEETING_TYPO[0] else minutes
+        app.record_measure_value(
+            loader.ctx(f"palaverin-kesto-{index}"),
+            measure,
+            value_id=uuid5(NAMESPACE_URL, f"https://kipina.invalid/demo/palaverin-kesto/{index}"),
+            period=f"{year}-{month:02d}",
+            value=first,
+        )
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    app.correct_measure_value(
+        loader.ctx("palaverin-kesto-korjaus"),
+        measure,
+        value_id=uuid5(NAMESPACE_URL, f"https://kipina.invalid/demo/palaverin-kesto/{MEETING_TYPO[0]}"),
+        value=MEETING_MINUTES[MEETING_TYPO[0]],
+        reason="Näppäilyvirhe: muistiossa 62 min.",
+    )
+    loader.services.projector.catch_up()
+    with loader.services.projector.engine.connect() as conn:
+        found, _ = experiments_read_model.search(conn, ExperimentFilter(initiative_id=basic_task), limit=50)
+    agenda = next((UUID(e["id"]) for e in found if e["cycle"] == 1), None)
+    app.annotate_measure(
+        loader.ctx("palaverin-kesto-muutos"),
+        measure,
+        annotation_id=uuid5(NAMESPACE_URL, "https://kipina.invalid/demo/palaverin-kesto/muutos"),
+        day=date(2012, 2, 6),
+        text="Asialista jaetaan päivää ennen palaveria",
+        experiment_id=agenda,
+    )
+    app.record_evaluation(
+        loader.ctx("kaikille-arviointi"),
+        everyone,
+        evaluation_id=uuid5(NAMESPACE_URL, "https://kipina.invalid/demo/kaikille-arviointi"),
+        fields={
+            "evaluated_on": date(2016, 3, 1),
+            "method": "self_assessment",
+            "effects": {
+                "staff": {
+                    "text": "Kehittäminen kuuluu jokaiselle: Change Day -kädenjälkiä ja kokeiluja kaikista "
+                    "yksiköistä.",
+                    "figures": [{"label": "Innovaattori-koulutetut", "value": 40, "unit": "hlöä"}],
+                },
+                "quality": {"text": "Kehittämisen areenat ovat systemaattisia ja yhteisiä.", "figures": []},
+            },
+            "costs": {"text": "Kehittämistiimin ja Innovaattori-koulutuksen työaika.", "amount_eur": None},
+            "worked": "Change Day -kädenjälkitunnukset ja kehittäjien blogi tekivät kehittämisen näkyväksi.",
+            "did_not_work": "",
+            "lessons": "Yhteiset areenat kannattaa sopia ennen ensimmäistä kokeilua.",
+            "recommendation": "spread",
+        },
+    )
 
 
 def load_three_w(services: Services) -> three_w.Played:

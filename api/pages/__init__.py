@@ -15,10 +15,13 @@ from api.actor import current_actor
 from api.pages import (
     campaigns,
     errors,
+    evaluations,
     experiments,
     home,
     initiatives,
+    measures,
     organisations,
+    outcome_timeline,
     people,
     programmes,
     rotations,
@@ -30,5 +33,8 @@ STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 def install(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for module in (home, initiatives, organisations, people, experiments, rotations, campaigns, programmes):
+        app.include_router(module.router, dependencies=[Depends(current_actor)])
+    # Issue 7: measures and run charts, evaluations, outcome timelines.
+    for module in (measures, evaluations, outcome_timeline):
         app.include_router(module.router, dependencies=[Depends(current_actor)])
     errors.install(app)

@@ -31,7 +31,25 @@ _PLACES = (
 # Fields that hold a person's id, shown by name.
 _PEOPLE = ("owner_id", "person_id", "mentor_id", "coordinator_id")
 # Fields that hold a day (ISO text), shown in the reader's format.
-_DAYS = ("period_start", "period_end", "day", "planned_start", "planned_end", "starts_on", "ends_on")
+_DAYS = (
+    "period_start",
+    "period_end",
+    "day",
+    "planned_start",
+    "planned_end",
+    "starts_on",
+    "ends_on",
+    "annotation_day",
+    "evaluated_on",
+)
+# Fields whose values are codes with a label (measures and evaluations).
+_CODED = {
+    "direction": labels.DIRECTION,
+    "frequency": labels.FREQUENCY,
+    "rules": labels.RULES,
+    "method": labels.METHOD,
+    "recommendation": labels.RECOMMENDATION,
+}
 _HREF = {
     "initiative": "/initiatives/{}",
     "organisation": "/organisations/{}",
@@ -40,6 +58,7 @@ _HREF = {
     "campaign": "/campaigns/{}",
     "change_action": "/actions/{}",
     "programme": "/programmes/{}",
+    "measure": "/measures/{}",
 }
 
 
@@ -147,6 +166,8 @@ def _change(
             return page.gettext(labels.DECISION.get(value, value))
         if field == "category":
             return page.gettext(labels.CATEGORY.get(value, value))
+        if field in _CODED and isinstance(value, str):
+            return page.gettext(_CODED[field].get(value, value))
         if field == "progress_score" and isinstance(value, int | float) and float(value) in labels.PROGRESS:
             meaning = page.gettext(labels.PROGRESS[float(value)])
             return f"{page.fmt.number(value)} – {meaning}"

@@ -18,7 +18,9 @@ from fastapi.responses import Response
 from sqlalchemy import Connection
 from starlette.datastructures import FormData
 
+from api.pages import evaluations as evaluation_pages
 from api.pages import history_view, labels
+from api.pages import measures as measure_pages
 from api.pages import programmes as programme_pages
 from api.pages.choices import people_choices
 from api.pages.forms import (
@@ -390,6 +392,8 @@ def _render_show(
         entries = history_view.present(page, conn, history.of_record(conn, initiative_id, position))
         experiments_count = experiments_read_model.count_for_initiative(conn, initiative_id, position)
         in_programmes = programme_pages.of_initiative(page, conn, initiative_id, position)
+        measures = measure_pages.of_initiative(page, conn, initiative_id, position)
+        latest_evaluation = evaluation_pages.latest_of_initiative(conn, row, position)
         in_team = {m["person"]["id"] for m in initiative["team"]}
         people = [p for p in people_choices(page, conn) if p[0] not in in_team]
     states = section_states or {}
@@ -409,6 +413,8 @@ def _render_show(
         moves_with_form=MOVES_WITH_FORM,
         experiments_count=experiments_count,
         programmes=in_programmes,
+        measures=measures,
+        latest_evaluation=latest_evaluation,
     )
 
 

@@ -300,6 +300,125 @@ FLASH = {
 }
 
 
+# ---- measures, run charts and evaluations (issue 7) ----------------------------------------
+
+DIRECTION = {"up": N_("More is better"), "down": N_("Less is better")}
+
+FREQUENCY = {
+    "daily": N_("Daily"),
+    "weekly": N_("Weekly"),
+    "monthly": N_("Monthly"),
+    "quarterly": N_("Quarterly"),
+    "yearly": N_("Yearly"),
+    "irregular": N_("Irregular (any day)"),
+}
+
+RULES = {"anhoj": N_("Anhøj's rules"), "ihi": N_("IHI run chart rules")}
+RULES_MEANING = {
+    "anhoj": N_(
+        "Signals an unusually long run on one side of the median, or unusually few crossings of it; "
+        "few false alarms."
+    ),
+    "ihi": N_(
+        "Signals a shift (6 points on one side of the median), a trend (5 rising or falling), "
+        "too few or too many runs, and an astronomical point."
+    ),
+}
+
+# A run chart's signals (domain.run_chart rule names), and what each one means.
+SIGNAL = {
+    "shift": N_("Shift"),
+    "trend": N_("Trend"),
+    "astronomical": N_("Astronomical point"),
+    "too_few_runs": N_("Too few runs"),
+    "too_many_runs": N_("Too many runs"),
+    "long_run": N_("Unusually long run"),
+    "few_crossings": N_("Unusually few crossings"),
+}
+SIGNAL_MEANING = {
+    "shift": N_("6 or more points in a row on one side of the median: the level has probably changed."),
+    "trend": N_("5 or more points in a row rising or falling."),
+    "astronomical": N_("A point far outside the others: check it, and what happened then."),
+    "too_few_runs": N_("The points cross the median less often than chance would: the process has changed."),
+    "too_many_runs": N_(
+        "The points cross the median more often than chance would: look at how the data is collected."
+    ),
+    "long_run": N_("A run on one side of the median is longer than chance allows: the level has changed."),
+    "few_crossings": N_(
+        "The points cross the median less often than chance allows: the process has changed."
+    ),
+}
+
+METHOD = {
+    "self_assessment": N_("Self-assessment"),
+    "survey": N_("Survey"),
+    "measures": N_("Measures"),
+    "external": N_("External evaluation"),
+}
+
+RECOMMENDATION = {
+    "continue": N_("Continue"),
+    "spread": N_("Spread"),
+    "adapt": N_("Adapt"),
+    "stop": N_("Stop"),
+}
+
+EFFECT_AREA = {
+    "staff": N_("Effects on staff"),
+    "users": N_("Effects on users and customers"),
+    "quality": N_("Effects on quality"),
+    "economy": N_("Effects on economy"),
+}
+
+EVENT.update(
+    {
+        "Defined": N_("Measure defined"),
+        "ValueRecorded": N_("Value recorded"),
+        "ValueCorrected": N_("Value corrected"),
+        "Annotated": N_("Change point annotated"),
+        "EvaluationRecorded": N_("Evaluation recorded"),
+    }
+)
+
+FIELD.update(
+    {
+        "direction": N_("Which direction is better"),
+        "baseline": N_("Baseline"),
+        "target": N_("Target"),
+        "frequency": N_("Frequency"),
+        "data_source": N_("Data source"),
+        "rules": N_("Signal rules"),
+        "baseline_points": N_("Baseline points"),
+        "period": N_("Period"),
+        "value": N_("Value"),
+        "value_id": N_("Value"),
+        "correction_reason": N_("Reason for the correction"),
+        "annotation": N_("Change point"),
+        "annotation_day": N_("Day of the change"),
+        "experiment_id": N_("Experiment"),
+        "evaluation": N_("Evaluation"),
+        "evaluated_on": N_("Evaluated on"),
+        "method": N_("Method"),
+        "effects": N_("Effects"),
+        "costs": N_("Costs"),
+        "worked": N_("What worked"),
+        "did_not_work": N_("What did not work"),
+        "recommendation": N_("Recommendation"),
+    }
+)
+
+FLASH.update(
+    {
+        "measure_defined": N_("The measure was defined."),
+        "measure_saved": N_("The measure's changes were saved."),
+        "value_recorded": N_("The value was recorded."),
+        "value_corrected": N_("The value was corrected. The old number stays in the history."),
+        "measure_annotated": N_("The change point was added."),
+        "evaluation_recorded": N_("The evaluation was recorded."),
+    }
+)
+
+
 def field_label(field: str) -> str:
     """The label msgid of a history field such as "goals.<id>" or "title"."""
     return FIELD.get(field.split(".", 1)[0], field)

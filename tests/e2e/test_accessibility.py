@@ -303,9 +303,31 @@ def initiative_in_programme(page: Page, site: Site) -> None:
     page.goto(f"/initiatives/{initiative_id}")
 
 
+# Measures, evaluations and the outcome timeline (issue 7): the demo's measure is on the demo
+# initiative; the demo's evaluation is on Oulunkaari's completed initiative.
+EVALUATED = "Kehittäminen kuuluu kaikille"
+
+
+def as_of_today(page: Page, site: Site) -> None:
+    today = datetime.now(ZoneInfo(TIMEZONE)).date().isoformat()
+    page.goto(f"{page.url.split('?')[0]}?as_of_date={today}")
+
+
+def value_refused(page: Page, site: Site) -> None:
+    """An empty value, posted with htmx: the chart's section shows the refusal in place."""
+    page.fill("#field-period", "")
+    page.locator("#record button[type=submit]").click()
+    expect(page.locator("#record .error-summary")).to_be_visible()
+
+
+def evaluations_of_the_demo(page: Page, site: Site) -> None:
+    page.goto(f"/initiatives/{site.demo[EVALUATED]}/evaluations")
+
+
 PROGRAMME = "/programmes/{programme_id}"
 WORKSHOP = PROGRAMME + "/workshops/{workshop_id}"
 INITIATIVE = "/initiatives/{initiative_id}"
+MEASURE = "/measures/{measure_id}"
 EXPERIMENT = "/experiments/{experiment_id}"
 RUNNING = "/experiments?stage=started"
 ORGANISATION = "/organisations/{organisation_id}"
@@ -520,6 +542,84 @@ SCREENS = [
     Screen("programme-close", "/", (PROGRAMME + "/close",), then=programme_page("/close")),
     Screen("programme-history", "/", (PROGRAMME + "/history",), then=programme_page("/history")),
     Screen("initiative-in-programme", "/", (), then=initiative_in_programme),
+    Screen(
+        "measure-new",
+        "/initiatives/{initiative}",
+        (INITIATIVE + "/measures/new",),
+        follow=(f"/initiatives/{ID}/measures/new",),
+    ),
+    Screen(
+        "measure-new-invalid",
+        "/initiatives/{initiative}/measures/new",
+        (),
+        status=422,
+        then=submit("main form[method=post]"),
+    ),
+    Screen("measure", "/initiatives/{initiative}", (MEASURE,), follow=(f"/measures/{ID}",)),
+    Screen("measure-as-of", "/initiatives/{initiative}", (), follow=(f"/measures/{ID}",), then=as_of_today),
+    Screen(
+        "measure-value-refused",
+        "/initiatives/{initiative}",
+        (),
+        follow=(f"/measures/{ID}",),
+        then=value_refused,
+    ),
+    Screen(
+        "measure-edit",
+        "/initiatives/{initiative}",
+        (MEASURE + "/edit",),
+        follow=(f"/measures/{ID}", f"/measures/{ID}/edit"),
+    ),
+    Screen(
+        "measure-correct",
+        "/initiatives/{initiative}",
+        (MEASURE + "/values/{value_id}/correct",),
+        follow=(f"/measures/{ID}", f"/measures/{ID}/values/{ID}/correct"),
+    ),
+    Screen(
+        "measure-correct-invalid",
+        "/initiatives/{initiative}",
+        (),
+        status=422,
+        follow=(f"/measures/{ID}", f"/measures/{ID}/values/{ID}/correct"),
+        then=submit("main form[method=post]", {"value": ""}),
+    ),
+    Screen(
+        "measure-history",
+        "/initiatives/{initiative}",
+        (MEASURE + "/history",),
+        follow=(f"/measures/{ID}", f"/measures/{ID}/history"),
+    ),
+    Screen("evaluations", "/", (INITIATIVE + "/evaluations",), then=evaluations_of_the_demo),
+    Screen("evaluations-none", "/initiatives/{initiative}", (), follow=(f"/initiatives/{ID}/evaluations",)),
+    Screen(
+        "evaluation-new",
+        "/initiatives/{initiative}",
+        (INITIATIVE + "/evaluations/new",),
+        follow=(f"/initiatives/{ID}/evaluations/new",),
+    ),
+    Screen(
+        "evaluation-new-invalid",
+        "/initiatives/{initiative}/evaluations/new",
+        (),
+        status=422,
+        then=submit("main form[method=post]"),
+    ),
+    Screen(
+        "timeline",
+        "/initiatives/{initiative}",
+        (INITIATIVE + "/timeline",),
+        follow=(f"/initiatives/{ID}/timeline",),
+    ),
+    Screen(
+        "timeline-filtered",
+        "/initiatives/{initiative}/timeline?kind=measure_value&kind=measure_signal&from=2011-06-01",
+        (),
+    ),
+    Screen(
+        "timeline-invalid", "/initiatives/{initiative}/timeline?from=2012-01-01&to=2011-01-01", (), status=400
+    ),
+    Screen("timeline-as-of", "/initiatives/{initiative}/timeline?as_of_date={today}", ()),
 ]
 
 

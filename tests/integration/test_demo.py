@@ -37,6 +37,16 @@ def test_demo_loads_the_seed_cases_and_a_second_run_changes_nothing(
     assert initiatives["Kehittäminen kuuluu kaikille"]["status"] == "completed"
     assert initiatives["Kehittäminen kuuluu kaikille"]["organisation"]["name"] == "Oulunkaaren kuntayhtymä"
     assert len(initiatives["Perustehtävän kirkastaminen"]["goals"]) == 4
+    # Outcomes (issue 7): a measure whose run chart shows the shift, and an evaluation.
+    measures = client.get(f"/api/initiatives/{initiatives['Perustehtävän kirkastaminen']['id']}/measures")
+    [measure] = measures.json()["items"]
+    chart = client.get(f"/api/measures/{measure['id']}/chart").json()
+    assert (len(chart["points"]), measure["corrections_count"], measure["annotations_count"]) == (20, 1, 1)
+    assert chart["signals"] and chart["annotations"][0]["experiment"] is not None
+    evaluated = client.get(
+        f"/api/initiatives/{initiatives['Kehittäminen kuuluu kaikille']['id']}/evaluations"
+    )
+    assert evaluated.json()["latest"]["recommendation"] == "spread"
 
     organisations = {o["name"]: o for o in client.get("/api/organisations").json()}
     assert [u["name"] for u in organisations["Heinäveden kunta"]["units"]] == HEINAVESI_UNITS
