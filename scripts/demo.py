@@ -2,7 +2,7 @@
 
 * Heinävesi (eOSMO project, 2009–2011): the basic-services units mapped in the
   competence survey, and the three common development targets chosen for 2012
-  as initiatives.
+  as initiatives and as development targets (KS strategies), with a yearly review.
 * Oulunkaari joint municipal authority: the operating model "Kehittäminen
   kuuluu kaikille" (published in Innokylä) as a completed initiative.
 * The 3W programme (2018–2019): four organisations, 32 first-line managers, 30 Lean
@@ -151,7 +151,7 @@ def load(services: Services) -> dict[str, Any]:
         text="Opas työnkiertoon on luonnosvaiheessa.",
         occurred_on=date(2011, 12, 15),
     )
-    load_rotations(loader, heinavesi, unit_id, rotation, mentor=ward_lead)
+    placement = load_rotations(loader, heinavesi, unit_id, rotation, mentor=ward_lead)
 
     cooperation = app.propose_initiative(
         loader.ctx("vuorovaikutus"),
@@ -211,6 +211,7 @@ def load(services: Services) -> dict[str, Any]:
     load_change_day(loader, oulunkaari, team_unit, team_lead)
     services.projector.catch_up()
     load_outcomes(loader, basic_task, everyone)
+    targets = load_targets(loader, heinavesi, (basic_task, rotation, cooperation), placement)
     programme = load_three_w(services)
     return {
         "organisations": [heinavesi, oulunkaari, *(UUID(i) for i in programme.organisations.values())],
@@ -222,6 +223,7 @@ def load(services: Services) -> dict[str, Any]:
             *(UUID(i) for i in programme.initiatives.values()),
         ],
         "programmes": [UUID(programme.programme)],
+        "targets": targets,
     }
 
 
@@ -306,6 +308,83 @@ def load_outcomes(loader: Loader, basic_task: UUID, everyone: UUID) -> None:
     )
 
 
+# Heinävesi's three common development targets for 2012 (seed 000), derived from the basic
+# services' strategic goal, each with its KS strategy and responsible role (seed 002, step 6).
+STRATEGY_GOAL = "Sosiaali- ja terveydenhuollon henkilöstön osaamisen ja hyvinvoinnin kehittäminen"
+HEINAVESI_TARGETS = (
+    (
+        "kohde-perustehtava",
+        "Perustehtävän kirkastaminen",
+        "mobilise",
+        "top_management_hr",
+        "Tehtäväkuvausten ja työnkuvien tarkistaminen, prosessikuvaukset, laatukäsikirjan päivittäminen "
+        "ja yksilökehityskeskustelut.",
+    ),
+    (
+        "kohde-tyokierto",
+        "Tavoitteellinen työkierto",
+        "develop",
+        "unit_manager",
+        "Opas työnkiertoon tekeillä jo nyt; työkierto myöhemmin kotikunnan muissakin yksiköissä.",
+    ),
+    (
+        "kohde-vuorovaikutus",
+        "Yhteistyö- ja vuorovaikutustaidot",
+        "develop",
+        "first_line_manager",
+        "Osallistavat palaverit ja sisäiset koulutukset, opetellaan jo nyt; ulkoinen koulutus myös "
+        "mahdollinen, talousarvioon 2012.",
+    ),
+)
+
+
+def load_targets(
+    loader: Loader, heinavesi: UUID, initiatives: tuple[UUID, UUID, UUID], placement: UUID
+) -> list[UUID]:
+    """Heinävesi's common development targets for 2012, each linked to the initiative that
+    carries it out; the job-rotation target also to the demo's placement, with a yearly
+    review. (The demo's Change Day actions are Oulunkaari's, so none is linked here.)"""
+    app = loader.services.app
+    targets: list[UUID] = []
+    for (step, title, strategy, role, description), initiative in zip(
+        HEINAVESI_TARGETS, initiatives, strict=True
+    ):
+        target = app.define_target(
+            loader.ctx(step),
+            fields={
+                "title": title,
+                "strategy_goal": STRATEGY_GOAL,
+                "strategy": strategy,
+                "responsible_role": role,
+                "period_start": date(2012, 1, 1),
+                "period_end": date(2012, 12, 31),
+                "organisation_id": heinavesi,
+                "description": description,
+            },
+            occurred_on=date(2011, 11, 30),
+        ).record_id
+        app.link_to_target(
+            loader.ctx(f"{step}-hanke"), target, record_type="initiative", record_id=initiative
+        )
+        targets.append(target)
+    rotation_target = targets[1]
+    app.link_to_target(
+        loader.ctx("kohde-tyokierto-sijoitus"), rotation_target, record_type="rotation", record_id=placement
+    )
+    app.review_target(
+        loader.ctx("kohde-tyokierto-arvio-2012"),
+        rotation_target,
+        review_id=uuid5(NAMESPACE_URL, "https://kipina.invalid/demo/kohde-tyokierto/2012"),
+        year=2012,
+        status="on_track",
+        decision="continue",
+        what_changed="Opas työnkiertoon valmistui luonnoksesta; ensimmäinen kierto kotihoidosta "
+        "vuodeosastolle tehtiin maaliskuussa.",
+        occurred_on=date(2012, 12, 14),
+    )
+    return targets
+
+
 def load_three_w(services: Services) -> three_w.Played:
     """The 3W programme through the HTTP API (FastAPI's TestClient over the same services,
     no server needed). It acts as the local person, as the rest of the demo does, even where
@@ -377,7 +456,7 @@ def load_experiments(loader: Loader, initiative_id: UUID) -> None:
 
 def load_rotations(
     loader: Loader, heinavesi: UUID, unit_id: dict[str, UUID], initiative_id: UUID, *, mentor: UUID
-) -> None:
+) -> UUID:
     """Heinävesi's goal-oriented job rotation (seed 000): a home-care nurse spends four weeks
     on the health-centre ward, with learning goals and the ward's head nurse as mentor."""
     app = loader.services.app
@@ -411,6 +490,7 @@ def load_rotations(
         "kotihoidolle tieto tulee usein myöhään.",
         occurred_on=date(2012, 3, 9),
     )
+    return placement
 
 
 def load_change_day(loader: Loader, oulunkaari: UUID, team_unit: UUID, team_lead: UUID) -> None:

@@ -17,6 +17,7 @@ from api.pages import (
     errors,
     evaluations,
     experiments,
+    follow_up,
     home,
     initiatives,
     measures,
@@ -25,6 +26,8 @@ from api.pages import (
     people,
     programmes,
     rotations,
+    targets,
+    timelines,
 )
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
@@ -36,5 +39,8 @@ def install(app: FastAPI) -> None:
         app.include_router(module.router, dependencies=[Depends(current_actor)])
     # Issue 7: measures and run charts, evaluations, outcome timelines.
     for module in (measures, evaluations, outcome_timeline):
+        app.include_router(module.router, dependencies=[Depends(current_actor)])
+    # Issue 7: development targets, the yearly follow-up, programme and target timelines.
+    for module in (targets, follow_up, timelines):
         app.include_router(module.router, dependencies=[Depends(current_actor)])
     errors.install(app)

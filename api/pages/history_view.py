@@ -17,6 +17,7 @@ from sqlalchemy import Connection, select
 from api.pages import labels
 from api.pages.web import Page
 from projections import organisations
+from projections.development_targets import development_targets
 from projections.initiatives import initiatives
 from projections.programmes import programme_workshops
 
@@ -49,6 +50,11 @@ _CODED = {
     "rules": labels.RULES,
     "method": labels.METHOD,
     "recommendation": labels.RECOMMENDATION,
+    "strategy": labels.STRATEGY,
+    "responsible_role": labels.RESPONSIBLE_ROLE,
+    "review_status": labels.REVIEW_STATUS,
+    "review_decision": labels.REVIEW_DECISION,
+    "links": labels.RECORD_TYPE,
 }
 _HREF = {
     "initiative": "/initiatives/{}",
@@ -59,6 +65,7 @@ _HREF = {
     "change_action": "/actions/{}",
     "programme": "/programmes/{}",
     "measure": "/measures/{}",
+    "development_target": "/targets/{}",
 }
 
 
@@ -77,8 +84,10 @@ def present(page: Page, conn: Connection, rows: list[dict[str, Any]]) -> list[di
                 person_ids.add(name[1])
             elif name[0] == "organisation_ids":
                 place_ids |= {v for v in (*(change["old"] or []), *(change["new"] or [])) if v}
-            elif name[0] in ("initiatives", "workshops") and len(name) > 1:
+            elif name[0] in ("initiatives", "workshops", "links") and len(name) > 1:
                 record_ids.add(name[1].split(".", 1)[0])
+            elif name[0] == "target_id":
+                record_ids |= {v for v in (change["old"], change["new"]) if v}
     people = page.person_names(conn, person_ids)
     places = organisations.names(conn, place_ids)
     places.update(_titles(conn, record_ids))
@@ -95,7 +104,10 @@ def present(page: Page, conn: Connection, rows: list[dict[str, Any]]) -> list[di
             "href": _HREF.get(row["record_type"], "/").format(row["record_id"]),
             "actor": {"id": row["actor_id"], "name": people[row["actor_id"]]},
             "changes": [_change(page, c, people, places, translated) for c in row["changes"]],
-            "event_label": translated(labels.EVENT.get(row["event_type"], row["event_type"])),
+            "event_label": translated(
+                labels.EVENT_OF.get((row["record_type"], row["event_type"]))
+                or labels.EVENT.get(row["event_type"], row["event_type"])
+            ),
             "by": by % {"name": people[row["actor_id"]]},
             "recorded": fmt.datetime(row["recorded_at"]),
             "happened": happened % {"day": fmt.date(row["occurred_on"])} if row["occurred_on"] else None,
@@ -106,11 +118,11 @@ def present(page: Page, conn: Connection, rows: list[dict[str, Any]]) -> list[di
 
 
 def _titles(conn: Connection, ids: set[str]) -> dict[str, str]:
-    """Current titles of the initiatives and workshops a programme's history names."""
+    """Current titles of the initiatives, workshops and development targets a history names."""
     if not ids:
         return {}
     found: dict[str, str] = {}
-    for table in (initiatives, programme_workshops):
+    for table in (initiatives, programme_workshops, development_targets):
         rows = conn.execute(
             select(table.c.id, table.c.title).where(table.c.id.in_(ids), table.c.valid_to.is_(None))
         )
@@ -152,6 +164,12 @@ def _change(
         if part:
             label = f"{label} · {translated(labels.field_label(part))}"
             field = part
+    elif field == "links" and item:
+        label = f"{label}: {places.get(item, item)}"
+    elif field == "reviews" and item:
+        year, _, part = item.partition(".")
+        field = f"review_{part}"
+        label = f"{label} {year} · {translated(labels.FIELD.get(field) or labels.field_label(part))}"
 
     def shown(value: Any) -> str | None:
         if value is None:
@@ -166,6 +184,10 @@ def _change(
             return page.gettext(labels.DECISION.get(value, value))
         if field == "category":
             return page.gettext(labels.CATEGORY.get(value, value))
+        if field == "review_corrects":
+            return page.gettext("the earlier review of that year")
+        if field == "target_id":
+            return places.get(value, page.gettext("(no longer exists)"))
         if field in _CODED and isinstance(value, str):
             return page.gettext(_CODED[field].get(value, value))
         if field == "progress_score" and isinstance(value, int | float) and float(value) in labels.PROGRESS:

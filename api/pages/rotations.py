@@ -38,6 +38,7 @@ from domain.rotation import (
     clean_period,
 )
 from domain.values import required_text
+from projections import development_targets as targets_read_model
 from projections import history, organisations
 from projections import rotations as read_model
 from projections.initiatives import initiatives as initiatives_table
@@ -56,8 +57,9 @@ PROPOSE_FIELDS = (
     "learning_goals",
     "mentor_id",
     "initiative_id",
+    "target_id",
 )
-EDIT_FIELDS = ("learning_goals", "mentor_id", "initiative_id")
+EDIT_FIELDS = ("learning_goals", "mentor_id", "initiative_id", "target_id")
 # A refusal about an organisation is shown at the unit chosen with it.
 _FIELD_SHOWN_AT = {"home_organisation_id": "home_unit_id", "host_organisation_id": "host_unit_id"}
 
@@ -189,6 +191,7 @@ async def create(page: PageDep) -> Response:
     host_unit_id = uuid_or_none(page, state, "host_unit_id", text(form, "host_unit_id"))
     mentor_id = uuid_or_none(page, state, "mentor_id", text(form, "mentor_id"))
     initiative_id = uuid_or_none(page, state, "initiative_id", text(form, "initiative_id"))
+    target_id = uuid_or_none(page, state, "target_id", text(form, "target_id"))
     starts_on = date_or_none(page, state, "starts_on", text(form, "starts_on"))
     ends_on = date_or_none(page, state, "ends_on", text(form, "ends_on"))
     goals = [g for g in state.values["learning_goals"].splitlines() if g.strip()]
@@ -224,6 +227,7 @@ async def create(page: PageDep) -> Response:
                     learning_goals=goals,
                     mentor_id=mentor_id,
                     initiative_id=initiative_id,
+                    target_id=target_id,
                 ),
                 page.context(form),
             )
@@ -298,6 +302,7 @@ async def edit(page: PageDep, rotation_id: RotationId) -> Response:
         "learning_goals": goals,
         "mentor_id": uuid_or_none(page, state, "mentor_id", text(form, "mentor_id")),
         "initiative_id": uuid_or_none(page, state, "initiative_id", text(form, "initiative_id")),
+        "target_id": uuid_or_none(page, state, "target_id", text(form, "target_id")),
     }
     with page.services.projector.engine.connect() as conn:
         current = _require(conn, rotation_id)
@@ -343,6 +348,7 @@ def _edit_fields(row: dict[str, Any]) -> dict[str, Any]:
         "learning_goals": list(row["learning_goals"]),
         "mentor_id": UUID(row["mentor_id"]) if row["mentor_id"] else None,
         "initiative_id": UUID(row["initiative_id"]) if row["initiative_id"] else None,
+        "target_id": UUID(row["target_id"]) if row["target_id"] else None,
     }
 
 
@@ -351,6 +357,7 @@ def _edit_values(row: dict[str, Any]) -> dict[str, Any]:
         "learning_goals": "\n".join(row["learning_goals"]),
         "mentor_id": row["mentor_id"] or "",
         "initiative_id": row["initiative_id"] or "",
+        "target_id": row["target_id"] or "",
         "version": row["version"],
     }
 
@@ -601,6 +608,7 @@ def summaries(
         conn, {r[k] for r in rows for k in ("person_id", "mentor_id", "approved_by") if r[k]}
     )
     titles = _initiative_titles(conn, {r["initiative_id"] for r in rows if r["initiative_id"]})
+    targets = targets_read_model.titles(conn, {r["target_id"] for r in rows if r["target_id"]}, position)
     gone = page.gettext("(no longer exists)")
 
     def person(value: str | None) -> dict[str, str] | None:
@@ -618,6 +626,9 @@ def summaries(
             "host_organisation": places.get(r["host_organisation_id"], gone),
             "initiative": {"id": r["initiative_id"], "title": titles.get(r["initiative_id"], gone)}
             if r["initiative_id"]
+            else None,
+            "target": {"id": r["target_id"], "title": targets.get(r["target_id"], gone)}
+            if r["target_id"]
             else None,
             "allowed_moves": allowed_moves(Status(r["status"])),
             "accepts_edits": accepts_edits(Status(r["status"])),
@@ -653,8 +664,19 @@ def _choices(page: Page, conn: Connection) -> dict[str, Any]:
         ],
         "people_options": people_choices(page, conn),
         "initiative_options": sorted(((r.id, r.title) for r in initiative_rows), key=lambda i: key(i[1])),
+        "target_options": _target_options(page, conn),
         "status_options": [(s.value, page.gettext(labels.STATUS[s.value])) for s in Status],
     }
+
+
+def _target_options(page: Page, conn: Connection) -> list[tuple[str, str]]:
+    """Active development targets, for the placement's "target it serves" (issue 7)."""
+    t = targets_read_model.development_targets
+    rows = conn.execute(
+        select(t.c.id, t.c.title).where(t.c.valid_to.is_(None), t.c.status == "active").limit(2000)
+    )
+    key = page.fmt.sort_key()
+    return sorted(((r.id, r.title) for r in rows), key=lambda o: key(o[1]))
 
 
 def _now() -> datetime:

@@ -324,7 +324,20 @@ def evaluations_of_the_demo(page: Page, site: Site) -> None:
     page.goto(f"/initiatives/{site.demo[EVALUATED]}/evaluations")
 
 
+# Development targets and the yearly follow-up (issue 7): the demo's job-rotation target has an
+# initiative, a placement and a yearly review; the follow-up of 2016 lists Oulunkaari's
+# evaluation that recommends spreading.
+ROTATION_TARGET = "/targets?q=ty%C3%B6kierto"
+
+
+def review_refused(page: Page, site: Site) -> None:
+    """A review with no status or decision: the reviews section shows the refusal."""
+    with page.expect_navigation():
+        page.locator("#reviews form[method=post] button[type=submit]").click()
+
+
 PROGRAMME = "/programmes/{programme_id}"
+TARGET = "/targets/{target_id}"
 WORKSHOP = PROGRAMME + "/workshops/{workshop_id}"
 INITIATIVE = "/initiatives/{initiative_id}"
 MEASURE = "/measures/{measure_id}"
@@ -620,6 +633,46 @@ SCREENS = [
         "timeline-invalid", "/initiatives/{initiative}/timeline?from=2012-01-01&to=2011-01-01", (), status=400
     ),
     Screen("timeline-as-of", "/initiatives/{initiative}/timeline?as_of_date={today}", ()),
+    Screen("targets", "/targets", ("/targets",)),
+    Screen("targets-filtered", "/targets?strategy=develop&as_of_date={today}", ()),
+    Screen("targets-invalid", "/targets?as_of_date=bogus", (), status=400),
+    Screen("target-new", "/targets/new", ("/targets/new",)),
+    Screen("target-new-invalid", "/targets/new", (), status=422, then=submit("main form[method=post]")),
+    Screen("target", ROTATION_TARGET, (TARGET,), follow=(f"/targets/{ID}",)),
+    Screen("target-as-of", ROTATION_TARGET, (), follow=(f"/targets/{ID}",), then=as_of_today),
+    Screen(
+        "target-review-refused",
+        ROTATION_TARGET,
+        (),
+        status=422,
+        follow=(f"/targets/{ID}",),
+        then=review_refused,
+    ),
+    Screen(
+        "target-edit", ROTATION_TARGET, (TARGET + "/edit",), follow=(f"/targets/{ID}", f"/targets/{ID}/edit")
+    ),
+    Screen(
+        "target-retire",
+        ROTATION_TARGET,
+        (TARGET + "/retire",),
+        follow=(f"/targets/{ID}", f"/targets/{ID}/retire"),
+    ),
+    Screen(
+        "target-history",
+        ROTATION_TARGET,
+        (TARGET + "/history",),
+        follow=(f"/targets/{ID}", f"/targets/{ID}/history"),
+    ),
+    Screen(
+        "target-timeline",
+        ROTATION_TARGET,
+        (TARGET + "/timeline",),
+        follow=(f"/targets/{ID}", f"/targets/{ID}/timeline"),
+    ),
+    Screen("programme-timeline", "/", (PROGRAMME + "/timeline",), then=programme_page("/timeline")),
+    Screen("follow-up", "/follow-up?year=2016", ("/follow-up",)),
+    Screen("follow-up-as-of", "/follow-up?year=2012&as_of_date={today}", ()),
+    Screen("follow-up-invalid", "/follow-up?year=20x2", (), status=400),
 ]
 
 

@@ -48,6 +48,20 @@ def test_demo_loads_the_seed_cases_and_a_second_run_changes_nothing(
     )
     assert evaluated.json()["latest"]["recommendation"] == "spread"
 
+    # Heinävesi's common development targets for 2012, linked to their initiatives (issue 7).
+    targets = {t["title"]: t for t in client.get("/api/targets").json()["items"]}
+    assert set(targets) == {
+        "Perustehtävän kirkastaminen",
+        "Tavoitteellinen työkierto",
+        "Yhteistyö- ja vuorovaikutustaidot",
+    }
+    assert len(first["targets"]) == 3
+    rotation_target = targets["Tavoitteellinen työkierto"]
+    assert (rotation_target["strategy"], rotation_target["reviews_count"]) == ("develop", 1)
+    covered = client.get(f"/api/targets/{rotation_target['id']}/coverage").json()
+    assert [i["name"] for i in covered["initiatives"]] == ["Tavoitteellinen työkierto"]
+    assert len(covered["placements"]) == 1 and covered["latest_review"]["year"] == 2012
+
     organisations = {o["name"]: o for o in client.get("/api/organisations").json()}
     assert [u["name"] for u in organisations["Heinäveden kunta"]["units"]] == HEINAVESI_UNITS
 

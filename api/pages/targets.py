@@ -1,0 +1,611 @@
+"""Development target pages (KS steps 5–6; Heinävesi's common targets for 2012): the list
+with its filters and flags, the define and edit forms, the target's page with its coverage
+(linked initiatives with their status, latest evaluation and measures; placements; Change
+Day actions; the "no measure" and "no activity" flags), the forms that link and unlink
+records and record the yearly review, the retire confirmation and the history.
+
+Each POST runs one `Kipina` command, then redirects (303). A refused command shows the
+same page again with the reader's input and the domain's sentence next to the field it
+names (422). The edit form carries the version it was based on: when someone else saved
+first, the form comes back with their values and a sentence saying so.
+
+Reads come from the read models through the JSON API's own bodies
+(`api.routes.targets.render` and `coverage`); nothing is replayed per request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, time
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Path, Query
+from fastapi.responses import Response
+from sqlalchemy import Connection, select
+from starlette.datastructures import FormData
+
+from api.deps import AsOf
+from api.pages import history_view, labels
+from api.pages.forms import FormState, as_of_or_error, check_each_field, date_or_none, uuid_or_none
+from api.pages.web import Page, PageDep, text
+from api.routes import targets as target_bodies
+from domain.application import CommandContext, Receipt
+from domain.development_target import (
+    EDITABLE_FIELDS,
+    GOAL_MAX,
+    TEXT_MAX,
+    TITLE_MAX,
+    RecordType,
+    ResponsibleRole,
+    ReviewDecision,
+    ReviewStatus,
+    Status,
+    Strategy,
+    clean_fields,
+)
+from domain.errors import DomainError, InvalidField, RecordNotFound, StaleVersion
+from domain.initiative import Status as InitiativeStatus
+from projections import development_targets as read_model
+from projections import history, organisations
+from projections.change_actions import change_actions as actions_table
+from projections.initiatives import initiatives as initiatives_table
+from projections.rotations import rotations as rotations_table
+
+router = APIRouter(prefix="/targets", include_in_schema=False)
+TargetId = Annotated[UUID, Path()]
+PAGE_SIZE = 25
+CHOICES_MAX = 1000  # records offered in each link list
+FORM_ORDER = (
+    "title",
+    "strategy_goal",
+    "strategy",
+    "responsible_role",
+    "period_start",
+    "period_end",
+    "organisation_id",
+    "description",
+)
+# The select of each link form, by record type (three forms share the page: distinct names).
+LINK_FIELD = {
+    RecordType.INITIATIVE.value: "link_initiative_id",
+    RecordType.ROTATION.value: "link_rotation_id",
+    RecordType.CHANGE_ACTION.value: "link_action_id",
+}
+LINK_SECTION = {
+    RecordType.INITIATIVE.value: "link-initiative",
+    RecordType.ROTATION.value: "link-rotation",
+    RecordType.CHANGE_ACTION.value: "link-action",
+}
+REVIEW_FIELDS = {
+    "year": "year",
+    "status": "review_status",
+    "decision": "decision",
+    "what_changed": "what_changed",
+    "occurred_on": "reviewed_on",
+}
+
+
+# ---- the list -------------------------------------------------------------------------
+
+
+@router.get("")
+def list_page(
+    page: PageDep,
+    q: Annotated[str, Query(max_length=200)] = "",
+    strategy: str = "",
+    responsible_role: str = "",
+    status: str = "",
+    organisation_id: str = "",
+    as_of_date: str = "",
+    cursor: str = "",
+) -> Response:
+    state = FormState(
+        values={
+            "q": q,
+            "strategy": strategy,
+            "responsible_role": responsible_role,
+            "status": status,
+            "as_of_date": as_of_date,
+        }
+    )
+    org_id = uuid_or_none(page, state, "organisation_id", organisation_id)
+    for name, raw, allowed in (
+        ("strategy", strategy, Strategy),
+        ("responsible_role", responsible_role, ResponsibleRole),
+        ("status", status, Status),
+    ):
+        if raw and raw not in {m.value for m in allowed}:
+            state.errors[name] = page.gettext("Choose one of the options in the list.")
+    day, position = as_of_or_error(page, state, as_of_date)
+    flt = read_model.TargetFilter(
+        strategy=strategy or None,
+        responsible_role=responsible_role or None,
+        status=status or None,
+        organisation_id=org_id,
+        q=q.strip() or None,
+    )
+    rows: list[dict[str, Any]] = []
+    next_cursor = None
+    view = _view(page, day, position)
+    with page.services.projector.engine.connect() as conn:
+        if state.ok:
+            try:
+                rows, next_cursor = read_model.search(
+                    conn, flt, limit=PAGE_SIZE, cursor=cursor or None, as_of=position
+                )
+            except ValueError:
+                state.problem = page.gettext("That page link is out of date; showing the first page.")
+                rows, next_cursor = read_model.search(conn, flt, limit=PAGE_SIZE, as_of=position)
+        items = target_bodies.render_many(conn, rows, position)
+        organisation_options = _organisation_options(page, conn)
+    for item in items:
+        item["flags"] = target_bodies.coverage(UUID(item["id"]), page.services, view)["flags"]
+    query = {k: v for k, v in page.request.query_params.items() if k != "cursor"}
+    return page.render(
+        "targets/list.html",
+        status=200 if state.ok else 400,
+        state=state,
+        items=items,
+        next_href=page.url("/targets", **query, cursor=next_cursor) if next_cursor else None,
+        first_href=page.url("/targets", **query) if cursor else None,
+        as_of_date=day,
+        filtered=any(query.values()),
+        organisation_options=organisation_options,
+        **_code_options(page),
+        status_options=[(s.value, page.gettext(labels.STATUS[s.value])) for s in Status],
+    )
+
+
+# ---- defining and editing ----------------------------------------------------------------
+
+
+@router.get("/new")
+def new_form(page: PageDep) -> Response:
+    return _render_form(page, FormState(), target=None)
+
+
+@router.post("/new")
+async def define(page: PageDep) -> Response:
+    form = await page.form()
+    state, fields = _parse_fields(page, form)
+    occurred_on = date_or_none(page, state, "decided_on", text(form, "decided_on"))
+    _require_fields(page, state, fields, fields)
+    check_each_field(page, state, {k: v for k, v in fields.items() if v is not None}, clean_fields)
+    if state.ok:
+        try:
+            receipt = page.run(
+                lambda ctx: page.services.app.define_target(ctx, fields=fields, occurred_on=occurred_on),
+                page.context(form),
+            )
+        except DomainError as error:
+            _place(page, state, error, {**{f: f for f in EDITABLE_FIELDS}, "occurred_on": "decided_on"})
+        else:
+            return page.redirect(f"/targets/{receipt.record_id}", flash="target_defined")
+    return _render_form(page, state, target=None, status=422)
+
+
+@router.get("/{target_id}/edit")
+def edit_form(page: PageDep, target_id: TargetId) -> Response:
+    with page.services.projector.engine.connect() as conn:
+        row = _require(conn, target_id)
+    return _render_form(
+        page, FormState(values={**_form_values(row), "version": str(row["version"])}), target=row
+    )
+
+
+@router.post("/{target_id}/edit")
+async def edit(page: PageDep, target_id: TargetId) -> Response:
+    form = await page.form()
+    state, fields = _parse_fields(page, form)
+    with page.services.projector.engine.connect() as conn:
+        current = _require(conn, target_id)
+    shown = _form_values(current)
+    changed = {k: v for k, v in fields.items() if shown.get(k) != state.values.get(k)}
+    _require_fields(page, state, changed, fields)
+    check_each_field(page, state, {k: v for k, v in changed.items() if v is not None}, clean_fields)
+    if state.ok:
+        try:
+            page.run(
+                lambda ctx: page.services.app.edit_target(ctx, target_id, fields=changed),
+                page.context(form, with_version=True),
+            )
+        except StaleVersion:
+            state.problem = page.gettext(
+                "Someone else changed this development target while you were editing it. "
+                "Check its details below and save again."
+            )
+            state.values["version"] = str(current["version"])
+        except DomainError as error:
+            state.refuse(page, error, fields=EDITABLE_FIELDS)
+        else:
+            return page.redirect(f"/targets/{target_id}", flash="target_saved")
+    state.values.setdefault("version", text(form, "version") or str(current["version"]))
+    return _render_form(page, state, target=current, status=422)
+
+
+# ---- the target's page ----------------------------------------------------------------------
+
+
+@router.get("/{target_id}")
+def show(
+    page: PageDep, target_id: TargetId, as_of_date: Annotated[str, Query(max_length=40)] = ""
+) -> Response:
+    state = FormState(values={"as_of_date": as_of_date})
+    day, position = as_of_or_error(page, state, as_of_date)
+    return _render_show(
+        page, target_id, as_of=(day, position), status=200 if state.ok else 400, as_of_state=state
+    )
+
+
+@router.post("/{target_id}/links")
+async def link(page: PageDep, target_id: TargetId) -> Response:
+    form = await page.form()
+    record_type = text(form, "record_type")
+    if record_type not in LINK_FIELD:
+        record_type = RecordType.INITIATIVE.value
+    name = LINK_FIELD[record_type]
+    state = FormState()
+    record_id = uuid_or_none(page, state, name, text(form, name))
+    if record_id is None and name not in state.errors:
+        state.errors[name] = page.gettext("Choose the record to link.")
+    return _section_command(
+        page,
+        target_id,
+        form,
+        state,
+        LINK_SECTION[record_type],
+        lambda ctx: page.services.app.link_to_target(
+            ctx, target_id, record_type=record_type, record_id=record_id or UUID(int=0)
+        ),
+        "target_linked",
+        fields={"record_id": name, "record_type": name},
+    )
+
+
+@router.post("/{target_id}/unlink")
+async def unlink(page: PageDep, target_id: TargetId) -> Response:
+    form = await page.form()
+    state = FormState()
+    record_id = uuid_or_none(page, state, "unlink_record_id", text(form, "unlink_record_id"))
+    if record_id is None and "unlink_record_id" not in state.errors:
+        state.errors["unlink_record_id"] = page.gettext("Choose the record to unlink.")
+    reason = text(form, "unlink_reason")
+    return _section_command(
+        page,
+        target_id,
+        form,
+        state,
+        "unlink",
+        lambda ctx: page.services.app.unlink_from_target(
+            ctx, target_id, record_id=record_id or UUID(int=0), reason=reason
+        ),
+        "target_unlinked",
+        fields={"record_id": "unlink_record_id", "reason": "unlink_reason"},
+    )
+
+
+@router.post("/{target_id}/reviews")
+async def review(page: PageDep, target_id: TargetId) -> Response:
+    form = await page.form()
+    state = FormState()
+    year = _year_or_none(page, state, text(form, "year"))
+    review_status, decision = text(form, "review_status"), text(form, "decision")
+    if not review_status:
+        state.errors["review_status"] = page.gettext("Choose how the target is doing.")
+    if not decision:
+        state.errors["decision"] = page.gettext("Choose a decision.")
+    occurred_on = date_or_none(page, state, "reviewed_on", text(form, "reviewed_on"))
+    what_changed = text(form, "what_changed")
+    ctx = page.context(form)
+    review_id = page.services.app.new_id(ctx)
+    return _section_command(
+        page,
+        target_id,
+        form,
+        state,
+        "review",
+        lambda ctx: page.services.app.review_target(
+            ctx,
+            target_id,
+            review_id=review_id,
+            year=year,
+            status=review_status,
+            decision=decision,
+            what_changed=what_changed,
+            occurred_on=occurred_on,
+        ),
+        "target_reviewed",
+        fields=REVIEW_FIELDS,
+        ctx=ctx,
+        anchor="reviews",
+    )
+
+
+def _section_command(
+    page: Page,
+    target_id: UUID,
+    form: FormData,
+    state: FormState,
+    section: str,
+    command: Callable[[CommandContext], Receipt],
+    flash: str,
+    *,
+    fields: dict[str, str],
+    ctx: CommandContext | None = None,
+    anchor: str | None = None,
+) -> Response:
+    """Run a command posted from one section of the target's page; on refusal show the page
+    again with the message in that section. `fields` maps the domain's field names to the form's."""
+    state.values.update({k: v for k, v in form.items() if isinstance(v, str)})
+    if state.ok:
+        try:
+            page.run(command, ctx or page.context(form))
+        except DomainError as error:
+            _place(page, state, error, fields)
+        else:
+            return page.redirect(f"/targets/{target_id}#{anchor or section}", flash=flash)
+    return _render_show(page, target_id, section_states={section: state}, status=422)
+
+
+# ---- retiring and history ------------------------------------------------------------------------
+
+
+@router.get("/{target_id}/retire")
+def retire_form(page: PageDep, target_id: TargetId) -> Response:
+    return _render_retire(page, target_id, FormState())
+
+
+@router.post("/{target_id}/retire")
+async def retire(page: PageDep, target_id: TargetId) -> Response:
+    form = await page.form()
+    state = FormState(values={k: text(form, k) for k in ("reason", "retired_on")})
+    occurred_on = date_or_none(page, state, "retired_on", state.values["retired_on"])
+    if not state.values["reason"].strip():
+        state.errors["reason"] = page.gettext("Say why the target is retired.")
+    if state.ok:
+        try:
+            page.run(
+                lambda ctx: page.services.app.retire_target(
+                    ctx, target_id, reason=state.values["reason"], occurred_on=occurred_on
+                ),
+                page.context(form),
+            )
+        except DomainError as error:
+            _place(page, state, error, {"reason": "reason", "occurred_on": "retired_on"})
+        else:
+            return page.redirect(f"/targets/{target_id}", flash="target_retired")
+    return _render_retire(page, target_id, state, status=422)
+
+
+@router.get("/{target_id}/history")
+def history_page(page: PageDep, target_id: TargetId) -> Response:
+    page.services.projector.catch_up()
+    with page.services.projector.engine.connect() as conn:
+        target = _require(conn, target_id)
+        entries = history_view.present(page, conn, history.of_record(conn, target_id))
+    return page.render("targets/history.html", target=target, history=list(reversed(entries)))
+
+
+# ---- rendering --------------------------------------------------------------------------------
+
+
+def _render_show(
+    page: Page,
+    target_id: UUID,
+    *,
+    as_of: tuple[date | None, int | None] = (None, None),
+    status: int = 200,
+    section_states: dict[str, FormState] | None = None,
+    as_of_state: FormState | None = None,
+) -> Response:
+    day, position = as_of
+    view = _view(page, day, position)
+    with page.services.projector.engine.connect() as conn:
+        if read_model.get(conn, target_id, position) is None:
+            current = read_model.get(conn, target_id)
+            if position is not None and current is not None:
+                return page.render("targets/not_yet.html", status=404, target=current, as_of_date=day)
+            raise RecordNotFound("There is no development target with id {id}.", id=target_id)
+        body = target_bodies.render(conn, page.services.people, target_id, view)
+        live = position is None and body["status"] == Status.ACTIVE
+        linked = {link["record_id"] for link in body["links"]}
+        choices = _link_choices(page, conn, linked) if live else {}
+    cover = target_bodies.coverage(target_id, page.services, view)
+    states = section_states or {}
+    this_year = page.fmt.local_date(datetime.now(page.fmt.zone)).year
+    return page.render(
+        "targets/show.html",
+        status=status,
+        target=body,
+        cover=cover,
+        links=[{**link, "linked_at": datetime.fromisoformat(link["linked_at"])} for link in body["links"]],
+        reviews=[
+            {**r, "recorded_at": datetime.fromisoformat(r["recorded_at"])} for r in reversed(body["reviews"])
+        ],
+        review_years={r["year"] for r in body["reviews"]},
+        as_of_date=day,
+        as_of_state=as_of_state or FormState(values={"as_of_date": day.isoformat() if day else ""}),
+        live=live,
+        choices=choices,
+        link_states={kind: states.get(section, FormState()) for kind, section in LINK_SECTION.items()},
+        link_fields=LINK_FIELD,
+        unlink_state=states.get("unlink", FormState()),
+        review_state=states.get("review", FormState(values={"year": str(this_year)})),
+        review_status_options=[(s.value, page.gettext(labels.REVIEW_STATUS[s.value])) for s in ReviewStatus],
+        decision_options=[(d.value, page.gettext(labels.REVIEW_DECISION[d.value])) for d in ReviewDecision],
+        text_max=TEXT_MAX,
+    )
+
+
+def _render_form(
+    page: Page, state: FormState, *, target: dict[str, Any] | None, status: int = 200
+) -> Response:
+    with page.services.projector.engine.connect() as conn:
+        organisation_options = _organisation_options(page, conn)
+    state.errors = dict(
+        sorted(state.errors.items(), key=lambda e: FORM_ORDER.index(e[0]) if e[0] in FORM_ORDER else 99)
+    )
+    return page.render(
+        "targets/form.html",
+        status=status,
+        state=state,
+        target=target,
+        organisation_options=organisation_options,
+        **_code_options(page),
+        limits={"title": TITLE_MAX, "goal": GOAL_MAX, "text": TEXT_MAX},
+    )
+
+
+def _render_retire(page: Page, target_id: UUID, state: FormState, status: int = 200) -> Response:
+    with page.services.projector.engine.connect() as conn:
+        target = _require(conn, target_id)
+        links = read_model.links_of(conn, target_id)
+    return page.render(
+        "targets/retire.html",
+        status=status,
+        state=state,
+        target=target,
+        links_count=len(links),
+        text_max=TEXT_MAX,
+    )
+
+
+def _code_options(page: Page) -> dict[str, Any]:
+    """The strategy (with the KS model's meaning of each) and responsible-role choices."""
+    return {
+        "strategy_options": [
+            (s.value, page.gettext(labels.STRATEGY[s.value]), page.gettext(labels.STRATEGY_MEANING[s.value]))
+            for s in Strategy
+        ],
+        "role_options": [(r.value, page.gettext(labels.RESPONSIBLE_ROLE[r.value])) for r in ResponsibleRole],
+        "strategy_names": [(s.value, page.gettext(labels.STRATEGY[s.value])) for s in Strategy],
+    }
+
+
+def _organisation_options(page: Page, conn: Connection) -> list[tuple[str, str]]:
+    key = page.fmt.sort_key()
+    return sorted(((o["id"], o["name"]) for o in organisations.list_all(conn)), key=lambda o: key(o[1]))
+
+
+def _link_choices(page: Page, conn: Connection, linked: set[str]) -> dict[str, list[tuple[str, str]]]:
+    """What can be linked: initiatives (not discontinued), placements that serve no target yet
+    (not cancelled) and Change Day actions (not withdrawn); none already linked here."""
+    key = page.fmt.sort_key()
+    i = initiatives_table
+    initiative_rows = conn.execute(
+        select(i.c.id, i.c.title)
+        .where(i.c.valid_to.is_(None), i.c.status != InitiativeStatus.DISCONTINUED.value)
+        .limit(CHOICES_MAX)
+    )
+    r = rotations_table
+    placement_rows = list(
+        conn.execute(
+            select(r.c.id, r.c.person_id, r.c.home_unit_id, r.c.host_unit_id, r.c.starts_on, r.c.ends_on)
+            .where(r.c.valid_to.is_(None), r.c.target_id.is_(None), r.c.status != "cancelled")
+            .order_by(r.c.starts_on)
+            .limit(CHOICES_MAX)
+        )
+    )
+    units = organisations.names(
+        conn, {p.home_unit_id for p in placement_rows} | {p.host_unit_id for p in placement_rows}
+    )
+    people = page.person_names(conn, {p.person_id for p in placement_rows})
+    a = actions_table
+    action_rows = conn.execute(
+        select(a.c.id, a.c.text)
+        .where(a.c.valid_to.is_(None), a.c.status != "withdrawn")
+        .order_by(a.c.created_position)
+        .limit(CHOICES_MAX)
+    )
+    return {
+        "initiative": sorted(
+            ((row.id, row.title) for row in initiative_rows if row.id not in linked), key=lambda o: key(o[1])
+        ),
+        "rotation": [
+            (
+                p.id,
+                f"{people[p.person_id]}: {units.get(p.home_unit_id, '')} → {units.get(p.host_unit_id, '')} "
+                f"({page.fmt.date(p.starts_on)} – {page.fmt.date(p.ends_on)})",
+            )
+            for p in placement_rows
+            if p.id not in linked
+        ],
+        "change_action": [(row.id, _short(row.text)) for row in action_rows if row.id not in linked],
+    }
+
+
+def _short(words: str, limit: int = 120) -> str:
+    return words if len(words) <= limit else words[: limit - 1].rstrip() + "…"
+
+
+# ---- forms and as-of ----------------------------------------------------------------------
+
+
+def _parse_fields(page: Page, form: FormData) -> tuple[FormState, dict[str, Any]]:
+    """The target fields of a posted form, as the command takes them."""
+    names = ("title", "strategy_goal", "strategy", "responsible_role", "description", "decided_on", "version")
+    state = FormState(values={k: text(form, k) for k in names})
+    fields: dict[str, Any] = {k: state.values[k] for k in ("title", "strategy_goal", "description")}
+    fields["strategy"] = state.values["strategy"] or None
+    fields["responsible_role"] = state.values["responsible_role"] or None
+    fields["period_start"] = date_or_none(page, state, "period_start", text(form, "period_start"))
+    fields["period_end"] = date_or_none(page, state, "period_end", text(form, "period_end"))
+    fields["organisation_id"] = uuid_or_none(page, state, "organisation_id", text(form, "organisation_id"))
+    return state, fields
+
+
+def _require_fields(page: Page, state: FormState, asked: dict[str, Any], fields: dict[str, Any]) -> None:
+    """The required fields among `asked` that are blank, each with its own sentence."""
+    messages = {
+        "strategy": page.gettext("Choose the strategy."),
+        "responsible_role": page.gettext("Choose the responsible role."),
+    }
+    for name in ("title", "strategy", "responsible_role", "period_start", "period_end"):
+        if name in asked and name not in state.errors and fields.get(name) in (None, ""):
+            state.errors[name] = messages.get(name) or page.error_text(
+                "{field} is required and cannot be blank.", {"field": name}
+            )
+
+
+def _form_values(row: dict[str, Any]) -> dict[str, Any]:
+    """A target row as the form's fields (strings, as a browser sends them)."""
+    return {
+        "title": row["title"],
+        "strategy_goal": row["strategy_goal"] or "",
+        "strategy": row["strategy"],
+        "responsible_role": row["responsible_role"],
+        "period_start": str(row["period_start"] or ""),
+        "period_end": str(row["period_end"] or ""),
+        "organisation_id": row["organisation_id"] or "",
+        "description": row["description"] or "",
+    }
+
+
+def _year_or_none(page: Page, state: FormState, raw: str) -> int | None:
+    state.values["year"] = raw
+    cleaned = raw.strip()
+    if cleaned.isascii() and cleaned.isdigit() and len(cleaned) == 4:
+        return int(cleaned)
+    state.errors["year"] = page.gettext("Enter a year such as %(example)s.", example="2012")
+    return None
+
+
+def _place(page: Page, state: FormState, error: DomainError, fields: dict[str, str]) -> None:
+    field = error.field if isinstance(error, InvalidField) else None
+    if field in fields:
+        state.errors.setdefault(fields[field], page.error_text(error.message, error.params))
+    else:
+        state.problem = page.error_text(error.message, error.params)
+
+
+def _view(page: Page, day: date | None, position: int | None) -> AsOf:
+    """The API's view for an as-of day: the end of that day, local time."""
+    return AsOf(datetime.combine(day, time.max, tzinfo=page.fmt.zone) if day else None, position)
+
+
+def _require(conn: Connection, target_id: UUID) -> dict[str, Any]:
+    row = read_model.get(conn, target_id)
+    if row is None:
+        raise RecordNotFound("There is no development target with id {id}.", id=target_id)
+    return row

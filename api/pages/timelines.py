@@ -1,0 +1,156 @@
+"""The outcome timelines of a programme and of a development target: the timelines of
+their initiatives (enrolled, or linked, as of the view) on one time axis, one lane per
+initiative, as the SVG of `/api/programmes/{id}/timeline.svg` (or the target's) and the
+same entries as a list by month. Filter by kind and period; `?as_of_date=` shows what was
+known at the end of that day.
+
+The entries come from `api.routes.timelines.timeline_body` and are worded the way the
+initiative's timeline words them (`api.pages.outcome_timeline.entry_words`).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Annotated, Any
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Path, Query
+from fastapi.responses import Response
+from markupsafe import Markup
+from sqlalchemy import Connection
+
+from api.deps import AsOf
+from api.pages.forms import FormState, as_of_or_error
+from api.pages.outcome_timeline import by_month, entry_words
+from api.pages.web import Page, PageDep
+from api.routes import timelines as timeline_bodies
+from domain.errors import RecordNotFound
+from projections import development_targets as targets_read_model
+from projections import programmes as programmes_read_model
+from projections.outcome_timeline import KINDS
+
+router = APIRouter(include_in_schema=False)
+RecordId = Annotated[UUID, Path()]
+KindQuery = Annotated[list[str] | None, Query()]
+DayQuery = Annotated[str, Query(max_length=40)]
+
+
+@router.get("/programmes/{programme_id}/timeline")
+def programme_timeline(
+    page: PageDep,
+    programme_id: RecordId,
+    kind: KindQuery = None,
+    date_from: Annotated[str, Query(alias="from", max_length=40)] = "",
+    date_to: Annotated[str, Query(alias="to", max_length=40)] = "",
+    as_of_date: DayQuery = "",
+) -> Response:
+    return _timeline_page(page, "programme", programme_id, kind, date_from, date_to, as_of_date)
+
+
+@router.get("/targets/{target_id}/timeline")
+def target_timeline(
+    page: PageDep,
+    target_id: RecordId,
+    kind: KindQuery = None,
+    date_from: Annotated[str, Query(alias="from", max_length=40)] = "",
+    date_to: Annotated[str, Query(alias="to", max_length=40)] = "",
+    as_of_date: DayQuery = "",
+) -> Response:
+    return _timeline_page(page, "target", target_id, kind, date_from, date_to, as_of_date)
+
+
+def _timeline_page(
+    page: Page,
+    what: str,
+    record_id: UUID,
+    kind: list[str] | None,
+    date_from: str,
+    date_to: str,
+    as_of_date: str,
+) -> Response:
+    state = FormState(values={"from": date_from, "to": date_to, "as_of_date": as_of_date})
+    day, position = as_of_or_error(page, state, as_of_date)
+    start, end = _period(page, state, date_from, date_to)
+    chosen = [k for k in KINDS if k in (kind or [])]
+    if kind and len(chosen) < len(set(kind)):
+        state.errors["kind"] = page.gettext("Choose one of the options in the list.")
+    order = ("kind", "from", "to", "as_of_date")
+    state.errors = {name: state.errors[name] for name in order if name in state.errors}
+    moment = datetime.combine(day, time.max, tzinfo=page.fmt.zone) if day else None
+    zone = ZoneInfo(page.services.settings.timezone)
+    with page.services.projector.engine.connect() as conn:
+        subject = _subject(conn, what, record_id, position)
+        if subject is None:
+            current = _subject(conn, what, record_id, None)
+            if position is not None and current is not None:
+                return _not_yet(page, what, current, day, moment)
+            if what == "programme":
+                raise RecordNotFound("There is no programme with id {id}.", id=record_id)
+            raise RecordNotFound("There is no development target with id {id}.", id=record_id)
+        body = timeline_bodies.timeline_body(
+            conn,
+            what,
+            record_id,
+            AsOf(moment, position),
+            kinds=set(chosen) or None,
+            start=start,
+            end=end,
+            zone=zone,
+        )
+    for entry in body["entries"]:
+        entry.update(entry_words(page, entry))
+        entry["title"] = entry["words"]  # the SVG's tooltips, in the reader's words
+    titles = {i["id"]: i["name"] for i in body["initiatives"]}
+    for entry in body["entries"]:
+        entry["initiative_title"] = titles.get(entry["initiative_id"], "")
+    svg = timeline_bodies.render_svg(body, lang=page.lang, zone=zone)
+    base = f"/{'programmes' if what == 'programme' else 'targets'}/{record_id}"
+    return page.render(
+        "timelines/aggregate.html",
+        status=200 if state.ok else 400,
+        subject=subject,
+        what=what,
+        base=base,
+        state=state,
+        initiatives=body["initiatives"],
+        kind_options=[(k, page.gettext(timeline_bodies.TIMELINE_WORDS[k])) for k in KINDS],
+        chosen_kinds=set(chosen) or set(KINDS),
+        timeline_svg=Markup(svg),
+        months=by_month(page, body["entries"]),
+        count=len(body["entries"]),
+        as_of_date=day,
+    )
+
+
+def _subject(conn: Connection, what: str, record_id: UUID, position: int | None) -> dict[str, Any] | None:
+    """The programme or target as of the view, with a `name` either way."""
+    if what == "programme":
+        row = programmes_read_model.get(conn, record_id, position)
+        return {**row, "name": row["name"]} if row else None
+    row = targets_read_model.get(conn, record_id, position)
+    return {**row, "name": row["title"]} if row else None
+
+
+def _not_yet(
+    page: Page, what: str, current: dict[str, Any], day: date | None, moment: datetime | None
+) -> Response:
+    if what == "programme":
+        return page.render("programmes/not_yet.html", status=404, programme=current, as_of_moment=moment)
+    return page.render("targets/not_yet.html", status=404, target=current, as_of_date=day)
+
+
+def _period(page: Page, state: FormState, raw_from: str, raw_to: str) -> tuple[date | None, date | None]:
+    found: dict[str, date | None] = {}
+    for name, raw in (("from", raw_from), ("to", raw_to)):
+        found[name] = None
+        if raw.strip():
+            try:
+                found[name] = date.fromisoformat(raw.strip())
+            except ValueError:
+                state.errors[name] = page.gettext("Enter a date such as %(example)s.", example="2026-03-31")
+    start, end = found["from"], found["to"]
+    if start is not None and end is not None and end < start:
+        state.errors["to"] = page.gettext("The end of the period must not be before its start.")
+        return start, None
+    return start, end
