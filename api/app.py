@@ -21,6 +21,7 @@ from api.routes import (
     evaluations,
     events,
     experiments,
+    good_practices,
     health,
     initiatives,
     measures,
@@ -97,6 +98,11 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     # or development target's initiatives, /api/programmes/{id}/timeline, /api/targets/{id}/timeline.
     for timeline_router in timelines.routers:
         app.include_router(timeline_router, dependencies=[Depends(current_actor)])
+    # Good practices: the catalogue, drafting from /api/initiatives/{id}/good-practices, the
+    # exports; the public catalogue, /api/public/good-practices, needs no sign-in.
+    for practice_router in (good_practices.router, good_practices.initiative_router):
+        app.include_router(practice_router, dependencies=[Depends(current_actor)])
+    app.include_router(good_practices.public_router)
     app.include_router(health.router)
     pages.install(app)
     return app

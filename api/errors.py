@@ -21,6 +21,7 @@ from domain.errors import (
     IdempotencyKeyReused,
     IllegalTransition,
     InvalidField,
+    InvalidFields,
     RecordNotFound,
     RuleViolation,
     StaleVersion,
@@ -104,6 +105,14 @@ def _domain_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
     if isinstance(exc, RecordNotFound):
         return problem(404, "not-found", exc.title, exc.detail)
+    if isinstance(exc, InvalidFields):
+        return problem(
+            422,
+            "invalid-fields",
+            exc.title,
+            " ".join(error.detail for error in exc.errors),
+            invalid_params=[InvalidParam(field=f"body.{e.field}", message=e.detail) for e in exc.errors],
+        )
     if isinstance(exc, InvalidField):
         return problem(
             422,

@@ -30,6 +30,7 @@ from domain.errors import (
     StaleVersion,
 )
 from domain.experiment import Experiment
+from domain.good_practice import GoodPractice
 from domain.initiative import Initiative
 from domain.measure import Measure
 from domain.organisation import Organisation, OrganisationKind
@@ -883,6 +884,59 @@ class Kipina(Application[UUID]):
                     "organisation_id", "There is no organisation with id {id}.", id=organisation_id
                 ) from None
 
+    # ---- good practices -------------------------------------------------------------
+    # The pre-fill is computed by the caller from the read models (experiments and evaluations
+    # of the initiative live in other records); the initiative itself is loaded here so a
+    # missing one is refused and the draft names the version it was drafted from.
+
+    def draft_good_practice(
+        self,
+        ctx: CommandContext,
+        initiative_id: UUID,
+        *,
+        prefilled: dict[str, Any],
+        overrides: dict[str, Any],
+    ) -> Receipt:
+        """Draft a practice from an initiative: the pre-filled fields, then the person's own values."""
+
+        def build() -> GoodPractice:
+            initiative = self.get_initiative(initiative_id)
+            return GoodPractice.draft(
+                practice_id=uuid4(),
+                actor=ctx.actor,
+                initiative_id=initiative.id,
+                organisation_id=initiative.organisation_id,
+                unit_id=initiative.unit_id,
+                source_version=initiative.version,
+                fields={**prefilled, **overrides},
+            )
+
+        return self._create(ctx, build)
+
+    def edit_good_practice(
+        self, ctx: CommandContext, practice_id: UUID, *, fields: dict[str, Any]
+    ) -> Receipt:
+        return self._change(ctx, GoodPractice, practice_id, lambda p: p.edit(actor=ctx.actor, fields=fields))
+
+    def publish_good_practice(self, ctx: CommandContext, practice_id: UUID) -> Receipt:
+        """Publish the working copy as version n+1, based on the initiative as it is now: its
+        version, and the log's last position (everything recorded about it so far)."""
+
+        def publish(practice: GoodPractice) -> None:
+            initiative = self.get_initiative(practice.initiative_id)
+            position = self.recorder.max_notification_id() or 0
+            practice.publish(actor=ctx.actor, source_version=initiative.version, source_position=position)
+
+        return self._change(ctx, GoodPractice, practice_id, publish)
+
+    def retract_good_practice(self, ctx: CommandContext, practice_id: UUID, *, reason: str) -> Receipt:
+        return self._change(
+            ctx, GoodPractice, practice_id, lambda p: p.retract(actor=ctx.actor, reason=reason)
+        )
+
+    def get_good_practice(self, practice_id: UUID) -> GoodPractice:
+        return self._get(GoodPractice, practice_id)
+
     # ---- reads the write side needs -------------------------------------------
 
     def get_initiative(self, initiative_id: UUID) -> Initiative:
@@ -1316,6 +1370,8 @@ def _not_found(cls: type[Aggregate], record_id: UUID) -> RecordNotFound:
         return RecordNotFound("There is no measure with id {id}.", id=record_id)
     if cls is DevelopmentTarget:
         return RecordNotFound("There is no development target with id {id}.", id=record_id)
+    if cls is GoodPractice:
+        return RecordNotFound("There is no good practice with id {id}.", id=record_id)
     raise TypeError(f"No sentence says that a {cls.__name__} is missing.")
 
 
@@ -1383,6 +1439,13 @@ def _stale_version(record: Aggregate, expected_version: int) -> StaleVersion:
             current_version=record.version,
             expected_version=expected_version,
         )
+    if isinstance(record, GoodPractice):
+        return StaleVersion(
+            "You edited version {expected_version} of this good practice, but it is now at version "
+            "{current_version}. Reload it and apply your change again.",
+            current_version=record.version,
+            expected_version=expected_version,
+        )
     raise TypeError(f"No sentence says that a {type(record).__name__} has changed.")
 
 
@@ -1427,5 +1490,9 @@ def _concurrent_change(record: Aggregate) -> ConcurrentChange:
         return ConcurrentChange(
             "Someone else changed this development target, or a record being linked to it, at the same "
             "moment. Reload it and try again."
+        )
+    if isinstance(record, GoodPractice):
+        return ConcurrentChange(
+            "Someone else changed this good practice at the same moment. Reload it and try again."
         )
     return ConcurrentChange("Someone else changed this record at the same moment. Reload it and try again.")

@@ -55,6 +55,19 @@ class InvalidField(DomainError):
         self.field = field
 
 
+class InvalidFields(InvalidField):
+    """Several fields are invalid at once (e.g. everything publishing still needs), so a
+    person can fix them all in one go instead of one refusal at a time.
+
+    `errors` holds one `InvalidField` per field; the first one's sentence is the detail."""
+
+    def __init__(self, errors: list[InvalidField]) -> None:
+        assert errors, "InvalidFields needs at least one error"
+        first = errors[0]
+        super().__init__(first.field, first.message, **first.params)
+        self.errors = errors
+
+
 class RuleViolation(DomainError):
     """The command is well-formed but the record's current state forbids it."""
 

@@ -21,6 +21,7 @@ from domain.campaign import Campaign
 from domain.change_action import ChangeAction
 from domain.development_target import DevelopmentTarget
 from domain.experiment import Experiment
+from domain.good_practice import GoodPractice
 from domain.initiative import Initiative, LifecycleEvent
 from domain.measure import Measure
 from domain.organisation import Organisation
@@ -34,6 +35,7 @@ from projections.change_actions import change_actions
 from projections.development_targets import columns as target_columns
 from projections.development_targets import development_targets
 from projections.experiments import experiments, plan_columns
+from projections.good_practices import good_practices
 from projections.initiatives import initiatives
 from projections.measures import columns as measure_columns
 from projections.measures import measures
@@ -115,6 +117,11 @@ def apply(batch: Batch, position: int, event: RecordedEvent) -> None:
         previous = batch.current(development_targets, str(event.originator_id))
         changes = _development_target_changes(previous, event)
         title = _title_after(previous, changes, "title")
+    elif isinstance(event, GoodPractice.Event):
+        record_type = "good_practice"
+        previous = batch.current(good_practices, str(event.originator_id))
+        changes = _good_practice_changes(previous, event)
+        title = _title_after(previous, changes, "name")
     elif isinstance(event, ChangeAction.Event):
         record_type = "change_action"
         previous = batch.current(change_actions, str(event.originator_id))
@@ -188,6 +195,29 @@ def _initiative_changes(previous: dict[str, Any] | None, event: RecordedEvent) -
 
 
 CHECK_IN_VALUES = ("status", "progress_score", "done", "next_steps", "help_needed")
+
+
+def _good_practice_changes(previous: dict[str, Any] | None, event: RecordedEvent) -> list[Change]:
+    """Field by field on the working copy; publishing and retracting show the version."""
+    if isinstance(event, GoodPractice.Drafted):
+        changes = [_change("initiative_id", None, event.initiative_id)]
+        changes += [_change(k, None, v) for k, v in event.fields.items() if v not in (None, "", [])]
+        return [*changes, _change("status", None, "draft")]
+    assert previous is not None
+    if isinstance(event, GoodPractice.Edited):
+        return [_change(k, previous["fields"].get(k), v) for k, v in event.changes.items()]
+    if isinstance(event, GoodPractice.Published):  # Revised too
+        return [
+            _change("published_version", previous["published_version"] or None, event.version),
+            _change("status", previous["status"], "published"),
+            _change("source_version", None, event.source_version),
+            _change("source_position", None, event.source_position),
+        ]
+    assert isinstance(event, GoodPractice.Retracted)
+    return [
+        _change("status", previous["status"], "retracted"),
+        _change("retracted_reason", None, event.reason),
+    ]
 
 
 def _check_in_changes(batch: Batch, event: Initiative.CheckInRecorded) -> list[Change]:

@@ -5,6 +5,7 @@ One versioned row per state of each initiative, plus an append-only notes table.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -371,3 +372,13 @@ def needing_attention(
         .limit(limit)
     )
     return [dict(r) for r in conn.execute(query).mappings()]
+
+
+def titles(conn: Connection, ids: Iterable[str], as_of: int | None = None) -> dict[str, str]:
+    """Initiative id → title (as of)."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    t = initiatives
+    query = select(t.c.id, t.c.title).where(t.c.id.in_(wanted), visible_at(t, as_of))
+    return {row.id: row.title for row in conn.execute(query)}

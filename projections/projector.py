@@ -25,6 +25,7 @@ from projections import (
     development_targets,
     evaluations,
     experiments,
+    good_practices,
     history,
     initiatives,
     measures,
@@ -65,6 +66,7 @@ READ_MODELS: tuple[ReadModel, ...] = (
     measures,
     evaluations,
     development_targets,
+    good_practices,
 )
 
 
