@@ -394,3 +394,15 @@ def is_public(conn: Connection, practice_id: UUID) -> bool:
 def has_unpublished_changes(row: dict[str, Any]) -> bool:
     public = {name: row["fields"].get(name) for name in PUBLIC_FIELDS}
     return bool(row["published_version"]) and public != row["published_fields"]
+
+
+def initiatives_with_practices(
+    conn: Connection, initiative_ids: Iterable[str], as_of: int | None = None
+) -> set[str]:
+    """Which of these initiatives have a good practice drafted from them (as of)."""
+    wanted = sorted(set(initiative_ids))
+    if not wanted:
+        return set()
+    t = good_practices
+    query = select(t.c.initiative_id).where(t.c.initiative_id.in_(wanted), visible_at(t, as_of))
+    return {row.initiative_id for row in conn.execute(query)}

@@ -11,6 +11,7 @@ projector must apply it *before* them (see `projector.READ_MODELS`).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -622,3 +623,35 @@ def position_at(conn: Connection, moment: datetime) -> int:
     """The last log position recorded at or before `moment` (0 if none)."""
     found = conn.execute(select(func.max(history.c.position)).where(history.c.recorded_at <= moment)).scalar()
     return int(found or 0)
+
+
+def recorded_at(conn: Connection, position: int) -> datetime | None:
+    """When the newest event at or before `position` was recorded (None for an empty log)."""
+    query = (
+        select(history.c.recorded_at)
+        .where(history.c.position <= position)
+        .order_by(history.c.position.desc())
+        .limit(1)
+    )
+    found: datetime | None = conn.execute(query).scalar()
+    return found
+
+
+def last_position(conn: Connection) -> int:
+    return int(conn.execute(select(func.max(history.c.position))).scalar() or 0)
+
+
+def versions_at(conn: Connection, record_ids: Iterable[str], position: int) -> dict[str, tuple[int, int]]:
+    """Record id → (its version, the position of its last event), as of `position`."""
+    wanted = sorted(set(record_ids))
+    if not wanted:
+        return {}
+    h = history
+    newest = (
+        select(h.c.record_id, func.max(h.c.position).label("position"))
+        .where(h.c.record_id.in_(wanted), h.c.position <= position)
+        .group_by(h.c.record_id)
+        .subquery()
+    )
+    query = select(h.c.record_id, h.c.version, h.c.position).join(newest, newest.c.position == h.c.position)
+    return {row.record_id: (row.version, row.position) for row in conn.execute(query)}

@@ -22,9 +22,8 @@ Kinds of entry (`KINDS`, in the order they sort on the same day and position):
   about the whole chart (too few or too many runs, few crossings).
 * `annotation` — a change point annotated on a measure.
 * `evaluation` — an evaluation (method, recommendation) on the day it was evaluated.
-* `good_practice` — the publication of a good practice drafted from the initiative. The
-  GoodPractice record type arrives in a later issue; nothing produces this kind yet, but it can
-  already be asked for, and `_good_practices` is where its read model plugs in.
+* `good_practice` — each published version of a good practice drafted from the initiative,
+  and each retraction of one, on the day it was recorded.
 
 Each entry: `day` (ISO date: the back-dated `occurred_on` when given, else the day it was
 recorded in `zone`; a value's period day, an annotation's day, an evaluation's
@@ -46,6 +45,7 @@ from domain.run_chart import SHIFT_MIN, TREND_MIN, Analysis, RuleSet, analyse
 from projections import measures as measures_read_model
 from projections.evaluations import evaluations
 from projections.experiments import experiments
+from projections.good_practices import good_practice_retractions, good_practice_versions
 from projections.history import history
 from projections.measures import measure_annotations
 from projections.programmes import programme_check_ins, programme_workshops, programmes, with_corrections
@@ -478,11 +478,48 @@ def _evaluations(conn: Connection, ids: list[str], as_of: int | None, zone: tzin
 
 
 def _good_practices(conn: Connection, ids: list[str], as_of: int | None, zone: tzinfo) -> list[Entry]:
-    """The seam for good-practice publications (a later issue): the GoodPractice read model
-    will list the published versions drafted from these initiatives, one `good_practice`
-    entry each (record_type "good_practice", details: version, name). No record type
-    produces them yet."""
-    return []
+    """Each published version of a good practice drafted from these initiatives, and each
+    retraction: the moment the work was shared (or withdrawn) is part of its outcome."""
+    v = good_practice_versions
+    query = select(v).where(v.c.initiative_id.in_(ids))
+    if as_of is not None:
+        query = query.where(v.c.position <= as_of)
+    rows = [dict(r) for r in conn.execute(query.order_by(v.c.position)).mappings()]
+    initiative_of = {row["practice_id"]: row["initiative_id"] for row in rows}
+    found = [
+        _entry(
+            day=_day(None, row["published_at"], zone),
+            kind="good_practice",
+            record_type="good_practice",
+            record_id=row["practice_id"],
+            initiative_id=row["initiative_id"],
+            title=f"{row['name']} (v{row['version']})",
+            details={"event": "published", "version": row["version"], "name": row["name"]},
+            position=row["position"],
+            recorded_at=row["published_at"],
+        )
+        for row in rows
+    ]
+    r = good_practice_retractions
+    retractions = select(r).where(r.c.practice_id.in_(sorted(initiative_of)))
+    if as_of is not None:
+        retractions = retractions.where(r.c.position <= as_of)
+    names = {row["practice_id"]: row["name"] for row in rows}
+    found += [
+        _entry(
+            day=_day(None, row["retracted_at"], zone),
+            kind="good_practice",
+            record_type="good_practice",
+            record_id=row["practice_id"],
+            initiative_id=initiative_of[row["practice_id"]],
+            title=f"{names[row['practice_id']]} (v{row['version']}) ✕",
+            details={"event": "retracted", "version": row["version"], "reason": row["reason"]},
+            position=row["position"],
+            recorded_at=row["retracted_at"],
+        )
+        for row in conn.execute(retractions.order_by(r.c.position)).mappings()
+    ]
+    return found
 
 
 Reader = Callable[[Connection, list[str], int | None, tzinfo], list[Entry]]

@@ -32,6 +32,7 @@ from domain.organisation import OrganisationKind
 from projections import experiments as experiments_read_model
 from projections.experiments import ExperimentFilter
 from scripts import three_w
+from scripts.demo_good_practices import load_good_practices
 
 HEINAVESI_UNITS = [
     "Terveyskeskuksen vuodeosasto",
@@ -213,6 +214,7 @@ def load(services: Services) -> dict[str, Any]:
     load_outcomes(loader, basic_task, everyone)
     targets = load_targets(loader, heinavesi, (basic_task, rotation, cooperation), placement)
     programme = load_three_w(services)
+    practices = load_good_practices(loader, everyone, programme.initiatives)
     return {
         "organisations": [heinavesi, oulunkaari, *(UUID(i) for i in programme.organisations.values())],
         "initiatives": [
@@ -224,6 +226,7 @@ def load(services: Services) -> dict[str, Any]:
         ],
         "programmes": [UUID(programme.programme)],
         "targets": targets,
+        "good_practices": practices,
     }
 
 

@@ -29,6 +29,7 @@ from domain.errors import RecordNotFound
 from domain.evaluation import EFFECT_AREAS, Method, Recommendation
 from domain.initiative import Status, allowed_moves
 from projections import evaluations as read_model
+from projections import good_practices
 from projections import initiatives as initiatives_read_model
 from projections import measures as measures_read_model
 
@@ -323,7 +324,7 @@ class RecommendedSpreading(BaseModel):
     initiative: InitiativeRef
     evaluation: EvaluationRef
     good_practice: None = Field(
-        default=None, description="Always null until good practices exist (a later version)"
+        default=None, description="Always null: initiatives with a good practice drafted are left out"
     )
     note: str = Field(examples=[NO_GOOD_PRACTICE])
 
@@ -418,13 +419,16 @@ def follow_up(
         measure_rows = measures_read_model.of_initiatives(conn, (r["id"] for r in completed), position)
         values = measures_read_model.values_of(conn, (m["id"] for m in measure_rows), position)
         spreading = read_model.recommended_spreading(conn, chosen, position, organisation_id)
+        written_up = good_practices.initiatives_with_practices(
+            conn, (i["id"] for i, _ in spreading), position
+        )
     return {
         "year": chosen,
         "organisation_id": str(organisation_id) if organisation_id else None,
         "not_evaluated": [{"initiative": _initiative_ref(r)} for r in missing],
         "still_measured": still_measured(completed, days, measure_rows, values, chosen),
-        # Good practices arrive in a later version: none can exist yet, so every initiative
-        # here lacks one. When they exist, leave out those with a good practice drafted from it.
+        # An initiative with a good practice drafted from it (even an unpublished one) is being
+        # written up already: it is left out.
         "recommended_spreading": [
             {
                 "initiative": _initiative_ref(initiative),
@@ -437,6 +441,7 @@ def follow_up(
                 "note": NO_GOOD_PRACTICE,
             }
             for initiative, evaluation in spreading
+            if initiative["id"] not in written_up
         ],
         "as_of": view.moment,
     }
