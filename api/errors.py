@@ -80,12 +80,13 @@ _DESCRIPTIONS = {
 }
 
 
-def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+def problem_responses(*statuses: int, signed_in: bool = True) -> dict[int | str, dict[str, Any]]:
     """OpenAPI `responses=` entries for the given error statuses.
 
     400, 401 and 422 can come from any route: a malformed request, no signed-in user
-    (trusted-proxy mode), an invalid path, query or body parameter."""
-    wanted = sorted({400, 401, 422, *statuses})
+    (trusted-proxy mode), an invalid path, query or body parameter. The public routes
+    (`signed_in=False`) need no user, so they never answer 401."""
+    wanted = sorted({400, 422, *statuses} | ({401} if signed_in else set()))
     return {
         status: {
             "model": Problem,

@@ -12,6 +12,7 @@ Texts are cut at the field's limit, so a pre-fill is always a valid draft.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -107,7 +108,9 @@ def _join(*parts: str) -> str:
 
 
 def _first_paragraph(text: str) -> str:
-    return _cut(text.strip().split("\n\n")[0].strip(), LONG_TEXT_FIELDS["short_description"])
+    """Up to the first blank line (browsers send line breaks as CRLF)."""
+    first = re.split(r"\r?\n[ \t]*\r?\n", text.strip(), maxsplit=1)[0]
+    return _cut(first.strip(), LONG_TEXT_FIELDS["short_description"])
 
 
 def _cut(text: str, limit: int) -> str:

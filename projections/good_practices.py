@@ -175,6 +175,8 @@ def _changes(batch: Batch, position: int, previous: dict[str, Any], event: Recor
             "published_version": event.version,
             "published_fields": dict(event.fields),
             "retracted_reason": "",
+            # The search text holds the newest published text, no longer the one it replaces.
+            **_working_copy(previous["fields"], dict(event.fields)),
         }
     assert isinstance(event, GoodPractice.Retracted)
     batch.insert(

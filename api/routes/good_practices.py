@@ -479,7 +479,7 @@ def public_body(conn: Connection, rows: list[dict[str, Any]]) -> list[dict[str, 
 @public_router.get(
     "",
     response_model=PublicPage,
-    responses=problem_responses(),
+    responses=problem_responses(signed_in=False),
     summary="Published good practices (the newest version of each; no sign-in)",
 )
 def public_catalogue(
@@ -505,7 +505,7 @@ def public_catalogue(
 @public_router.get(
     "/{practice_id}",
     response_model=PublicPractice,
-    responses=problem_responses(404),
+    responses=problem_responses(404, signed_in=False),
     summary="A published good practice, as its newest version says",
 )
 def public_practice(practice_id: PracticeId, services: ServicesDep) -> dict[str, Any]:
