@@ -205,6 +205,8 @@ CREATES_UNDER_A_RECORD = {
     ("post", "/api/initiatives/{initiative_id}/evaluations"),
     # Measures: a measure under its initiative.
     ("post", "/api/initiatives/{initiative_id}/measures"),
+    # A good practice drafted from its initiative.
+    ("post", "/api/initiatives/{initiative_id}/good-practices"),
 }
 
 
