@@ -21,6 +21,7 @@ from api.routes import (
     evaluations,
     events,
     experiments,
+    exports,
     good_practices,
     health,
     initiatives,
@@ -100,9 +101,16 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         app.include_router(timeline_router, dependencies=[Depends(current_actor)])
     # Good practices: the catalogue, drafting from /api/initiatives/{id}/good-practices, the
     # exports; the public catalogue, /api/public/good-practices, needs no sign-in.
-    for practice_router in (good_practices.router, good_practices.initiative_router):
+    # The exports' routes come first: /api/good-practices/catalogue.csv is not a practice id.
+    for practice_router in (
+        exports.practice_router,
+        exports.programme_router,
+        good_practices.router,
+        good_practices.initiative_router,
+    ):
         app.include_router(practice_router, dependencies=[Depends(current_actor)])
-    app.include_router(good_practices.public_router)
+    for public_router in (exports.public_router, good_practices.public_router):
+        app.include_router(public_router)
     app.include_router(health.router)
     pages.install(app)
     return app

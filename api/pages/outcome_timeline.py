@@ -12,7 +12,7 @@ public so the programme and target timelines can word their entries the same way
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -21,6 +21,7 @@ from fastapi.responses import Response
 from markupsafe import Markup
 
 from api.deps import AsOf
+from api.i18n import Formatter
 from api.pages import labels
 from api.pages.forms import FormState, as_of_or_error
 from api.pages.web import Page, PageDep
@@ -89,8 +90,17 @@ def initiative_timeline(
     )
 
 
-def entry_words(page: Page, entry: dict[str, Any]) -> dict[str, Any]:
-    """An entry's kind and what it says, in the reader's words, and the page it links to."""
+class Reader(Protocol):
+    """Whoever the words are for: a page, or an export in its language."""
+
+    fmt: Formatter
+
+    def gettext(self, message: str) -> str: ...
+
+
+def entry_words(page: Reader, entry: dict[str, Any]) -> dict[str, Any]:
+    """An entry's kind and what it says, in the reader's words, and the page it links to
+    (the exports use the words too)."""
     details, kind = entry["details"], entry["kind"]
     words = entry["title"]
     if kind == "lifecycle":
@@ -119,6 +129,8 @@ def entry_words(page: Page, entry: dict[str, Any]) -> dict[str, Any]:
     href = _HREF.get(entry["record_type"], "/initiatives/{}").format(entry["record_id"])
     if kind == "evaluation":
         href = f"/initiatives/{entry['initiative_id']}/evaluations#evaluation-{details['evaluation_id']}"
+    elif kind == "good_practice":  # issue 8: the version published (or retracted) then
+        href = f"/good-practices/{entry['record_id']}/versions/{details['version']}"
     return {
         "words": words,
         "kind_words": page.gettext(timeline_bodies.TIMELINE_WORDS.get(kind, kind)),

@@ -1,0 +1,52 @@
+"""One entry point for every format: `render(document, "pdf")` gives the bytes and their
+media type, `filename(document, "pdf")` a safe file name for them."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from api.exports.document import ExportDocument
+from api.exports.html import render_html
+from api.exports.json_export import render_json
+from api.exports.markdown import render_markdown
+from api.exports.pdf import render_pdf
+from api.exports.pptx import render_pptx
+
+
+@dataclass(frozen=True)
+class Format:
+    media_type: str
+    renderer: Callable[[ExportDocument], bytes]
+
+
+FORMATS: dict[str, Format] = {
+    "md": Format("text/markdown; charset=utf-8", render_markdown),
+    "html": Format("text/html; charset=utf-8", render_html),
+    "pdf": Format("application/pdf", render_pdf),
+    "pptx": Format("application/vnd.openxmlformats-officedocument.presentationml.presentation", render_pptx),
+    "json": Format("application/json", render_json),
+}
+CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
+
+
+def render(document: ExportDocument, fmt: str) -> tuple[bytes, str]:
+    chosen = FORMATS[fmt]
+    return chosen.renderer(document), chosen.media_type
+
+
+def filename(document: ExportDocument, fmt: str) -> str:
+    """ASCII, so every mail client and file system keeps it: "Kehittäminen kuuluu kaikille"
+    version 1 as PDF is kehittaminen-kuuluu-kaikille-v1.pdf."""
+    name = slug(document.title) or "kipina"
+    if document.seminar is None and document.practices:
+        name += f"-v{document.practices[0].version}"
+    return f"{name}.{fmt}"
+
+
+def slug(text: str, *, limit: int = 60) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    words = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return words[:limit].rstrip("-")

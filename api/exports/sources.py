@@ -1,0 +1,303 @@
+"""Building an export's document from the read models, as of one log position.
+
+Everything is read as of `position` (the published version, the initiative, its measures
+and run charts, its outcome timeline, the programme), and nothing reads the clock, so
+building again as of the same position gives the same document, and so the same bytes.
+Only published versions are ever read: the working copy and its internal notes never
+reach an export.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Connection
+
+from api import png
+from api.deps import AsOf
+from api.errors import BadRequest
+from api.exports.document import (
+    ExportDocument,
+    KeyFigure,
+    PracticeSection,
+    Provenance,
+    SeminarInfo,
+    SourceRecord,
+    TimelineEntry,
+)
+from api.exports.words import words
+from api.i18n import Formatter, translations
+from api.pages.outcome_timeline import entry_words
+from api.people_registry import PeopleRegistry
+from api.routes.measures import chart_body, chart_svg
+from api.routes.timelines import render_svg as timeline_svg
+from api.routes.timelines import timeline_body
+from domain.errors import RecordNotFound, RuleViolation
+from projections import good_practices, history, initiatives, measures, organisations, programmes
+
+
+@dataclass(frozen=True)
+class Setting:
+    """What an export is built with besides the data: its language, the time zone its dates
+    are shown in, the people registry (run charts name who annotated) and Kipinä's version."""
+
+    language: str
+    zone: ZoneInfo
+    people: PeopleRegistry
+    kipina_version: str
+
+
+def checked_position(conn: Connection, position: int | None) -> int:
+    """The position to build from: the one asked for, or the newest recorded."""
+    newest = history.last_position(conn)
+    if position is None:
+        return newest
+    if position > newest:
+        raise BadRequest(
+            f"position {position} has not been recorded yet; the newest event position is {newest}."
+        )
+    return position
+
+
+# ---- one good practice -------------------------------------------------------------
+
+
+def practice_document(
+    conn: Connection, practice_id: UUID, *, version: int | None, position: int, setting: Setting
+) -> ExportDocument:
+    row = _published(conn, practice_id, version, position)
+    section = practice_section(conn, row, position, setting)
+    sources = _sources(conn, [("good_practice", practice_id)], [section], position)
+    return ExportDocument(
+        title=section.fields["name"] if isinstance(section.fields["name"], str) else "",
+        provenance=_provenance(conn, position, setting, sources),
+        practices=(section,),
+        words=words(setting.language),
+    )
+
+
+def _published(conn: Connection, practice_id: UUID, version: int | None, position: int) -> dict[str, Any]:
+    if good_practices.get(conn, practice_id, position) is None:
+        raise RecordNotFound("There is no good practice with id {id}.", id=practice_id)
+    if version is None:
+        row = good_practices.published_version(conn, practice_id, position)
+        if row is None:
+            raise RuleViolation(
+                "This good practice has no published version to export (as of event position "
+                "{position}): publish it first. Drafts are never exported.",
+                position=position,
+            )
+        return row
+    found = good_practices.version(conn, practice_id, version, position)
+    if found is None:
+        raise RecordNotFound(
+            "Good practice {id} has no published version {number}.", id=practice_id, number=version
+        )
+    if found["retraction"] is not None:
+        raise RuleViolation(
+            "Version {number} of this good practice was retracted ({reason}); it is not exported.",
+            number=version,
+            reason=found["retraction"]["reason"],
+        )
+    return found
+
+
+def practice_section(
+    conn: Connection, row: dict[str, Any], position: int, setting: Setting, *, evidence: bool = True
+) -> PracticeSection:
+    """One published version and the evidence behind it as of `position`. Without `evidence`
+    (a catalogue CSV), no key figures, charts or timeline are read."""
+    initiative_id = row["initiative_id"]
+    initiative = initiatives.get(conn, UUID(initiative_id), position) or {"title": "", "status": ""}
+    view = AsOf(None, position)
+    key_figures: tuple[KeyFigure, ...] = ()
+    timeline: tuple[TimelineEntry, ...] = ()
+    timeline_svg_text = ""
+    if evidence:
+        key_figures = tuple(_key_figures(conn, initiative_id, view, setting))
+        body = timeline_body(
+            conn, "initiative", UUID(initiative_id), view, kinds=None, start=None, end=None, zone=setting.zone
+        )
+        reader = _Reader(translations(setting.language).gettext, Formatter(setting.language, setting.zone))
+        for entry in body["entries"]:
+            entry["title"] = entry_words(reader, entry)["words"]  # the SVG's tooltips too
+        timeline = tuple(
+            TimelineEntry(day=date.fromisoformat(e["day"]), kind=e["kind"], text=e["title"])
+            for e in body["entries"]
+        )
+        timeline_svg_text = timeline_svg(body, lang=setting.language, zone=setting.zone) if timeline else ""
+    return PracticeSection(
+        practice_id=row["practice_id"],
+        version=row["version"],
+        published_at=row["published_at"],
+        fields=dict(row["fields"]),
+        initiative_id=initiative_id,
+        initiative_title=initiative["title"],
+        initiative_status=initiative["status"],
+        organisation=_where(conn, row, position),
+        key_figures=key_figures,
+        timeline=timeline,
+        timeline_svg=timeline_svg_text,
+        timeline_png=png.from_svg(timeline_svg_text) if timeline_svg_text else b"",
+        source_position=row["source_position"],
+    )
+
+
+@dataclass
+class _Reader:
+    """The timeline's words in the export's language, as the timeline page words them."""
+
+    gettext: Callable[[str], str]
+    fmt: Formatter
+
+
+def _where(conn: Connection, row: dict[str, Any], position: int) -> str:
+    places = [p for p in (row["organisation_id"], row["unit_id"]) if p]
+    names = organisations.names(conn, set(places), position)
+    return ", ".join(names[p] for p in places if names.get(p))
+
+
+def _key_figures(conn: Connection, initiative_id: str, view: AsOf, setting: Setting) -> list[KeyFigure]:
+    figures = []
+    for measure in measures.of_initiatives(conn, [initiative_id], view.position):
+        chart = chart_body(conn, setting.people, UUID(measure["id"]), view)
+        points = chart["points"]
+        latest = points[-1] if points else None
+        svg = chart_svg(chart, lang=setting.language, zone=setting.zone)
+        figures.append(
+            KeyFigure(
+                name=measure["name"],
+                unit=measure["unit"],
+                direction=measure["direction"],
+                baseline=chart["baseline"],
+                latest=latest["value"] if latest else None,
+                latest_period=date.fromisoformat(latest["day"]) if latest else None,
+                target=chart["target"],
+                values_count=len(points),
+                run_chart_svg=svg,
+                run_chart_png=png.from_svg(svg),
+            )
+        )
+    return figures
+
+
+# ---- the catalogue ---------------------------------------------------------------------
+
+
+def catalogue_sections(
+    conn: Connection, flt: good_practices.PracticeFilter, *, position: int, setting: Setting
+) -> list[PracticeSection]:
+    """Every practice published (and not retracted) as of `position` that matches `flt`, most
+    recently published first, without the evidence (a catalogue row holds only the fields)."""
+    rows: list[dict[str, Any]] = []
+    cursor = None
+    while True:
+        page, cursor = good_practices.published(conn, flt, limit=500, cursor=cursor, as_of=position)
+        rows += page
+        if cursor is None:
+            break
+    return [practice_section(conn, row, position, setting, evidence=False) for row in rows]
+
+
+# ---- a programme's seminar pack -----------------------------------------------------------
+
+
+def seminar_document(
+    conn: Connection, programme_id: UUID, *, position: int, setting: Setting
+) -> ExportDocument:
+    """Every good practice published (and not retracted) as of `position` from the initiatives
+    enrolled in the programme then, by name."""
+    programme = programmes.get(conn, programme_id, position)
+    if programme is None:
+        raise RecordNotFound("There is no programme with id {id}.", id=programme_id)
+    enrolled = [e["initiative_id"] for e in programmes.enrolments(conn, programme_id, position)]
+    rows = good_practices.published_of_initiatives(conn, enrolled, position)
+    sections = [practice_section(conn, row, position, setting) for row in rows]
+    info = _seminar_info(conn, programme, len(enrolled), position)
+    sources = _sources(
+        conn,
+        [("programme", programme_id), *(("good_practice", UUID(r["practice_id"])) for r in rows)],
+        sections,
+        position,
+    )
+    return ExportDocument(
+        title=info.seminar_title or info.programme_name,
+        provenance=_provenance(conn, position, setting, sources),
+        practices=tuple(sections),
+        seminar=info,
+        words=words(setting.language),
+    )
+
+
+def _seminar_info(conn: Connection, programme: dict[str, Any], enrolled: int, position: int) -> SeminarInfo:
+    workshops = programmes.workshops(conn, programme["id"], position)
+    seminars = [w for w in workshops if w["kind"] == "seminar"]
+    seminar = seminars[-1] if seminars else None
+    names = organisations.names(conn, set(programme["organisation_ids"]), position)
+    return SeminarInfo(
+        programme_id=programme["id"],
+        programme_name=programme["name"],
+        period_start=date.fromisoformat(programme["period_start"]),
+        period_end=date.fromisoformat(programme["period_end"]),
+        organisations=tuple(names.get(i, "") for i in programme["organisation_ids"]),
+        seminar_title=seminar["title"] if seminar else "",
+        seminar_date=date.fromisoformat(seminar["day"]) if seminar else None,
+        initiatives_enrolled=enrolled,
+        workshops_held=sum(1 for w in workshops if w["held"]),
+    )
+
+
+# ---- provenance -------------------------------------------------------------------------
+
+
+def _sources(
+    conn: Connection,
+    records: list[tuple[str, UUID]],
+    sections: list[PracticeSection],
+    position: int,
+) -> tuple[SourceRecord, ...]:
+    """Every record the document was read from, with its version and last position then:
+    the programme, the practices, and each practice's initiative and measures."""
+    titles: dict[str, tuple[str, str]] = {}
+    for record_type, record_id in records:
+        titles[str(record_id)] = (record_type, "")
+    for section in sections:
+        titles[section.practice_id] = ("good_practice", str(section.fields.get("name", "")))
+        titles[section.initiative_id] = ("initiative", section.initiative_title)
+        for measure in measures.of_initiatives(conn, [section.initiative_id], position):
+            titles[measure["id"]] = ("measure", measure["name"])
+    for key, (record_type, title) in list(titles.items()):
+        if record_type == "programme" and not title:
+            programme = programmes.get(conn, UUID(key), position)
+            titles[key] = (record_type, programme["name"] if programme else "")
+    versions = history.versions_at(conn, titles, position)
+    return tuple(
+        SourceRecord(
+            record_type=record_type,
+            record_id=record_id,
+            title=title,
+            version=versions[record_id][0],
+            position=versions[record_id][1],
+        )
+        for record_id, (record_type, title) in titles.items()
+        if record_id in versions
+    )
+
+
+def _provenance(
+    conn: Connection, position: int, setting: Setting, sources: tuple[SourceRecord, ...]
+) -> Provenance:
+    moment = history.recorded_at(conn, position)
+    assert moment is not None, "a published version implies a recorded event"
+    return Provenance(
+        built_from_position=position,
+        built_from_time=moment,
+        kipina_version=setting.kipina_version,
+        language=setting.language,
+        sources=sources,
+    )

@@ -1,0 +1,86 @@
+"""What every renderer shows the same way: field values as text, numbers and dates in the
+document's language, and the provenance sentence. Renderers differ only in layout."""
+
+from __future__ import annotations
+
+from datetime import UTC, date
+from zoneinfo import ZoneInfo
+
+from api.exports.document import INNOKYLA_FIELDS, ExportDocument, KeyFigure, PracticeSection
+from api.i18n import Formatter
+
+LIST_FIELDS = ("topics", "phenomena", "target_groups")
+
+
+class View:
+    def __init__(self, document: ExportDocument) -> None:
+        self.document = document
+        self.words = document.words
+        self.fmt = Formatter(document.provenance.language, ZoneInfo("UTC"))
+
+    def word(self, key: str) -> str:
+        return self.words.get(key, key)
+
+    def field_value(self, section: PracticeSection, name: str) -> str:
+        """A field as text: lists joined, the phase by its name in this language."""
+        value = section.fields.get(name, "")
+        if isinstance(value, list):
+            return ", ".join(value)
+        if name == "development_phase":
+            return self.word(f"phase_{value}") if value else ""
+        return value
+
+    def fields(self, section: PracticeSection) -> list[tuple[str, str, str]]:
+        """(name, label, text) of the filled fields after the name, in Innokylä's order."""
+        return [
+            (name, self.word(name), text)
+            for name, _finnish in INNOKYLA_FIELDS
+            if name != "name" and (text := self.field_value(section, name))
+        ]
+
+    def name(self, section: PracticeSection) -> str:
+        return self.field_value(section, "name")
+
+    def number(self, value: float | None) -> str:
+        if value is None:
+            return "–"
+        return self.fmt.number(round(value, 2))
+
+    def day(self, value: date | None) -> str:
+        return self.fmt.date(value, "medium") if value else ""
+
+    def figure(self, figure: KeyFigure) -> dict[str, str]:
+        return {
+            "name": figure.name + (f" ({figure.unit})" if figure.unit else ""),
+            "direction": self.word("better_up" if figure.direction == "up" else "better_down"),
+            "baseline": self.number(figure.baseline),
+            "latest": self.number(figure.latest)
+            + (f" ({self.day(figure.latest_period)})" if figure.latest_period else ""),
+            "target": self.number(figure.target),
+            "values": self.fmt.number(figure.values_count),
+        }
+
+    def built_from(self) -> str:
+        """The sentence naming the position and its recorded time (UTC, ISO: the same
+        everywhere, whatever zone the reader is in)."""
+        provenance = self.document.provenance
+        moment = provenance.built_from_time.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return self.word("built_from").format(position=provenance.built_from_position, time=moment)
+
+    def based_on(self, section: PracticeSection) -> str:
+        return self.word("based_on").format(position=section.source_position)
+
+    def record_type(self, record_type: str) -> str:
+        return self.words.get(f"record_{record_type}", record_type)
+
+    def period(self) -> str:
+        seminar = self.document.seminar
+        if seminar is None:
+            return ""
+        return f"{self.day(seminar.period_start)} – {self.day(seminar.period_end)}"
+
+
+def paragraphs(text: str) -> list[str]:
+    """Paragraphs split at blank lines (CRLF or LF), each trimmed."""
+    normalised = text.replace("\r\n", "\n").strip()
+    return [p.strip() for p in normalised.split("\n\n") if p.strip()]

@@ -1,0 +1,88 @@
+"""The words of an export (headings, labels), in its language.
+
+Renderers take every word from `ExportDocument.words`, so they never translate anything
+themselves and one document renders the same in every format. The English sentences are
+the gettext msgids (`make messages` extracts them); Finnish and Swedish come from
+`api/locale/`.
+"""
+
+from __future__ import annotations
+
+from api.i18n import translations
+from domain.errors import N_
+
+WORDS: dict[str, str] = {
+    # The Innokylä fields (their Finnish names are the JSON keys; see document.py)
+    "name": N_("Name of the operating model"),
+    "short_description": N_("Short description"),
+    "where_implemented": N_("Where implemented"),
+    "region": N_("Municipality or region"),
+    "funder": N_("Funder"),
+    "basic_idea": N_("Basic idea of the solution"),
+    "operating_environment": N_("Operating environment"),
+    "target_group_and_customer_understanding": N_("Target group and customer understanding"),
+    "conditions_for_adoption": N_("Conditions for it to work and be adopted"),
+    "evaluation_results": N_("Evaluation results in brief"),
+    "tips_for_adopters": N_("Tips for adopters"),
+    "development_phase": N_("Development phase"),
+    "topics": N_("Topics"),
+    "phenomena": N_("Phenomena"),
+    "target_groups": N_("Target groups"),
+    # Development phases
+    "phase_idea": N_("Idea"),
+    "phase_being_developed": N_("Being developed"),
+    "phase_ready": N_("Ready"),
+    "phase_spread": N_("Spread"),
+    # Headings and labels
+    "good_practice": N_("Good practice"),
+    "good_practices": N_("Good practices"),
+    "version": N_("Version"),
+    "published": N_("Published"),
+    "initiative": N_("Initiative"),
+    "status": N_("Status"),
+    "organisation": N_("Organisation"),
+    "key_figures": N_("Key figures"),
+    "measure": N_("Measure"),
+    "baseline": N_("Baseline"),
+    "latest": N_("Latest"),
+    "target": N_("Target"),
+    "values": N_("Values"),
+    "better_up": N_("higher is better"),
+    "better_down": N_("lower is better"),
+    "run_chart": N_("Run chart"),
+    "timeline": N_("Outcome timeline"),
+    "no_key_figures": N_("No measures recorded."),
+    "no_timeline": N_("Nothing recorded on the timeline."),
+    "seminar": N_("Seminar"),
+    "programme": N_("Programme"),
+    "period": N_("Period"),
+    "organisations": N_("Organisations"),
+    "contents": N_("Contents"),
+    "summary": N_("Summary"),
+    "practices_count": N_("Good practices shared"),
+    "initiatives_enrolled": N_("Initiatives in the programme"),
+    "workshops_held": N_("Workshops held"),
+    "no_practices": N_("No good practices have been published from this programme yet."),
+    "full_text_elsewhere": N_("The full text is in the PDF and HTML exports."),
+    "sources": N_("Sources"),
+    "provenance": N_("Where this comes from"),
+    "built_from": N_("Built from event position {position}, recorded at {time}."),
+    "rebuild_hint": N_("Building it again from the same position gives the same file."),
+    "kipina_version": N_("Kipinä version"),
+    "record": N_("Record"),
+    "record_title": N_("Title"),
+    "record_id": N_("Id"),
+    "position": N_("Event position"),
+    "based_on": N_("Based on the initiative as of event position {position}."),
+    "page": N_("Page"),
+    "record_good_practice": N_("Good practice"),
+    "record_initiative": N_("Initiative"),
+    "record_measure": N_("Measure"),
+    "record_programme": N_("Programme"),
+    "thank_you": N_("Thank you!"),
+}
+
+
+def words(language: str) -> dict[str, str]:
+    gettext = translations(language).gettext
+    return {key: gettext(message) for key, message in WORDS.items()}
