@@ -18,6 +18,7 @@ from api.pages import (
     evaluations,
     experiments,
     follow_up,
+    good_practices,
     home,
     initiatives,
     measures,
@@ -43,4 +44,6 @@ def install(app: FastAPI) -> None:
     # Issue 7: development targets, the yearly follow-up, programme and target timelines.
     for module in (targets, follow_up, timelines):
         app.include_router(module.router, dependencies=[Depends(current_actor)])
+    # Issue 8: good practices (the catalogue, drafting from an initiative, publishing, versions).
+    app.include_router(good_practices.router, dependencies=[Depends(current_actor)])
     errors.install(app)

@@ -55,6 +55,8 @@ _CODED = {
     "review_status": labels.REVIEW_STATUS,
     "review_decision": labels.REVIEW_DECISION,
     "links": labels.RECORD_TYPE,
+    # Issue 8: a good practice's Innokylä development phase.
+    "development_phase": labels.PHASE,
 }
 _HREF = {
     "initiative": "/initiatives/{}",
@@ -66,6 +68,7 @@ _HREF = {
     "programme": "/programmes/{}",
     "measure": "/measures/{}",
     "development_target": "/targets/{}",
+    "good_practice": "/good-practices/{}",  # issue 8
 }
 
 

@@ -19,6 +19,7 @@ from sqlalchemy import Connection
 from starlette.datastructures import FormData
 
 from api.pages import evaluations as evaluation_pages
+from api.pages import good_practices as practice_pages  # issue 8
 from api.pages import history_view, labels
 from api.pages import measures as measure_pages
 from api.pages import programmes as programme_pages
@@ -394,6 +395,7 @@ def _render_show(
         in_programmes = programme_pages.of_initiative(page, conn, initiative_id, position)
         measures = measure_pages.of_initiative(page, conn, initiative_id, position)
         latest_evaluation = evaluation_pages.latest_of_initiative(conn, row, position)
+        practices = practice_pages.of_initiative(conn, initiative_id, position)  # issue 8
         in_team = {m["person"]["id"] for m in initiative["team"]}
         people = [p for p in people_choices(page, conn) if p[0] not in in_team]
     states = section_states or {}
@@ -415,6 +417,7 @@ def _render_show(
         programmes=in_programmes,
         measures=measures,
         latest_evaluation=latest_evaluation,
+        good_practices=practices,  # issue 8
     )
 
 

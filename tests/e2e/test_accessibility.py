@@ -336,6 +336,27 @@ def review_refused(page: Page, site: Site) -> None:
         page.locator("#reviews form[method=post] button[type=submit]").click()
 
 
+# Good practices (issue 8): the demo's Oulunkaari model is published (versions 1 and 2, no
+# changes since); a draft of the demo initiative (made once; the screens in every language
+# share it) still misses the fields only a person can fill in.
+OULUNKAARI_PRACTICE = "/good-practices?q=kehitt%C3%A4j%C3%A4opas"
+_DRAFTS: dict[str, str] = {}
+
+
+def a_draft(suffix: str = "") -> Action:
+    """Open a page of the shared draft: "/good-practices/{id}" + suffix."""
+
+    def action(page: Page, site: Site) -> None:
+        if site.url not in _DRAFTS:
+            with site.api() as api:
+                drafted = api.post(f"/api/initiatives/{site.demo[DEMO_INITIATIVE]}/good-practices")
+                assert drafted.status_code == 201, drafted.text
+                _DRAFTS[site.url] = drafted.json()["id"]
+        page.goto(f"/good-practices/{_DRAFTS[site.url]}{suffix}")
+
+    return action
+
+
 PROGRAMME = "/programmes/{programme_id}"
 TARGET = "/targets/{target_id}"
 WORKSHOP = PROGRAMME + "/workshops/{workshop_id}"
@@ -345,6 +366,7 @@ EXPERIMENT = "/experiments/{experiment_id}"
 RUNNING = "/experiments?stage=started"
 ORGANISATION = "/organisations/{organisation_id}"
 PERSON = "/people/{person_id}"
+PRACTICE = "/good-practices/{practice_id}"
 SCREENS = [
     Screen("home", "/", ("/",)),
     Screen("initiatives", "/initiatives", ("/initiatives",)),
@@ -673,6 +695,68 @@ SCREENS = [
     Screen("follow-up", "/follow-up?year=2016", ("/follow-up",)),
     Screen("follow-up-as-of", "/follow-up?year=2012&as_of_date={today}", ()),
     Screen("follow-up-invalid", "/follow-up?year=20x2", (), status=400),
+    # Issue 8: good practices.
+    Screen("good-practices", "/good-practices", ("/good-practices",)),
+    Screen("good-practices-filtered", "/good-practices?status=published&phase=ready", ()),
+    Screen("good-practices-invalid", "/good-practices?phase=bogus", (), status=400),
+    Screen("good-practice", OULUNKAARI_PRACTICE, (PRACTICE,), follow=(f"/good-practices/{ID}",)),
+    Screen("good-practice-draft", "/", (), then=a_draft()),
+    Screen(
+        "good-practice-edit",
+        OULUNKAARI_PRACTICE,
+        (PRACTICE + "/edit",),
+        follow=(f"/good-practices/{ID}", f"/good-practices/{ID}/edit"),
+    ),
+    Screen(
+        "good-practice-edit-invalid",
+        OULUNKAARI_PRACTICE,
+        (),
+        status=422,
+        follow=(f"/good-practices/{ID}", f"/good-practices/{ID}/edit"),
+        then=submit("main form[method=post]", {"name": ""}),
+    ),
+    Screen(
+        "good-practice-publish",
+        OULUNKAARI_PRACTICE,
+        (PRACTICE + "/publish",),
+        follow=(f"/good-practices/{ID}", f"/good-practices/{ID}/publish"),
+    ),
+    # Nothing changed since version 2: publishing again is refused on the confirmation.
+    Screen(
+        "good-practice-publish-refused",
+        OULUNKAARI_PRACTICE,
+        (),
+        status=422,
+        follow=(f"/good-practices/{ID}", f"/good-practices/{ID}/publish"),
+        then=submit("main form[method=post]"),
+    ),
+    Screen("good-practice-publish-missing", "/", (), then=a_draft("/publish")),
+    Screen(
+        "good-practice-retract",
+        OULUNKAARI_PRACTICE,
+        (PRACTICE + "/retract",),
+        follow=(f"/good-practices/{ID}", f"/good-practices/{ID}/retract"),
+    ),
+    Screen(
+        "good-practice-retract-invalid",
+        OULUNKAARI_PRACTICE,
+        (),
+        status=422,
+        follow=(f"/good-practices/{ID}", f"/good-practices/{ID}/retract"),
+        then=submit("main form[method=post]"),
+    ),
+    Screen(
+        "good-practice-version",
+        OULUNKAARI_PRACTICE,
+        (PRACTICE + "/versions/{number}",),
+        follow=(f"/good-practices/{ID}", rf"/good-practices/{ID}/versions/\d+"),
+    ),
+    Screen(
+        "good-practice-history",
+        OULUNKAARI_PRACTICE,
+        (PRACTICE + "/history",),
+        follow=(f"/good-practices/{ID}", f"/good-practices/{ID}/history"),
+    ),
 ]
 
 

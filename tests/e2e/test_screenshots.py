@@ -86,6 +86,13 @@ def visit(path: str) -> Callable[[Page, Site], None]:
     return action
 
 
+def good_practice(page: Page, site: Site) -> None:
+    """Issue 8: Oulunkaari's published Innokylä model, opened from the catalogue."""
+    page.goto("/good-practices?q=kehitt%C3%A4j%C3%A4opas")
+    page.locator("#results tbody a").first.click()
+    expect(page.locator("#versions")).to_be_visible()
+
+
 @dataclass(frozen=True)
 class Shot:
     name: str
@@ -102,6 +109,7 @@ SHOTS = [
     Shot("conflict", conflict),
     Shot("home-phone", visit("/"), viewport=PHONE),
     Shot("initiative-sv", visit("/initiatives/{showcase}"), lang="sv"),
+    Shot("good-practice", good_practice),
 ]
 
 
