@@ -10,6 +10,7 @@ never appear in any export.
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import shutil
@@ -221,6 +222,55 @@ def test_the_public_export_shows_only_published_practices(client: TestClient) ->
     assert_problem(client.get(f"/api/public/good-practices/{unpublished['id']}/export.html"), 404)
     client.post(f"/api/good-practices/{case.practice_id}/retract", json={"reason": "Vanhentunut."})
     assert_problem(client.get(f"/api/public/good-practices/{case.practice_id}/export.html"), 404)
+
+
+# ---- the catalogue as CSV ---------------------------------------------------------------
+
+
+def csv_rows(response: Any) -> list[dict[str, str]]:
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("text/csv")
+    assert response.content.startswith("\ufeff".encode()), "a byte-order mark, so Excel reads ä and ö"
+    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/good-practices/catalogue.csv", "/api/public/good-practices/catalogue.csv"]
+)
+def test_the_catalogue_csv_lists_published_versions_only(client: TestClient, path: str) -> None:
+    case = oulunkaari_case(client)
+    draft(client, case.initiative_id, name=DRAFT_ONLY)
+    response = client.get(path)
+    rows = csv_rows(response)
+    assert [row["id"] for row in rows] == [case.practice_id]
+    row = rows[0]
+    assert row["Toimintamallin nimi"] == "Kehittäminen kuuluu kaikille"
+    assert row["Aihealueet"] == "Kuntayhtymä; Järjestäminen"
+    assert row["version"] == "1"
+    assert row["Ratkaisun perusidea"] == FILLED["basic_idea"].strip()  # long text, in full
+    for secret in (INTERNAL_NOTE, UNPUBLISHED_EDIT, DRAFT_ONLY):
+        assert secret.encode() not in response.content
+    position = response.headers["X-Kipina-Position"]
+    assert f'filename="good-practices-{position}.csv"' in response.headers["Content-Disposition"]
+
+
+def test_the_catalogue_csv_filters_and_rebuilds_from_a_position(client: TestClient) -> None:
+    case = oulunkaari_case(client)
+    first = client.get("/api/good-practices/catalogue.csv")
+    assert csv_rows(client.get("/api/good-practices/catalogue.csv", params={"topic": "Kuntayhtymä"}))
+    assert csv_rows(client.get("/api/good-practices/catalogue.csv", params={"topic": "Päihdetyö"})) == []
+    client.post(f"/api/good-practices/{case.practice_id}/retract", json={"reason": "Korvattu."})
+    assert csv_rows(client.get("/api/public/good-practices/catalogue.csv")) == []
+    again = client.get(
+        "/api/good-practices/catalogue.csv", params={"position": first.headers["X-Kipina-Position"]}
+    )
+    assert again.content == first.content
+
+
+def test_catalogue_csv_errors(client: TestClient) -> None:
+    assert_problem(client.get("/api/good-practices/catalogue.csv", params={"position": 10**9}), 400)
+    assert_problem(client.get("/api/good-practices/catalogue.csv", params={"phase": "valmis"}), 422)
+    assert_problem(client.get("/api/public/good-practices/catalogue.csv", params={"q": "a\x00b"}), 422)
 
 
 # ---- the seminar pack ----------------------------------------------------------------
