@@ -58,7 +58,7 @@ WORDS: dict[str, str] = {
     "period": N_("Period"),
     "organisations": N_("Organisations"),
     "contents": N_("Contents"),
-    "summary": N_("Summary"),
+    "summary": N_("In summary"),
     "practices_count": N_("Good practices shared"),
     "initiatives_enrolled": N_("Initiatives in the programme"),
     "workshops_held": N_("Workshops held"),
