@@ -20,9 +20,8 @@ from domain.recorded import RecordedEvent
 from projections.batch import Batch
 from projections.tables import (
     UTCDateTime,
-    decode_cursor,
-    encode_cursor,
     metadata,
+    newest_first_page,
     versioned_columns,
     visible_at,
 )
@@ -177,12 +176,7 @@ def search(
         query = query.where(c.unit_id == str(flt.unit_id))
     if flt.category:
         query = query.where(c.category == flt.category)
-    if cursor is not None:
-        query = query.where(c.created_position < decode_cursor(cursor))
-    query = query.order_by(c.created_position.desc()).limit(limit + 1)
-    rows = [dict(r) for r in conn.execute(query).mappings()]
-    next_cursor = encode_cursor(rows[limit - 1]["created_position"]) if len(rows) > limit else None
-    return rows[:limit], next_cursor
+    return newest_first_page(conn, query, c.created_position, limit=limit, cursor=cursor)
 
 
 def recorded_ids(conn: Connection, ids: Iterable[UUID]) -> set[UUID]:
@@ -259,9 +253,5 @@ def _page(
     conn: Connection, query: Any, limit: int, cursor: str | None, total: int
 ) -> tuple[list[dict[str, Any]], str | None, int]:
     c = change_actions.c
-    if cursor is not None:
-        query = query.where(c.completed_position < decode_cursor(cursor))
-    query = query.order_by(c.completed_position.desc()).limit(limit + 1)
-    rows = [dict(r) for r in conn.execute(query).mappings()]
-    next_cursor = encode_cursor(rows[limit - 1]["completed_position"]) if len(rows) > limit else None
-    return rows[:limit], next_cursor, total
+    rows, next_cursor = newest_first_page(conn, query, c.completed_position, limit=limit, cursor=cursor)
+    return rows, next_cursor, total

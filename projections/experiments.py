@@ -43,9 +43,8 @@ from projections.batch import Batch
 from projections.initiatives import initiatives
 from projections.tables import (
     UTCDateTime,
-    decode_cursor,
-    encode_cursor,
     metadata,
+    newest_first_page,
     versioned_columns,
     visible_at,
 )
@@ -339,12 +338,7 @@ def search(
     """Newest first; returns a page and the cursor of the next page (None at the end).
     Raises ValueError for a cursor this module did not make."""
     query = _filtered(select(experiments), flt, as_of)
-    if cursor is not None:
-        query = query.where(experiments.c.created_position < decode_cursor(cursor))
-    query = query.order_by(experiments.c.created_position.desc()).limit(limit + 1)
-    rows = [dict(r) for r in conn.execute(query).mappings()]
-    next_cursor = encode_cursor(rows[limit - 1]["created_position"]) if len(rows) > limit else None
-    return rows[:limit], next_cursor
+    return newest_first_page(conn, query, experiments.c.created_position, limit=limit, cursor=cursor)
 
 
 def _filtered(query: Select[Any], flt: ExperimentFilter, as_of: int | None) -> Select[Any]:

@@ -38,9 +38,8 @@ from domain.recorded import RecordedEvent
 from projections.batch import Batch
 from projections.tables import (
     UTCDateTime,
-    decode_cursor,
-    encode_cursor,
     metadata,
+    newest_first_page,
     versioned_columns,
     visible_at,
 )
@@ -263,12 +262,7 @@ def search(
         query = query.where(t.c.status == flt.status)
     if flt.initiative_id:
         query = query.where(t.c.initiative_id == str(flt.initiative_id))
-    if cursor is not None:
-        query = query.where(t.c.created_position < decode_cursor(cursor))
-    query = query.order_by(t.c.created_position.desc()).limit(limit + 1)
-    rows = [dict(r) for r in conn.execute(query).mappings()]
-    next_cursor = encode_cursor(rows[limit - 1]["created_position"]) if len(rows) > limit else None
-    return rows[:limit], next_cursor
+    return newest_first_page(conn, query, t.c.created_position, limit=limit, cursor=cursor)
 
 
 def _filtered(query: Select[Any], t: Table, flt: PracticeFilter) -> Select[Any]:
@@ -361,12 +355,7 @@ def published(
     query = _filtered(_public_query(as_of), v, flt)
     if flt.initiative_id:
         query = query.where(v.c.initiative_id == str(flt.initiative_id))
-    if cursor is not None:
-        query = query.where(v.c.position < decode_cursor(cursor))
-    query = query.order_by(v.c.position.desc()).limit(limit + 1)
-    rows = [dict(r) for r in conn.execute(query).mappings()]
-    next_cursor = encode_cursor(rows[limit - 1]["position"]) if len(rows) > limit else None
-    return rows[:limit], next_cursor
+    return newest_first_page(conn, query, v.c.position, limit=limit, cursor=cursor)
 
 
 def published_version(conn: Connection, practice_id: UUID, as_of: int | None = None) -> dict[str, Any] | None:

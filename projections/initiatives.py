@@ -32,9 +32,8 @@ from domain.recorded import RecordedEvent
 from projections.batch import Batch
 from projections.tables import (
     UTCDateTime,
-    decode_cursor,
-    encode_cursor,
     metadata,
+    newest_first_page,
     versioned_columns,
     visible_at,
 )
@@ -286,12 +285,7 @@ def search(
 ) -> tuple[list[dict[str, Any]], str | None]:
     """Newest first; returns a page and the cursor of the next page (None at the end)."""
     query = _filtered(select(initiatives), flt, as_of)
-    if cursor is not None:
-        query = query.where(initiatives.c.created_position < decode_cursor(cursor))
-    query = query.order_by(initiatives.c.created_position.desc()).limit(limit + 1)
-    rows = [dict(r) for r in conn.execute(query).mappings()]
-    next_cursor = encode_cursor(rows[limit - 1]["created_position"]) if len(rows) > limit else None
-    return rows[:limit], next_cursor
+    return newest_first_page(conn, query, initiatives.c.created_position, limit=limit, cursor=cursor)
 
 
 def _filtered(query: Select[Any], flt: InitiativeFilter, as_of: int | None) -> Select[Any]:

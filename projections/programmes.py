@@ -49,9 +49,8 @@ from domain.recorded import RecordedEvent
 from projections.batch import Batch, Row
 from projections.tables import (
     UTCDateTime,
-    decode_cursor,
-    encode_cursor,
     metadata,
+    newest_first_page,
     versioned_columns,
     visible_at,
 )
@@ -416,12 +415,7 @@ def search(
     if text:
         for word in text.casefold().split():
             query = query.where(c.search_text.contains(word, autoescape=True))
-    if cursor is not None:
-        query = query.where(c.created_position < decode_cursor(cursor))
-    query = query.order_by(c.created_position.desc()).limit(limit + 1)
-    rows = [dict(r) for r in conn.execute(query).mappings()]
-    next_cursor = encode_cursor(rows[limit - 1]["created_position"]) if len(rows) > limit else None
-    return rows[:limit], next_cursor
+    return newest_first_page(conn, query, c.created_position, limit=limit, cursor=cursor)
 
 
 def workshops(conn: Connection, programme_id: UUID | str, as_of: int | None = None) -> list[dict[str, Any]]:

@@ -22,9 +22,8 @@ from domain.rotation import RotationPlacement
 from projections.batch import Batch
 from projections.tables import (
     UTCDateTime,
-    decode_cursor,
-    encode_cursor,
     metadata,
+    newest_first_page,
     versioned_columns,
     visible_at,
 )
@@ -244,12 +243,7 @@ def search(
         query = query.where(c.status == flt.status)
     if flt.initiative_id:
         query = query.where(c.initiative_id == str(flt.initiative_id))
-    if cursor is not None:
-        query = query.where(c.created_position < decode_cursor(cursor))
-    query = query.order_by(c.created_position.desc()).limit(limit + 1)
-    rows = [dict(r) for r in conn.execute(query).mappings()]
-    next_cursor = encode_cursor(rows[limit - 1]["created_position"]) if len(rows) > limit else None
-    return rows[:limit], next_cursor
+    return newest_first_page(conn, query, c.created_position, limit=limit, cursor=cursor)
 
 
 def of_person(conn: Connection, person_id: UUID, as_of: int | None = None) -> list[dict[str, Any]]:

@@ -17,8 +17,10 @@ from typing import Any
 
 from sqlalchemy import (
     Column,
+    Connection,
     Integer,
     MetaData,
+    Select,
     String,
     Table,
     TypeDecorator,
@@ -76,6 +78,19 @@ POSITION_MAX = 2**63 - 1
 
 def encode_cursor(position: int) -> str:
     return base64.urlsafe_b64encode(f"p{position}".encode()).decode().rstrip("=")
+
+
+def newest_first_page(
+    conn: Connection, query: Select[Any], position: ColumnElement[int], *, limit: int, cursor: str | None
+) -> tuple[list[dict[str, Any]], str | None]:
+    """One page of `query`, newest first by `position` (a log position column), and the cursor
+    of the next page (None at the end). Raises ValueError for a cursor this module did not make."""
+    if cursor is not None:
+        query = query.where(position < decode_cursor(cursor))
+    query = query.order_by(position.desc()).limit(limit + 1)
+    rows = [dict(r) for r in conn.execute(query).mappings()]
+    next_cursor = encode_cursor(rows[limit - 1][position.key]) if len(rows) > limit else None
+    return rows[:limit], next_cursor
 
 
 def decode_cursor(cursor: str) -> int:
