@@ -43,7 +43,7 @@ def practice_json(view: View, section: PracticeSection) -> dict[str, Any]:
     body: dict[str, Any] = {}
     for name, finnish in INNOKYLA_FIELDS:
         value = section.fields.get(name, [] if name in ("topics", "phenomena", "target_groups") else "")
-        body[finnish] = _finnish_phase(value) if name == "development_phase" and value else value
+        body[finnish] = finnish_phase(value) if name == "development_phase" and value else value
     body["kipina"] = {
         "good_practice_id": section.practice_id,
         "version": section.version,
@@ -74,7 +74,7 @@ def practice_json(view: View, section: PracticeSection) -> dict[str, Any]:
     return body
 
 
-def _finnish_phase(code: object) -> str:
+def finnish_phase(code: object) -> str:
     """The phase as Innokylä names it (in Finnish, like the keys), whatever the export's language."""
     return translations("fi").gettext(WORDS.get(f"phase_{code}", str(code)))
 

@@ -85,7 +85,7 @@ def _provenance(view: View) -> list[str]:
     lines += [
         "",
         f"| {view.word('record')} | {view.word('record_title')} | {view.word('record_id')} | "
-        f"{view.word('version')} | {view.word('position')} |",
+        f"{view.word('version')} | {view.word('position_column')} |",
         "|---|---|---|---|---|",
     ]
     for source in provenance.sources:

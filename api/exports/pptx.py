@@ -41,6 +41,7 @@ FONT = "DejaVu Sans"
 
 # How much text a slide can hold in its boxes at the sizes below, in characters.
 TITLE_LIMIT = 90
+META_LIMIT = 130  # organisation · phase · version, on one line
 SHORT_LIMIT = 320
 IDEA_LIMIT = 600
 MAX_FIGURES = 4  # rows in the key-figure table on the first slide
@@ -105,7 +106,8 @@ def _practice_slide(deck: Deck, view: View, section: PracticeSection) -> None:
         )
         if part
     )
-    _text(slide, MARGIN, Inches(1.55), WIDTH - 2 * MARGIN, Inches(0.4), [(meta, 14, False)], color=QUIET)
+    line = [(fit(meta, META_LIMIT), 14, False)]
+    _text(slide, MARGIN, Inches(1.55), WIDTH - 2 * MARGIN, Inches(0.4), line, color=QUIET)
     column = (WIDTH - 2 * MARGIN - Inches(0.4)) // 2
     texts = []
     cut = False
@@ -165,7 +167,10 @@ def _closing_slide(deck: Deck, view: View) -> None:
         section = document.practices[0]
         tips = view.field_value(section, "tips_for_adopters")
         if tips:
-            lines += [(view.word("tips_for_adopters"), 16, True), (fit(tips, IDEA_LIMIT), 14, False)]
+            shown = fit(tips, IDEA_LIMIT)
+            lines += [(view.word("tips_for_adopters"), 16, True), (shown, 14, False)]
+            if shown != _one_line(tips):
+                lines.append((view.word("full_text_elsewhere"), 10, False))
     _text(slide, MARGIN, Inches(1.5), WIDTH - 2 * MARGIN, Inches(4.2), lines)
     provenance = [
         (view.word("provenance"), 11, True),
@@ -199,9 +204,10 @@ def _figure_table(
         rows, len(columns), Emu(left), Emu(top + Inches(0.5)), Emu(width), Emu(Inches(0.45) * rows)
     )
     table = shape.table
-    table.columns[0].width = Emu(width - 3 * (width // 5))
+    number_column = width * 22 // 100  # room for "14 (10.12.2018)" and "Tavoitearvo" on one line
+    table.columns[0].width = Emu(width - 3 * number_column)
     for n in range(1, len(columns)):
-        table.columns[n].width = Emu(width // 5)
+        table.columns[n].width = Emu(number_column)
     for n, column in enumerate(columns):
         _cell(table.cell(0, n), view.word("measure" if column == "name" else column), bold=True)
     for row, figure in enumerate(figures, start=1):
@@ -219,7 +225,7 @@ def _cell(cell: object, text: str, *, bold: bool = False) -> None:
     paragraph = frame.paragraphs[0]
     run = paragraph.add_run()
     run.text = text
-    run.font.size = Pt(11)
+    run.font.size = Pt(10)
     run.font.bold = bold
     run.font.name = FONT
 

@@ -46,7 +46,32 @@ def filename(document: ExportDocument, fmt: str) -> str:
     return f"{name}.{fmt}"
 
 
+# Letters that do not decompose into an ASCII letter and a mark (Norwegian, Danish, Icelandic,
+# German): spelled out the way those languages write them without their own letters.
+_SPELLED = str.maketrans(
+    {
+        "æ": "ae",
+        "Æ": "Ae",
+        "ø": "oe",
+        "Ø": "Oe",
+        "ß": "ss",
+        "ð": "d",
+        "Ð": "D",
+        "þ": "th",
+        "Þ": "Th",
+        "đ": "d",
+        "Đ": "D",
+        "ł": "l",
+        "Ł": "L",
+        "œ": "oe",
+        "Œ": "Oe",
+    }
+)
+
+
 def slug(text: str, *, limit: int = 60) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    """ "Bærum kommune" → "baerum-kommune", "Kehittäminen" → "kehittaminen"."""
+    spelled = text.translate(_SPELLED)
+    ascii_text = unicodedata.normalize("NFKD", spelled).encode("ascii", "ignore").decode("ascii")
     words = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
     return words[:limit].rstrip("-")

@@ -73,6 +73,7 @@ WORDS: dict[str, str] = {
     "record_title": N_("Title"),
     "record_id": N_("Id"),
     "position": N_("Event position"),
+    "position_column": N_("Position"),  # the sources table's narrow column
     "based_on": N_("Based on the initiative as of event position {position}."),
     "page": N_("Page"),
     "record_good_practice": N_("Good practice"),
