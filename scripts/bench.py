@@ -1,4 +1,4 @@
-"""Benchmark Kipinä: `python -m scripts.bench [--bench all|core|pages|change-day|programme|outcomes]
+"""Benchmark Kipinä: `python -m scripts.bench [--bench all|core|pages|change-day|programme|outcomes|exports]
 [--scale S] [--store sqlite|postgres|both] [--postgres-dsn D]`.
 
 Prints ratios (`--bench core`: 1 to 3, `pages`: 4, `change-day`: 5 and 6, `all`: every one),
@@ -33,7 +33,9 @@ command rate, and the Change Day wall's p99 at 320k ÷ at 1k pledges) are descri
 `scripts/bench_change_day.py`; ratio 7 (`--bench programme`: the 3W programme's dashboard
 and digest p99 at 1M ÷ at 10k events) in `scripts/bench_programme.py`; ratio 8 (`--bench
 outcomes`: a run chart of 1,000 values ÷ one of 100, an outcome timeline of 10,000 events ÷
-one of 100) in `scripts/bench_outcomes.py`.
+one of 100) in `scripts/bench_outcomes.py`; ratio 9 (`--bench exports`: a seminar pack of 30 good
+practices, time and peak memory, ÷ one practice's export × 30, in each format) in
+`scripts/bench_exports.py`.
 
 Event counts scale with --scale (1.0 = 10k and 100k events; for ratio 4, 10k
 initiatives, 1,000 people and 1,000 history events, at least 50, 20 and 20). Each store is a
@@ -75,6 +77,7 @@ from projections import history
 from projections import initiatives as read_model
 from projections.rebuild import rebuild
 from scripts.bench_change_day import ChangeDayResult, bench_change_day, change_day_report
+from scripts.bench_exports import ExportsResult, bench_exports, exports_report
 from scripts.bench_outcomes import OutcomesResult, bench_outcomes, outcomes_report
 from scripts.bench_programme import ProgrammeResult, bench_programme, programme_report
 
@@ -1038,12 +1041,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--store", choices=("sqlite", "postgres", "both"), default="both")
     parser.add_argument(
         "--bench",
-        choices=("all", "core", "pages", "change-day", "programme", "outcomes"),
+        choices=("all", "core", "pages", "change-day", "programme", "outcomes", "exports"),
         default="all",
         help="core: ratios 1-3; pages: ratio 4 (server-side pages against JSON); "
         "change-day: ratios 5-6 (pledge import, wall); programme: ratio 7 (dashboard and digest "
         "at 1M events); outcomes: ratio 8 (run chart and outcome timeline against 10× and 100× "
-        "smaller ones); all: every one",
+        "smaller ones); exports: ratio 9 (a seminar pack of 30 good practices against one "
+        "practice's export × 30, time and peak memory); all: every one",
     )
     parser.add_argument(
         "--postgres-dsn",
@@ -1074,6 +1078,7 @@ def main(argv: list[str] | None = None) -> int:
     change_day: list[ChangeDayResult] = []
     programme: list[ProgrammeResult] = []
     outcomes: list[OutcomesResult] = []
+    exports: list[ExportsResult] = []  # ratio 9 (issue 8)
     for kind in stores:
         label = "SQLite" if kind == "sqlite" else "PostgreSQL"
         if args.bench in ("all", "core"):
@@ -1108,6 +1113,12 @@ def main(argv: list[str] | None = None) -> int:
                 temporary_store(kind, Path(tmp) / "outcomes", args.postgres_dsn) as settings,
             ):
                 outcomes.append(bench_outcomes(label, settings, args.scale))
+        if args.bench in ("all", "exports"):  # ratio 9 (issue 8)
+            with (
+                tempfile.TemporaryDirectory(prefix="kipina-bench-") as tmp,
+                temporary_store(kind, Path(tmp) / "exports", args.postgres_dsn) as settings,
+            ):
+                exports.append(bench_exports(label, settings, args.scale))
     sections = [report(results, args.scale)] if results else []
     if pages:
         sections.append(pages_report(pages, args.scale))
@@ -1117,6 +1128,8 @@ def main(argv: list[str] | None = None) -> int:
         sections.append(programme_report(programme, args.scale))
     if outcomes:
         sections.append(outcomes_report(outcomes, args.scale))
+    if exports:
+        sections.append(exports_report(exports, args.scale))
     print("\n\n".join(sections))
     for note in notes:
         print(note)

@@ -82,3 +82,23 @@ def test_outcomes_bench_runs_and_prints_ratio_8(capsys: pytest.CaptureFixture[st
     assert all(line.endswith(("linear", "WORSE")) for line in verdicts), out
     assert any(line.startswith("timeline: events / entries served, small") for line in lines), out
     assert "ratio 1" not in out and "ratio 7" not in out
+
+
+def test_exports_bench_runs_and_prints_ratio_9(capsys: pytest.CaptureFixture[str]) -> None:
+    # Scale 0.1: a pack of 3 published practices; 3 single exports and 1 pack timed, and the
+    # peak memory of each case measured in 12 fresh spawned processes.
+    assert bench.main(["--bench", "exports", "--scale", "0.1", "--store", "sqlite"]) == 0
+
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert any(
+        line.startswith("practices in the pack / events in the log") and " 3 / " in line for line in lines
+    ), out
+    cases = ["md", "html", "pdf", "pptx", "json", "all formats"]
+    for measure in ("ratio 9a time", "ratio 9b peak memory (RSS)", "ratio 9b peak memory (Python)"):
+        verdicts = [line for line in lines if line.startswith(measure)]
+        # The label is the first 64 columns: "…, pack ÷ single × 3, <case>"; the verdict follows.
+        assert [line[:64].split(" ÷ single × 3, ")[1].strip() for line in verdicts] == cases, out
+        assert all(line.endswith(("PASS", "MISS")) for line in verdicts), out
+    assert "peak RSS growth MB, single / pack" in out
+    assert "ratio 1" not in out and "ratio 8" not in out
