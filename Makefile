@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 
-.PHONY: run test chromium screenshots lint demo rebuild bench messages clean
+.PHONY: run test chromium poppler screenshots examples lint demo rebuild bench messages clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,12 +16,22 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/python -m scripts.run
 
-test: $(STAMP) chromium
+test: $(STAMP) chromium poppler
 	$(BIN)/python -m pytest
 
 # The browser tests drive Debian's Chromium (never a downloaded one).
 chromium:
 	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
+
+# The export tests read PDFs as a person would: text with pdftotext, pages as PNG with pdftoppm.
+poppler:
+	command -v pdftoppm >/dev/null || (apt-get update && apt-get install -y poppler-utils)
+
+# docs/examples: the 3W seminar pack and Oulunkaari's practice from the demo data, and their
+# pages as PNG (pdftoppm for the PDF; LibreOffice turns the deck into a PDF first).
+examples: $(STAMP) poppler
+	command -v soffice >/dev/null || (apt-get update && apt-get install -y --no-install-recommends libreoffice-impress)
+	$(BIN)/python -m scripts.make_examples docs/examples
 
 # Screenshots of the main pages with the demo data, for the README.
 screenshots: $(STAMP) chromium

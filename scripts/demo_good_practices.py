@@ -5,13 +5,17 @@
   version 2 (Innokylä's page was last edited on 25.5.2020). An internal note stays unpublished.
 * Three 3W projects whose experiments were adopted (seed 001): drafted (pre-filled from the
   project's summary, goals and experiment learning), completed by the manager and published,
-  so the closing seminar "Hyvät käytännöt jakoon" has practices to share.
+  so the closing seminar "Hyvät käytännöt jakoon" has practices to share. The daily-board
+  project ("Kotihoidon päivittäisjohtamisen taulu") gets the weekly measure its experiment
+  names, the morning meeting's length: about 35 minutes before the board, 14 after (as the
+  project's observation says), so the seminar pack has key figures and a run chart.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING, Any
-from uuid import UUID
+from uuid import NAMESPACE_URL, UUID, uuid5
 
 from api.good_practice_source import prefill_source
 from domain.good_practice_prefill import prefill
@@ -128,6 +132,7 @@ def load_good_practices(loader: Loader, everyone: UUID, three_w_initiatives: dic
     )
     app.publish_good_practice(loader.ctx("good-practice-oulunkaari-publish-2"), oulunkaari)
     practices.append(oulunkaari)
+    _morning_meeting_measure(loader, UUID(three_w_initiatives["ki-kh-tv"]))
     for slug, written in THREE_W_PRACTICES.items():
         initiative_id = UUID(three_w_initiatives[slug])
         practice_id = _draft(loader, slug, initiative_id, written)
@@ -135,6 +140,36 @@ def load_good_practices(loader: Loader, everyone: UUID, three_w_initiatives: dic
         practices.append(practice_id)
     loader.services.projector.catch_up()
     return practices
+
+
+# Minutes of the daily board meeting, ISO weeks 36–50 of 2018; the board came in week 40.
+MORNING_MEETING = (36, 35, 37, 34, 22, 18, 16, 15, 14, 14, 13, 15, 14, 13, 14)
+
+
+def _morning_meeting_measure(loader: Loader, initiative_id: UUID) -> None:
+    app = loader.services.app
+    measure = app.define_measure(
+        loader.ctx("aamupalaverin-kesto"),
+        initiative_id,
+        fields={
+            "name": "Aamupalaverin kesto",
+            "unit": "min",
+            "direction": "down",
+            "frequency": "weekly",
+            "baseline": 35.0,
+            "target": 15.0,
+            "data_source": "Tilannetaulun palaverikirjaukset",
+        },
+        occurred_on=date(2018, 9, 3),
+    ).record_id
+    for week, minutes in enumerate(MORNING_MEETING, start=36):
+        app.record_measure_value(
+            loader.ctx(f"aamupalaverin-kesto-{week}"),
+            measure,
+            value_id=uuid5(NAMESPACE_URL, f"https://kipina.invalid/demo/aamupalaverin-kesto/{week}"),
+            period=f"2018-W{week:02d}",
+            value=float(minutes),
+        )
 
 
 def _draft(loader: Loader, slug: str, initiative_id: UUID, written: dict[str, Any]) -> UUID:
