@@ -23,9 +23,11 @@ import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from html.parser import HTMLParser
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from PIL import Image
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
@@ -602,6 +604,48 @@ def test_pdf_key_figure_table_headers_are_whole_words(rendered: Callable[[str, s
     found = pdf_text(rendered("practice", "pdf")).split()
     for header in (FI["measure"], FI["baseline"], FI["latest"], FI["target"], FI["values"]):
         assert header in found, header
+
+
+def pdf_pages_as_images(pdf: bytes, tmp_path: Path) -> list[Image.Image]:
+    """The pages as a reader sees them: PNG images from pdftoppm, at 40 dpi."""
+    if shutil.which("pdftoppm") is None:
+        pytest.skip(NO_POPPLER)
+    source = tmp_path / "export.pdf"
+    source.write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-png", "-r", "40", str(source), str(tmp_path / "page")], check=True)
+    return [Image.open(page).convert("L") for page in sorted(tmp_path.glob("page-*.png"))]
+
+
+def is_blank(image: Image.Image) -> bool:
+    darkest, _lightest = image.getextrema()
+    return bool(darkest > 240)
+
+
+@pytest.mark.parametrize("name", ["practice", "seminar", "long"])
+def test_pdf_pages_look_like_pages(rendered: Callable[[str, str], bytes], name: str, tmp_path: Path) -> None:
+    """Every page has something on it, and nothing is drawn in the outer half of the right
+    margin (8 of its 16 mm), where text that runs off the page would show."""
+    pdf = rendered(name, "pdf")
+    pages = pdf_pages_as_images(pdf, tmp_path)
+    assert len(pages) == int(pdf_info(pdf)["Pages"])
+    for number, page in enumerate(pages, start=1):
+        width, height = page.size
+        assert not is_blank(page), f"page {number} is blank"
+        edge = round(width * 8 / 210)  # A4 is 210 mm wide
+        assert is_blank(page.crop((width - edge, 0, width, height))), f"page {number} runs into the margin"
+        assert not is_blank(page.crop((0, 0, width, height // 4))), f"page {number} starts empty"
+
+
+@pytest.mark.parametrize("name", ["practice", "seminar", "long"])
+def test_pptx_shapes_stay_on_their_slides(rendered: Callable[[str, str], bytes], name: str) -> None:
+    deck = Presentation(io.BytesIO(rendered(name, "pptx")))
+    width, height = deck.slide_width, deck.slide_height
+    assert width is not None and height is not None
+    for number, slide in enumerate(deck.slides, start=1):
+        for shape in slide.shapes:
+            assert shape.left >= 0 and shape.top >= 0, (number, shape.name)
+            assert shape.left + shape.width <= width, f"slide {number}: {shape.name} runs off the right"
+            assert shape.top + shape.height <= height, f"slide {number}: {shape.name} runs off the bottom"
 
 
 # ---- Markdown -------------------------------------------------------------------------------------
