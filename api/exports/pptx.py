@@ -157,10 +157,10 @@ def _closing_slide(deck: Deck, view: View) -> None:
             (f"{view.word('initiatives_enrolled')}: {seminar.initiatives_enrolled}", 16, False),
             (f"{view.word('workshops_held')}: {seminar.workshops_held}", 16, False),
         ]
-        shown = document.practices[:10]
-        lines += [(f"• {fit(view.name(s), TITLE_LIMIT)}", 14, False) for s in shown]
-        if len(document.practices) > len(shown):
-            lines.append((f"… +{len(document.practices) - len(shown)}", 14, False))
+        listed = document.practices[:10]
+        lines += [(f"• {fit(view.name(s), TITLE_LIMIT)}", 14, False) for s in listed]
+        if len(document.practices) > len(listed):
+            lines.append((f"… +{len(document.practices) - len(listed)}", 14, False))
         if not document.practices:
             lines.append((view.word("no_practices"), 14, False))
     else:
