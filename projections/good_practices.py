@@ -378,10 +378,6 @@ def published_of_initiatives(
     return sorted(rows, key=lambda row: (row["name"].casefold(), row["practice_id"]))
 
 
-def is_public(conn: Connection, practice_id: UUID) -> bool:
-    return published_version(conn, practice_id) is not None
-
-
 def has_unpublished_changes(row: dict[str, Any]) -> bool:
     public = {name: row["fields"].get(name) for name in PUBLIC_FIELDS}
     return bool(row["published_version"]) and public != row["published_fields"]

@@ -57,6 +57,7 @@ class Provenance:
     kipina_version: str
     language: str  # "fi", "sv" or "en": the language of labels and headings
     sources: tuple[SourceRecord, ...]
+    time_zone: str = "UTC"  # the IANA zone the document's days are shown in
 
 
 @dataclass(frozen=True)

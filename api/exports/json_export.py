@@ -85,6 +85,7 @@ def _provenance(provenance: Provenance) -> dict[str, Any]:
         "built_from_time": provenance.built_from_time.isoformat(),
         "kipina_version": provenance.kipina_version,
         "language": provenance.language,
+        "time_zone": provenance.time_zone,
         "sources": [
             {
                 "record_type": s.record_type,

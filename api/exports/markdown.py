@@ -52,7 +52,7 @@ def _practice(view: View, section: PracticeSection, heading: str) -> list[str]:
         lines += [f"{heading} {_inline(view.name(section))}", ""]
     meta = [
         f"{view.word('version')} {section.version}",
-        f"{view.word('published')} {view.fmt.date(section.published_at.date(), 'medium')}",
+        f"{view.word('published')} {view.published(section)}",
     ]
     if section.organisation:
         meta.append(section.organisation)

@@ -38,7 +38,15 @@ from api.routes.measures import chart_body, chart_svg
 from api.routes.timelines import render_svg as timeline_svg
 from api.routes.timelines import timeline_body
 from domain.errors import RecordNotFound, RuleViolation
-from projections import good_practices, history, initiatives, measures, organisations, programmes
+from projections import (
+    experiments,
+    good_practices,
+    history,
+    initiatives,
+    measures,
+    organisations,
+    programmes,
+)
 
 
 @dataclass(frozen=True)
@@ -83,16 +91,29 @@ def practice_document(
 
 def _published(conn: Connection, practice_id: UUID, version: int | None, position: int) -> dict[str, Any]:
     if good_practices.get(conn, practice_id, position) is None:
+        if good_practices.get(conn, practice_id) is not None:
+            raise RecordNotFound(
+                "Good practice {id} was drafted after event position {position}; build the export "
+                "from a later position.",
+                id=practice_id,
+                position=position,
+            )
         raise RecordNotFound("There is no good practice with id {id}.", id=practice_id)
     if version is None:
         row = good_practices.published_version(conn, practice_id, position)
-        if row is None:
+        if row is not None:
+            return row
+        published = good_practices.versions(conn, practice_id, position)
+        if published and published[-1]["retraction"] is not None:
             raise RuleViolation(
-                "This good practice has no published version to export (as of event position "
-                "{position}): publish it first. Drafts are never exported.",
-                position=position,
+                "This good practice was retracted ({reason}), so it is not exported.",
+                reason=published[-1]["retraction"]["reason"],
             )
-        return row
+        raise RuleViolation(
+            "This good practice has no published version to export (as of event position "
+            "{position}): publish it first. Drafts are never exported.",
+            position=position,
+        )
     found = good_practices.version(conn, practice_id, version, position)
     if found is None:
         raise RecordNotFound(
@@ -214,6 +235,13 @@ def seminar_document(
     enrolled in the programme then, by name."""
     programme = programmes.get(conn, programme_id, position)
     if programme is None:
+        if programmes.get(conn, programme_id) is not None:
+            raise RecordNotFound(
+                "Programme {id} was created after event position {position}; build the pack from "
+                "a later position.",
+                id=programme_id,
+                position=position,
+            )
         raise RecordNotFound("There is no programme with id {id}.", id=programme_id)
     enrolled = [e["initiative_id"] for e in programmes.enrolments(conn, programme_id, position)]
     rows = good_practices.published_of_initiatives(conn, enrolled, position)
@@ -262,7 +290,7 @@ def _sources(
     position: int,
 ) -> tuple[SourceRecord, ...]:
     """Every record the document was read from, with its version and last position then:
-    the programme, the practices, and each practice's initiative and measures."""
+    the programme, the practices, and each practice's initiative, measures and experiments."""
     titles: dict[str, tuple[str, str]] = {}
     for record_type, record_id in records:
         titles[str(record_id)] = (record_type, "")
@@ -271,6 +299,15 @@ def _sources(
         titles[section.initiative_id] = ("initiative", section.initiative_title)
         for measure in measures.of_initiatives(conn, [section.initiative_id], position):
             titles[measure["id"]] = ("measure", measure["name"])
+        # The timeline's experiment entries (an initiative has a handful, never a page's worth).
+        found, _ = experiments.search(
+            conn,
+            experiments.ExperimentFilter(initiative_id=UUID(section.initiative_id)),
+            limit=1000,
+            as_of=position,
+        )
+        for experiment in sorted(found, key=lambda e: e["created_position"]):
+            titles[experiment["id"]] = ("experiment", experiment["title"])
     for key, (record_type, title) in list(titles.items()):
         if record_type == "programme" and not title:
             programme = programmes.get(conn, UUID(key), position)
@@ -300,4 +337,5 @@ def _provenance(
         kipina_version=setting.kipina_version,
         language=setting.language,
         sources=sources,
+        time_zone=setting.zone.key,
     )

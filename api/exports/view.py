@@ -16,7 +16,8 @@ class View:
     def __init__(self, document: ExportDocument) -> None:
         self.document = document
         self.words = document.words
-        self.fmt = Formatter(document.provenance.language, ZoneInfo("UTC"))
+        self.zone = ZoneInfo(document.provenance.time_zone)
+        self.fmt = Formatter(document.provenance.language, self.zone)
 
     def word(self, key: str) -> str:
         return self.words.get(key, key)
@@ -46,6 +47,10 @@ class View:
             return "–"
         return self.fmt.number(round(value, 2))
 
+    def published(self, section: PracticeSection) -> str:
+        """The day the version was published, where the document's readers are."""
+        return self.day(section.published_at.astimezone(self.zone).date())
+
     def day(self, value: date | None) -> str:
         return self.fmt.date(value, "medium") if value else ""
 
@@ -68,7 +73,12 @@ class View:
         return self.word("built_from").format(position=provenance.built_from_position, time=moment)
 
     def based_on(self, section: PracticeSection) -> str:
-        return self.word("based_on").format(position=section.source_position)
+        """Where the version's text came from, and how far the evidence beside it reaches: the
+        text is the published version's, the key figures and timeline are read as of the
+        position the export was built from (a newer build shows newer values)."""
+        text = self.word("based_on").format(position=section.source_position)
+        evidence = self.word("evidence_as_of").format(position=self.document.provenance.built_from_position)
+        return f"{text} {evidence}"
 
     def record_type(self, record_type: str) -> str:
         return self.words.get(f"record_{record_type}", record_type)

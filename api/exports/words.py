@@ -75,10 +75,14 @@ WORDS: dict[str, str] = {
     "position": N_("Event position"),
     "position_column": N_("Position"),  # the sources table's narrow column
     "based_on": N_("Based on the initiative as of event position {position}."),
+    "evidence_as_of": N_(
+        "The key figures and the timeline show what was recorded up to event position {position}."
+    ),
     "page": N_("Page"),
     "record_good_practice": N_("Good practice"),
     "record_initiative": N_("Initiative"),
     "record_measure": N_("Measure"),
+    "record_experiment": N_("Experiment"),
     "record_programme": N_("Programme"),
     "thank_you": N_("Thank you!"),
 }

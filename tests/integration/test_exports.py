@@ -210,7 +210,21 @@ def test_export_errors_are_problems_and_record_nothing(client: TestClient) -> No
     assert retracted.status_code == 200
     refused = assert_problem(client.get(f"{base}/export.md", params={"version": 1}), 409)
     assert "Korvattu uudella mallilla." in refused["detail"]
-    assert_problem(client.get(f"{base}/export.md"), 409)
+    newest = assert_problem(client.get(f"{base}/export.md"), 409)
+    assert "retracted (Korvattu uudella mallilla.)" in newest["detail"]
+
+
+def test_an_export_from_before_the_record_existed_says_so(client: TestClient) -> None:
+    case = oulunkaari_case(client)
+    early = assert_problem(
+        client.get(f"/api/good-practices/{case.practice_id}/export.md", params={"position": 1}), 404
+    )
+    assert "after event position 1" in early["detail"]
+    programme_id, _ = three_w_seminar(client)
+    too_early = assert_problem(
+        client.get(f"/api/programmes/{programme_id}/seminar.md", params={"position": 2}), 404
+    )
+    assert "after event position 2" in too_early["detail"]
 
 
 def test_the_public_export_shows_only_published_practices(client: TestClient) -> None:
@@ -369,3 +383,27 @@ def test_the_command_line_writes_the_pack_and_rebuilds_it_identically(
     for name in files:
         assert (second / name).read_bytes() == (first / name).read_bytes(), name
     assert export_seminar.main(["Ei tällaista ohjelmaa", str(tmp_path / "none"), "--quiet"]) == 1
+
+
+def test_the_command_line_never_mixes_a_new_pack_with_old_files(
+    client: TestClient, services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from scripts import export_seminar
+
+    _programme_id, practice_id = three_w_seminar(client)
+    settings = services.settings
+    monkeypatch.setenv("KIPINA_DATA_DIR", str(settings.data_dir))
+    if settings.database_url:
+        monkeypatch.setenv("KIPINA_DATABASE_URL", settings.database_url)
+    out = tmp_path / "pack"
+    assert export_seminar.main(["3W", str(out), "--quiet", "--formats", "md"]) == 0
+    assert len(list((out / "practices").iterdir())) == 1
+    client.post(f"/api/good-practices/{practice_id}/retract", json={"reason": "Ei enää käytössä."})
+
+    assert export_seminar.main(["3W", str(out), "--quiet", "--formats", "md"]) == 2, "the folder is not empty"
+    assert len(list((out / "practices").iterdir())) == 1, "nothing was touched"
+    assert export_seminar.main(["3W", str(out), "--quiet", "--formats", "md", "--replace"]) == 0
+    assert list((out / "practices").iterdir()) == [], "the retracted practice does not linger"
+    assert "Asukkaan oma aamurytmi" not in (out / "seminar.md").read_text(encoding="utf-8")
+    with pytest.raises(SystemExit):
+        export_seminar.main(["3W", str(tmp_path / "other"), "--position", "0"])
