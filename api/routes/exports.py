@@ -93,6 +93,8 @@ def _respond(document: ExportDocument, fmt: str) -> Response:
         headers={
             "Content-Disposition": f'{disposition}; filename="{filename(document, fmt)}"',
             "X-Kipina-Position": str(document.provenance.built_from_position),
+            # With the position, the language makes the bytes: ?lang= and ?position= rebuild it.
+            "Content-Language": document.provenance.language,
         },
     )
 

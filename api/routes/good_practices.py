@@ -205,7 +205,12 @@ def _version(row: dict[str, Any], names: dict[str, str], *, with_fields: bool) -
         fields=row["fields"],
         links={
             "practice": base,
-            "export": f"{base}/export.pdf?version={row['version']}&position={row['position']}",
+            # A retracted version is not exported (409), so it has no export link.
+            **(
+                {"export": f"{base}/export.pdf?version={row['version']}&position={row['position']}"}
+                if retraction is None
+                else {}
+            ),
             "timeline": f"/api/initiatives/{row['initiative_id']}/timeline",
         },
     ).model_dump(mode="json")
@@ -240,7 +245,11 @@ def render(
             "initiative": f"/api/initiatives/{row['initiative_id']}",
             "timeline": f"/api/initiatives/{row['initiative_id']}/timeline",
             "history": f"{base}/history",
-            **({"export": f"{base}/export.pdf"} if row["published_version"] else {}),
+            **(
+                {"export": f"{base}/export.pdf"}
+                if row["published_version"] and not row["retracted_reason"]
+                else {}
+            ),
         },
         as_of=view.moment.isoformat() if view and view.moment else None,
     )

@@ -143,6 +143,7 @@ def test_a_practice_exports_in_every_format_with_provenance_and_no_secrets(
     assert response.status_code == 200, response.text
     position = int(response.headers["X-Kipina-Position"])
     assert position > 0
+    assert response.headers["Content-Language"] == "fi"
     assert f'filename="kehittaminen-kuuluu-kaikille-v1.{fmt}"' in response.headers["Content-Disposition"]
     text = text_of(fmt, response.content, tmp_path)
     assert "Kehittäminen kuuluu kaikille" in text
@@ -212,6 +213,8 @@ def test_export_errors_are_problems_and_record_nothing(client: TestClient) -> No
     assert "Korvattu uudella mallilla." in refused["detail"]
     newest = assert_problem(client.get(f"{base}/export.md"), 409)
     assert "retracted (Korvattu uudella mallilla.)" in newest["detail"]
+    assert "export" not in client.get(base).json()["links"], "no link to a refusal"
+    assert "export" not in client.get(f"{base}/versions/1").json()["links"]
 
 
 def test_an_export_from_before_the_record_existed_says_so(client: TestClient) -> None:
