@@ -8,6 +8,7 @@ published versions, so they cannot show either.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
@@ -395,9 +396,10 @@ def list_practices(
     limit: int = page_limit(),
     cursor: str | None = None,
 ) -> dict[str, Any]:
-    base = catalogue_filter(q, topic, target_group, organisation_id, phase)
-    flt = read_model.PracticeFilter(
-        **{**base.__dict__, "status": status.value if status else None, "initiative_id": initiative_id}
+    flt = dataclasses.replace(
+        catalogue_filter(q, topic, target_group, organisation_id, phase),
+        status=status.value if status else None,
+        initiative_id=initiative_id,
     )
     with services.projector.engine.connect() as conn:
         try:
