@@ -140,7 +140,7 @@ def practice_section(
     timeline: tuple[TimelineEntry, ...] = ()
     timeline_svg_text = ""
     if evidence:
-        key_figures = tuple(_key_figures(conn, initiative_id, view, setting))
+        key_figures = tuple(_key_figures(conn, row["practice_id"], initiative_id, view, setting))
         body = timeline_body(
             conn, "initiative", UUID(initiative_id), view, kinds=None, start=None, end=None, zone=setting.zone
         )
@@ -151,7 +151,11 @@ def practice_section(
             TimelineEntry(day=date.fromisoformat(e["day"]), kind=e["kind"], text=e["title"])
             for e in body["entries"]
         )
-        timeline_svg_text = timeline_svg(body, lang=setting.language, zone=setting.zone) if timeline else ""
+        # Ids named after the practice: two practices of one initiative share a page uniquely.
+        prefix = f"timeline-{row['practice_id'][:8]}"
+        timeline_svg_text = (
+            timeline_svg(body, lang=setting.language, zone=setting.zone, id_prefix=prefix) if timeline else ""
+        )
     return PracticeSection(
         practice_id=row["practice_id"],
         version=row["version"],
@@ -183,13 +187,16 @@ def _where(conn: Connection, row: dict[str, Any], position: int) -> str:
     return ", ".join(names[p] for p in places if names.get(p))
 
 
-def _key_figures(conn: Connection, initiative_id: str, view: AsOf, setting: Setting) -> list[KeyFigure]:
+def _key_figures(
+    conn: Connection, practice_id: str, initiative_id: str, view: AsOf, setting: Setting
+) -> list[KeyFigure]:
     figures = []
     for measure in measures.of_initiatives(conn, [initiative_id], view.position):
         chart = chart_body(conn, setting.people, UUID(measure["id"]), view)
         points = chart["points"]
         latest = points[-1] if points else None
-        svg = chart_svg(chart, lang=setting.language, zone=setting.zone)
+        prefix = f"run-chart-{practice_id[:8]}-{measure['id'][:8]}"
+        svg = chart_svg(chart, lang=setting.language, zone=setting.zone, id_prefix=prefix)
         figures.append(
             KeyFigure(
                 name=measure["name"],

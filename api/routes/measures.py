@@ -431,8 +431,9 @@ CHART_DESCRIPTION = N_(
 NO_SIGNALS = N_("none")
 
 
-def chart_svg(chart: dict[str, Any], *, lang: str, zone: ZoneInfo) -> str:
-    """The run chart as an accessible SVG (title, description), words in `lang`."""
+def chart_svg(chart: dict[str, Any], *, lang: str, zone: ZoneInfo, id_prefix: str | None = None) -> str:
+    """The run chart as an accessible SVG (title, description), words in `lang`; `id_prefix`
+    keeps its element ids unique where several charts share a page."""
     gettext = translations(lang).gettext
     fmt = Formatter(lang, zone)
     measure = chart["measure"]
@@ -466,6 +467,7 @@ def chart_svg(chart: dict[str, Any], *, lang: str, zone: ZoneInfo) -> str:
         labels=words,
         number=lambda value: fmt.number(round(value, 2)),
         day_format=lambda day: fmt.date(day, "short"),
+        id_prefix=id_prefix,
     )
 
 

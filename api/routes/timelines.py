@@ -186,9 +186,10 @@ TIMELINE_TITLE = N_("Outcome timeline: {name}")
 TIMELINE_DESCRIPTION = N_("Outcome timeline of {name}: {count} entries from {first} to {last}.")
 
 
-def render_svg(body: dict[str, Any], *, lang: str, zone: ZoneInfo) -> str:
+def render_svg(body: dict[str, Any], *, lang: str, zone: ZoneInfo, id_prefix: str | None = None) -> str:
     """The timeline as an accessible SVG: lanes by kind for an initiative, by initiative for
-    a programme or target; words in `lang`."""
+    a programme or target; words in `lang`; `id_prefix` keeps its element ids unique where
+    several timelines share a page."""
     gettext = translations(lang).gettext
     fmt = Formatter(lang, zone)
     words = {key: gettext(word) for key, word in TIMELINE_WORDS.items()}
@@ -223,6 +224,7 @@ def render_svg(body: dict[str, Any], *, lang: str, zone: ZoneInfo) -> str:
         month_format=lambda day: fmt.date(day, "MMM yyyy"),
         start=date.fromisoformat(body["date_from"]) if body["date_from"] else None,
         end=date.fromisoformat(body["date_to"]) if body["date_to"] else None,
+        id_prefix=id_prefix,
     )
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -410,3 +411,14 @@ def test_the_command_line_never_mixes_a_new_pack_with_old_files(
     assert "Asukkaan oma aamurytmi" not in (out / "seminar.md").read_text(encoding="utf-8")
     with pytest.raises(SystemExit):
         export_seminar.main(["3W", str(tmp_path / "other"), "--position", "0"])
+
+
+def test_two_practices_of_one_initiative_keep_the_seminar_page_ids_unique(client: TestClient) -> None:
+    programme_id, published_id = three_w_seminar(client)
+    initiative_id = client.get(f"/api/good-practices/{published_id}").json()["initiative"]["id"]
+    second = draft(client, initiative_id, **{**FILLED, "name": "Iltarytmi samalla mallilla"})
+    publish(client, second["id"])
+    page = client.get(f"/api/programmes/{programme_id}/seminar.html").text
+    ids = re.findall(r'\bid="([^"]+)"', page)
+    assert "Iltarytmi samalla mallilla" in page and "Asukkaan oma aamurytmi" in page
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
