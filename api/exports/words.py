@@ -8,31 +8,15 @@ the gettext msgids (`make messages` extracts them); Finnish and Swedish come fro
 
 from __future__ import annotations
 
+from api.exports.document import INNOKYLA_FIELDS
 from api.i18n import translations
+from api.pages.labels import PHASE, PRACTICE_FIELD
 from domain.errors import N_
 
 WORDS: dict[str, str] = {
-    # The Innokylä fields (their Finnish names are the JSON keys; see document.py)
-    "name": N_("Name of the operating model"),
-    "short_description": N_("Short description"),
-    "where_implemented": N_("Where implemented"),
-    "region": N_("Municipality or region"),
-    "funder": N_("Funder"),
-    "basic_idea": N_("Basic idea of the solution"),
-    "operating_environment": N_("Operating environment"),
-    "target_group_and_customer_understanding": N_("Target group and customer understanding"),
-    "conditions_for_adoption": N_("Conditions for it to work and be adopted"),
-    "evaluation_results": N_("Evaluation results in brief"),
-    "tips_for_adopters": N_("Tips for adopters"),
-    "development_phase": N_("Development phase"),
-    "topics": N_("Topics"),
-    "phenomena": N_("Phenomena"),
-    "target_groups": N_("Target groups"),
-    # Development phases
-    "phase_idea": N_("Idea"),
-    "phase_being_developed": N_("Being developed"),
-    "phase_ready": N_("Ready"),
-    "phase_spread": N_("Spread"),
+    # The Innokylä fields and the development phases, as the practice's pages name them
+    **{name: PRACTICE_FIELD[name] for name, _finnish in INNOKYLA_FIELDS},
+    **{f"phase_{code}": word for code, word in PHASE.items()},
     # Headings and labels
     "good_practice": N_("Good practice"),
     "good_practices": N_("Good practices"),
