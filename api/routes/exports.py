@@ -10,6 +10,7 @@ it came from, and rebuilt from it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
 from typing import Annotated
 from uuid import UUID
@@ -150,11 +151,23 @@ def public_catalogue_csv(services: ServicesDep, flt: CatalogueFilter) -> Respons
     return _catalogue_csv(services, flt, None)
 
 
-def _build_practice(
-    conn: Connection, practice_id: UUID, version: int | None, position: int | None, setting: sources.Setting
-) -> ExportDocument:
-    at = sources.checked_position(conn, position)
-    return sources.practice_document(conn, practice_id, version=version, position=at, setting=setting)
+Build = Callable[[Connection, int, sources.Setting], ExportDocument]
+
+
+def _export(
+    request: Request,
+    services: ServicesDep,
+    fmt: ExportFormat,
+    lang: Language | None,
+    position: int | None,
+    build: Build,
+) -> Response:
+    """Catch up, read as of the position asked for (or the newest), build and render."""
+    services.projector.catch_up()
+    setting = _setting(request, services, lang.value if lang else None)
+    with services.projector.engine.connect() as conn:
+        document = build(conn, sources.checked_position(conn, position), setting)
+    return _respond(document, fmt.value)
 
 
 @practice_router.get(
@@ -174,11 +187,10 @@ def export_practice(
     position: PositionQuery = None,
     lang: LangQuery = None,
 ) -> Response:
-    services.projector.catch_up()
-    setting = _setting(request, services, lang.value if lang else None)
-    with services.projector.engine.connect() as conn:
-        document = _build_practice(conn, practice_id, version, position, setting)
-    return _respond(document, fmt.value)
+    def build(conn: Connection, at: int, setting: sources.Setting) -> ExportDocument:
+        return sources.practice_document(conn, practice_id, version=version, position=at, setting=setting)
+
+    return _export(request, services, fmt, lang, position, build)
 
 
 @programme_router.get(
@@ -195,12 +207,10 @@ def export_seminar(
     position: PositionQuery = None,
     lang: LangQuery = None,
 ) -> Response:
-    services.projector.catch_up()
-    setting = _setting(request, services, lang.value if lang else None)
-    with services.projector.engine.connect() as conn:
-        at = sources.checked_position(conn, position)
-        document = sources.seminar_document(conn, programme_id, position=at, setting=setting)
-    return _respond(document, fmt.value)
+    def build(conn: Connection, at: int, setting: sources.Setting) -> ExportDocument:
+        return sources.seminar_document(conn, programme_id, position=at, setting=setting)
+
+    return _export(request, services, fmt, lang, position, build)
 
 
 @public_router.get(
@@ -216,11 +226,10 @@ def export_public(
     fmt: ExportFormat,
     lang: LangQuery = None,
 ) -> Response:
-    services.projector.catch_up()
-    setting = _setting(request, services, lang.value if lang else None)
-    with services.projector.engine.connect() as conn:
+    def build(conn: Connection, at: int, setting: sources.Setting) -> ExportDocument:
         # A draft or a retracted practice does not exist for the public.
-        if good_practices.published_version(conn, practice_id) is None:
+        if good_practices.published_version(conn, practice_id, at) is None:
             raise RecordNotFound("There is no published good practice with id {id}.", id=practice_id)
-        document = _build_practice(conn, practice_id, None, None, setting)
-    return _respond(document, fmt.value)
+        return sources.practice_document(conn, practice_id, version=None, position=at, setting=setting)
+
+    return _export(request, services, fmt, lang, None, build)
