@@ -129,12 +129,7 @@ def export(
 ) -> list[Path]:
     """Write the pack and each practice in every format; returns the files written."""
     pack = sources.seminar_document(conn, programme_id, position=position, setting=setting)
-    singles = [
-        sources.practice_document(
-            conn, UUID(section.practice_id), version=section.version, position=position, setting=setting
-        )
-        for section in pack.practices
-    ]
+    singles = [sources.single_document(conn, section, position, setting) for section in pack.practices]
     (out / "practices").mkdir(parents=True, exist_ok=True)
     jobs = [(pack, fmt, out) for fmt in formats]
     jobs += [(single, fmt, out / "practices") for single in singles for fmt in formats]

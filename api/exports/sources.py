@@ -79,8 +79,15 @@ def practice_document(
     conn: Connection, practice_id: UUID, *, version: int | None, position: int, setting: Setting
 ) -> ExportDocument:
     row = _published(conn, practice_id, version, position)
-    section = practice_section(conn, row, position, setting)
-    sources = _sources(conn, [("good_practice", practice_id)], [section], position)
+    return single_document(conn, practice_section(conn, row, position, setting), position, setting)
+
+
+def single_document(
+    conn: Connection, section: PracticeSection, position: int, setting: Setting
+) -> ExportDocument:
+    """One practice's document around a section already read as of `position` (the seminar
+    command reuses the pack's sections rather than reading and drawing each one again)."""
+    sources = _sources(conn, [("good_practice", UUID(section.practice_id))], [section], position)
     return ExportDocument(
         title=section.fields["name"] if isinstance(section.fields["name"], str) else "",
         provenance=_provenance(conn, position, setting, sources),

@@ -361,7 +361,7 @@ def test_the_command_line_writes_the_pack_and_rebuilds_it_identically(
 ) -> None:
     from scripts import export_seminar
 
-    programme_id, _ = three_w_seminar(client)
+    programme_id, practice_id = three_w_seminar(client)
     settings = services.settings
     monkeypatch.setenv("KIPINA_DATA_DIR", str(settings.data_dir))
     if settings.database_url:
@@ -374,6 +374,11 @@ def test_the_command_line_writes_the_pack_and_rebuilds_it_identically(
     position = json.loads((first / "seminar.json").read_text(encoding="utf-8"))["kipina"]["provenance"][
         "built_from_position"
     ]
+    for fmt in ("md", "json", "pptx"):  # each practice's file is its own export, byte for byte
+        alone = client.get(
+            f"/api/good-practices/{practice_id}/export.{fmt}", params={"lang": "fi", "position": position}
+        )
+        assert (first / "practices" / f"asukkaan-oma-aamurytmi-v1.{fmt}").read_bytes() == alone.content, fmt
     client.post(
         f"/api/programmes/{programme_id}/workshops",
         json={"day": "2019-05-02", "title": "Jälkitapaaminen"},
