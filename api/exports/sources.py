@@ -87,7 +87,7 @@ def single_document(
 ) -> ExportDocument:
     """One practice's document around a section already read as of `position` (the seminar
     command reuses the pack's sections rather than reading and drawing each one again)."""
-    sources = _sources(conn, [("good_practice", UUID(section.practice_id))], [section], position)
+    sources = _sources(conn, [section], position)
     return ExportDocument(
         title=section.fields["name"] if isinstance(section.fields["name"], str) else "",
         provenance=_provenance(conn, position, setting, sources),
@@ -261,12 +261,7 @@ def seminar_document(
     rows = good_practices.published_of_initiatives(conn, enrolled, position)
     sections = [practice_section(conn, row, position, setting) for row in rows]
     info = _seminar_info(conn, programme, len(enrolled), position)
-    sources = _sources(
-        conn,
-        [("programme", programme_id), *(("good_practice", UUID(r["practice_id"])) for r in rows)],
-        sections,
-        position,
-    )
+    sources = _sources(conn, sections, position, programme)
     return ExportDocument(
         title=info.seminar_title or info.programme_name,
         provenance=_provenance(conn, position, setting, sources),
@@ -299,17 +294,19 @@ def _seminar_info(conn: Connection, programme: dict[str, Any], enrolled: int, po
 
 def _sources(
     conn: Connection,
-    records: list[tuple[str, UUID]],
     sections: list[PracticeSection],
     position: int,
+    programme: dict[str, Any] | None = None,
 ) -> tuple[SourceRecord, ...]:
     """Every record the document was read from, with its version and last position then:
-    the programme, the practices, and each practice's initiative, measures and experiments."""
+    the programme (for a pack), the practices, and each practice's initiative, measures and
+    experiments."""
     titles: dict[str, tuple[str, str]] = {}
-    for record_type, record_id in records:
-        titles[str(record_id)] = (record_type, "")
-    for section in sections:
+    if programme is not None:
+        titles[programme["id"]] = ("programme", programme["name"])
+    for section in sections:  # the practices first, then what each was read with
         titles[section.practice_id] = ("good_practice", str(section.fields.get("name", "")))
+    for section in sections:
         titles[section.initiative_id] = ("initiative", section.initiative_title)
         for measure in measures.of_initiatives(conn, [section.initiative_id], position):
             titles[measure["id"]] = ("measure", measure["name"])
@@ -322,10 +319,6 @@ def _sources(
         )
         for experiment in sorted(found, key=lambda e: e["created_position"]):
             titles[experiment["id"]] = ("experiment", experiment["title"])
-    for key, (record_type, title) in list(titles.items()):
-        if record_type == "programme" and not title:
-            programme = programmes.get(conn, UUID(key), position)
-            titles[key] = (record_type, programme["name"] if programme else "")
     versions = history.versions_at(conn, titles, position)
     return tuple(
         SourceRecord(
