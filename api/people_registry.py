@@ -27,7 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
-from domain.errors import InvalidField, RecordNotFound, StaleVersion
+from domain.errors import ConcurrentChange, InvalidField, RecordNotFound, StaleVersion
 from domain.values import printable
 from projections import organisations
 from projections.tables import UTCDateTime
@@ -53,6 +53,8 @@ ERASED_NAME = "erased person"
 LOCAL_ACTOR_ID = uuid5(NAMESPACE_URL, "https://kipina.invalid/local-actor")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 EMAIL_MAX = LOGIN_MAX = 254  # the widths of the email and login columns
+# Rounds of read-and-conditional-write an update without If-Match makes before it gives up.
+_UPDATE_ATTEMPTS = 5
 
 
 @dataclass(frozen=True)
@@ -93,22 +95,36 @@ class PeopleRegistry:
         fields: dict[str, Any],
         expected_version: int | None,
     ) -> None:
-        current = self._require(conn, person_id)
-        _check_version(current, expected_version)
         cleaned = clean(fields, partial=True)
-        _check_placement(conn, {**current, **cleaned})
-        changed = {k: v for k, v in cleaned.items() if current[k] != v}
-        if not changed:
-            return
-        conn.execute(
-            update(people)
-            .where(people.c.id == str(person_id), people.c.version == current["version"])
-            .values(version=current["version"] + 1, updated_at=datetime.now(UTC), **changed)
-        )
+        for _ in range(_UPDATE_ATTEMPTS):
+            current = self._require(conn, person_id)
+            _check_version(current, expected_version)
+            _check_placement(conn, {**current, **cleaned})
+            changed = {k: v for k, v in cleaned.items() if current[k] != v}
+            if not changed:
+                return
+            written = conn.execute(
+                update(people)
+                .where(people.c.id == str(person_id), people.c.version == current["version"])
+                .values(version=current["version"] + 1, updated_at=datetime.now(UTC), **changed)
+            ).rowcount
+            # A concurrent writer may have committed between our read and this UPDATE, whose
+            # WHERE then matched nothing: the change was NOT saved. With If-Match the next
+            # round's version check answers 412; without it, apply the change to the new row.
+            if written == 1:
+                return
+        raise ConcurrentChange("Someone else changed this person at the same moment.")
 
     def erase(self, conn: Connection, person_id: UUID, expected_version: int | None = None) -> None:
-        _check_version(self._require(conn, person_id), expected_version)
-        conn.execute(delete(people).where(people.c.id == str(person_id)))
+        current = self._require(conn, person_id)
+        _check_version(current, expected_version)
+        row = people.c.id == str(person_id)
+        if expected_version is not None:
+            row = row & (people.c.version == current["version"])
+        if conn.execute(delete(people).where(row)).rowcount != 1:
+            # Changed or erased since we read it: say which, as a fresh read would.
+            _check_version(self._require(conn, person_id), expected_version)
+            raise ConcurrentChange("Someone else changed this person at the same moment.")
 
     def id_for_login(self, login: str) -> UUID:
         """The person behind a sign-in proxy user name, registered on first sight."""

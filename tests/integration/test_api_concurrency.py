@@ -295,3 +295,57 @@ def test_concurrent_retries_of_one_create_make_one_record(
     assert len({a.value for a in attempts}) == 1, "every retry answers with the one record"
     assert topics(http)["kipina:Initiative.Proposed"] == 1
     assert topics(http)["kipina:AppliedRequest.Applied"] == 1
+
+
+# ---- the people registry: plain SQL, the same contract --------------------------------
+
+PERSON_WRITERS = 16
+
+
+def _update_person_together(server: LiveServer, path: str, *, if_match: bool) -> list[Attempt]:
+    """PERSON_WRITERS threads rename one person ATTEMPTS times each, starting on one barrier."""
+    barrier = threading.Barrier(PERSON_WRITERS, timeout=60)
+
+    def thread(n: int) -> list[Attempt]:
+        attempts = []
+        with httpx.Client(base_url=server.url, timeout=60) as client:
+            barrier.wait()
+            for k in range(ATTEMPTS):
+                name = f"Kotihoidon ohjaaja {n}-{k}"
+                headers = {}
+                if if_match:
+                    headers["If-Match"] = client.get(path).headers["ETag"]
+                edited = client.patch(path, json={"name": name}, headers=headers)
+                version = edited.json()["version"] if edited.status_code == 200 else None
+                if edited.status_code == 200:
+                    assert edited.json()["name"] == name and edited.headers["ETag"] == f'"{version}"'
+                else:
+                    assert edited.headers["content-type"].startswith("application/problem+json")
+                attempts.append(Attempt(name, edited.status_code, version))
+        return attempts
+
+    with ThreadPoolExecutor(max_workers=PERSON_WRITERS) as pool:
+        return [a for attempts in pool.map(thread, range(PERSON_WRITERS)) for a in attempts]
+
+
+@pytest.mark.parametrize("if_match", [True, False], ids=["if-match", "no-precondition"])
+def test_concurrent_person_updates_lose_no_acknowledged_update(
+    http: httpx.Client, live_server: LiveServer, if_match: bool
+) -> None:
+    person = http.post("/api/people", json={"name": "Kotihoidon ohjaaja"}).json()
+    path = f"/api/people/{person['id']}"
+
+    attempts = _update_person_together(live_server, path, if_match=if_match)
+
+    statuses = Counter(a.status for a in attempts)
+    allowed = {200, 412} if if_match else {200, 409}
+    assert set(statuses) <= allowed, f"unexpected statuses: {statuses}"
+    accepted = [a for a in attempts if a.status == 200]
+    assert accepted, "at least one writer must get through"
+    # Every acknowledged update made a version of its own: two writers told "saved as
+    # version 7" means one of the two changes was silently lost.
+    versions = Counter(a.version for a in accepted)
+    assert all(count == 1 for count in versions.values()), versions.most_common(3)
+    final = http.get(path)
+    assert final.json()["version"] == 1 + len(accepted)
+    assert final.json()["name"] == max(accepted, key=lambda a: a.version or 0).value
