@@ -7,6 +7,7 @@ receives an engine, an application or a registry.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from uuid import UUID
 
 from sqlalchemy.engine import make_url
@@ -73,4 +74,7 @@ def bootstrap(settings: Settings, *, catch_up: bool = True) -> Services:
     if catch_up:
         projector.catch_up()
     local_actor_id = people.ensure_local_actor(settings.local_actor_name)
-    return Services(settings, app, projector, people, ResponseCache(engine), local_actor_id)
+    responses = ResponseCache(engine, keep_for=timedelta(hours=settings.idempotency_keep_hours))
+    responses.setup()
+    people.on_erase(responses.forget_person)
+    return Services(settings, app, projector, people, responses, local_actor_id)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -63,9 +64,19 @@ class PersonPage:
     next_cursor: str | None
 
 
+# Called in the erasing transaction, so every copy of a person's data outside the
+# registry (cached responses, …) goes with their row or not at all.
+ErasureHook = Callable[[Connection, UUID], None]
+
+
 class PeopleRegistry:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._erasure_hooks: list[ErasureHook] = []
+
+    def on_erase(self, hook: ErasureHook) -> None:
+        """Erasure reaches every copy: `hook` removes the person's data from one of them."""
+        self._erasure_hooks.append(hook)
 
     def setup(self) -> None:
         registry_metadata.create_all(self.engine)
@@ -125,6 +136,8 @@ class PeopleRegistry:
             # Changed or erased since we read it: say which, as a fresh read would.
             _check_version(self._require(conn, person_id), expected_version)
             raise ConcurrentChange("Someone else changed this person at the same moment.")
+        for hook in self._erasure_hooks:
+            hook(conn, person_id)
 
     def id_for_login(self, login: str) -> UUID:
         """The person behind a sign-in proxy user name, registered on first sight."""

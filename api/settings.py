@@ -38,6 +38,12 @@ class Settings(BaseSettings):
         description="IANA time zone the web pages show times in and read as-of dates in",
     )
     readyz_max_lag: int = Field(
+    idempotency_keep_hours: float = Field(
+        default=24,
+        gt=0,
+        le=24 * 30,
+        description="How long the response to a request with an Idempotency-Key is kept for retries",
+    )
         default=1000, ge=0, description="/readyz fails when read models lag more events than this"
     )
 
