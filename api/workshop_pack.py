@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from api import markdown_text
 from api.i18n import Formatter, translations
 from api.pages import labels
 from api.people_registry import ERASED_NAME
@@ -31,10 +32,6 @@ from api.people_registry import ERASED_NAME
 HTML_TEMPLATE = "packs/workshop_pack.html"
 MARKDOWN_TEMPLATE = "packs/workshop_pack.md"
 
-# Characters that would start Markdown markup (emphasis, links, code, tables, raw HTML).
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}<>|#~!])")
-# What would turn the start of a line into a heading, list, quote or rule.
-_LINE_START = re.compile(r"^(\s*)([-+=>]|\d+[.)])")
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
@@ -54,29 +51,6 @@ def render(
     return env.get_template(template).render(lang=lang, **context)
 
 
-# ---- Markdown escaping ---------------------------------------------------------------
-
-
-def md_inline(value: Any) -> str:
-    """User text on one line (a table cell, a heading, a list item): Markdown characters
-    escaped, line breaks folded into spaces."""
-    text = " ".join(str(value or "").split())
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
-
-
-def md_block(value: Any) -> str:
-    """User text of several lines: each line escaped (including what would start a heading,
-    list or quote), the line breaks kept as Markdown hard breaks."""
-    lines = []
-    for line in str(value or "").replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", line.strip())
-        lines.append(_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped))
-    while lines and not lines[-1]:
-        lines.pop()
-    paragraphs = "\n".join(lines).split("\n\n")
-    return "\n\n".join(p.strip("\n").replace("\n", "  \n") for p in paragraphs if p.strip())
-
-
 @cache
 def _environment(lang: str, markdown: bool) -> Environment:
     env = Environment(
@@ -89,8 +63,8 @@ def _environment(lang: str, markdown: bool) -> Environment:
         keep_trailing_newline=True,
     )
     env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
-    env.filters["md"] = md_inline
-    env.filters["md_block"] = md_block
+    env.filters["md"] = markdown_text.inline
+    env.filters["md_block"] = markdown_text.block
     return env
 
 

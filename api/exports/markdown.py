@@ -1,7 +1,10 @@
-"""Markdown: for wikis, e-mail and Innokylä's own editor (which takes pasted Markdown)."""
+"""Markdown: for wikis, e-mail and Innokylä's own editor (which takes pasted Markdown).
+
+Every text a person wrote goes through `api.markdown_text`, so it stays text in any renderer."""
 
 from __future__ import annotations
 
+from api import markdown_text
 from api.exports.document import ExportDocument, PracticeSection
 from api.exports.view import View
 
@@ -97,13 +100,13 @@ def _provenance(view: View) -> list[str]:
 
 
 def _block(text: str) -> str:
-    """A field's text as Markdown paragraphs; lines the person started with "- " stay a list."""
-    return text.replace("\r\n", "\n").strip()
+    """A field's text as Markdown paragraphs, escaped; lines the person started with "- " stay a list."""
+    return markdown_text.block(text, keep_lists=True)
 
 
 def _inline(text: str) -> str:
-    return text.replace("\r\n", " ").replace("\n", " ").strip()
+    return markdown_text.inline(text)
 
 
 def _cell(text: str) -> str:
-    return _inline(text).replace("|", "\\|")
+    return markdown_text.inline(text)  # escapes "|" too, so a cell never splits
