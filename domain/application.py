@@ -31,13 +31,14 @@ from domain.errors import (
 )
 from domain.experiment import Experiment
 from domain.good_practice import GoodPractice
-from domain.initiative import Initiative
+from domain.initiative import GOALS_MAX, TEAM_MAX, Initiative
 from domain.measure import Measure
 from domain.organisation import Organisation, OrganisationKind
 from domain.programme import Programme
 from domain.recorded import DateAsISO
 from domain.request import AppliedRequest, request_id_for
 from domain.rotation import RotationPlacement, RotationSchedule, schedule_id_for
+from domain.values import at_most
 
 A = TypeVar("A", bound=Aggregate)
 
@@ -139,6 +140,9 @@ class Kipina(Application[UUID]):
         """Propose an initiative; its first goals and team members are saved with it, atomically."""
 
         def build() -> Initiative:
+            # Counted before anything is built: a request with 4,000 goals is refused whole.
+            at_most("goals", goals, max_items=GOALS_MAX)
+            at_most("team", team, max_items=TEAM_MAX)
             self._check_references(fields)
             initiative = Initiative.propose(
                 initiative_id=uuid4(),

@@ -16,7 +16,7 @@ from eventsourcing.domain import Aggregate
 
 from domain.errors import InvalidField
 from domain.recorded import RecordedEvent
-from domain.values import required_text
+from domain.values import plausible_date, required_text
 
 NAME_MAX = 200
 TARGET_MAX = 10_000_000
@@ -41,7 +41,7 @@ def clean_fields(fields: dict[str, Any]) -> dict[str, Any]:
 def _held_on(value: Any) -> date:
     if not isinstance(value, date):
         raise InvalidField("held_on", "{field} must be the date of the campaign, such as 2026-03-12.")
-    return value
+    return plausible_date("held_on", value)
 
 
 def _target_count(value: Any) -> int:

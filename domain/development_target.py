@@ -34,7 +34,7 @@ from eventsourcing.domain import Aggregate
 
 from domain.errors import InvalidField, RuleViolation
 from domain.recorded import RecordedEvent
-from domain.values import optional_text, past_or_today, required_text
+from domain.values import optional_text, past_or_today, plausible_date, required_text
 
 
 class Strategy(StrEnum):
@@ -91,6 +91,9 @@ TITLE_MAX = 200
 GOAL_MAX = 1000
 TEXT_MAX = 5000
 YEAR_MIN = 1900
+# Links a real target never reaches (even a whole Change Day's actions), which bound what one
+# target record and its read-model rows can hold.
+LINKS_MAX = 2000
 
 
 def clean_fields(fields: dict[str, Any]) -> dict[str, Any]:
@@ -110,7 +113,7 @@ def clean_fields(fields: dict[str, Any]) -> dict[str, Any]:
         elif name in ("period_start", "period_end"):
             if not isinstance(value, date):
                 raise InvalidField(name, "{field} must be a date such as 2012-01-01.")
-            cleaned[name] = value
+            cleaned[name] = plausible_date(name, value)
         elif name == "organisation_id":
             if value is not None and not isinstance(value, UUID):
                 raise InvalidField(name, "{field} must be a UUID.")
@@ -300,6 +303,12 @@ class DevelopmentTarget(Aggregate):
         kind = clean_record_type(record_type)
         if str(record_id) in self.links:
             raise RuleViolation("This record is already linked to this development target.")
+        if len(self.links) >= LINKS_MAX:
+            raise RuleViolation(
+                "This development target already has {limit} linked records, the most it can have; "
+                "unlink one before linking another.",
+                limit=LINKS_MAX,
+            )
         self.trigger_event(self.Linked, actor=actor, occurred_on=None, record_type=kind, record_id=record_id)
 
     def unlink(self, *, actor: UUID, record_id: UUID, reason: str = "") -> str:

@@ -17,13 +17,12 @@ evaluation can be recorded.
 
 from __future__ import annotations
 
-import math
 from datetime import date
 from enum import StrEnum
 from typing import Any
 
 from domain.errors import InvalidField
-from domain.values import optional_text, past_or_today, required_text
+from domain.values import finite_number, optional_text, past_or_today, required_text
 
 
 class Method(StrEnum):
@@ -164,7 +163,7 @@ def _figure(field: str, value: Any) -> dict[str, Any]:
 
 
 def _number(field: str, value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+    if not finite_number(value):
         raise InvalidField(field, "{field} must be a number.")
     return float(value)
 

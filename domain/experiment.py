@@ -15,7 +15,6 @@ An `adapt` decision may plan the next cycle in the same save: the new experiment
 
 from __future__ import annotations
 
-import math
 from datetime import date
 from enum import StrEnum
 from typing import Any
@@ -26,7 +25,15 @@ from eventsourcing.domain import Aggregate
 from domain.errors import IllegalTransition, InvalidField, RuleViolation
 from domain.initiative import Initiative
 from domain.recorded import RecordedEvent
-from domain.values import optional_text, past_or_today, printable, required_text, tag_list
+from domain.values import (
+    finite_number,
+    optional_text,
+    past_or_today,
+    plausible_date,
+    printable,
+    required_text,
+    tag_list,
+)
 
 
 class Stage(StrEnum):
@@ -99,7 +106,7 @@ def clean_fields(fields: dict[str, Any]) -> dict[str, Any]:
         elif name in ("planned_start", "planned_end"):
             if value is not None and not isinstance(value, date):
                 raise InvalidField(name, "{field} must be a date such as 2026-03-31.")
-            cleaned[name] = value
+            cleaned[name] = None if value is None else plausible_date(name, value)
         else:
             raise InvalidField(name, "{field} is not a field of an experiment.")
     return cleaned
@@ -128,7 +135,7 @@ def clean_values(values: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for item in values:
         name = optional_text("values", str(item.get("name") or ""), max_length=VALUE_NAME_MAX)
         value = item.get("value")
-        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        if not finite_number(value):
             raise InvalidField("values", "Each observed value must be a finite number.")
         cleaned.append({"name": name, "value": value})
     return cleaned

@@ -29,7 +29,7 @@ from domain.errors import InvalidField, RuleViolation
 from domain.experiment import Experiment
 from domain.recorded import RecordedEvent
 from domain.run_chart import RuleSet
-from domain.values import optional_text, past_or_today, printable, required_text
+from domain.values import NUMBER_MAX, optional_text, past_or_today, plausible_date, printable, required_text
 
 
 class Direction(StrEnum):
@@ -67,8 +67,6 @@ NOTE_MAX = 1000
 REASON_MAX = 2000
 ANNOTATION_MAX = 500
 BASELINE_POINTS_MAX = 1000
-# Larger numbers are typing mistakes, and would make a chart's axis unreadable.
-NUMBER_MAX = 1e12
 
 # A period may have begun "tomorrow" in UTC terms shortly after local midnight in Finland.
 _FUTURE_TOLERANCE = timedelta(days=1)
@@ -85,7 +83,12 @@ _YEAR = re.compile(r"^(\d{4})$")
 
 def number(field: str, value: Any) -> float:
     """A finite number (not a boolean, not NaN or infinity, not absurdly large)."""
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+    # An int is always finite (and math.isfinite would raise on one beyond a float's range).
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or (isinstance(value, float) and not math.isfinite(value))
+    ):
         raise InvalidField(field, "{field} must be a finite number, such as 12 or 7.5.")
     if abs(value) > NUMBER_MAX:
         raise InvalidField(
@@ -154,6 +157,8 @@ def period_of(frequency: Frequency | str, raw: str | date) -> tuple[str, date]:
     if day is None:
         assert isinstance(raw, str)
         day = _parse_period(freq, raw.strip())
+    # A period "0001-01" parses, but nothing was measured then (and it would be shown as "1-01").
+    plausible_date("period", day)
     label, first = _period_containing(freq, day)
     return label, first
 
@@ -218,14 +223,14 @@ def _wrong_period(freq: Frequency, text: str) -> InvalidField:
 def _period_containing(freq: Frequency, day: date) -> tuple[str, date]:
     if freq is Frequency.WEEKLY:
         year, week, weekday = day.isocalendar()
-        return f"{year}-W{week:02d}", day - timedelta(days=weekday - 1)
+        return f"{year:04d}-W{week:02d}", day - timedelta(days=weekday - 1)
     if freq is Frequency.MONTHLY:
-        return f"{day.year}-{day.month:02d}", day.replace(day=1)
+        return f"{day.year:04d}-{day.month:02d}", day.replace(day=1)
     if freq is Frequency.QUARTERLY:
         quarter = (day.month - 1) // 3 + 1
-        return f"{day.year}-Q{quarter}", date(day.year, 3 * quarter - 2, 1)
+        return f"{day.year:04d}-Q{quarter}", date(day.year, 3 * quarter - 2, 1)
     if freq is Frequency.YEARLY:
-        return str(day.year), date(day.year, 1, 1)
+        return f"{day.year:04d}", date(day.year, 1, 1)
     return day.isoformat(), day
 
 

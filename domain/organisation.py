@@ -12,6 +12,9 @@ from domain.recorded import RecordedEvent
 from domain.values import required_text
 
 NAME_MAX = 200
+# More units than any Finnish municipality or wellbeing services county has, and a bound on
+# what one organisation record (and its read-model rows) can hold.
+UNITS_MAX = 1000
 
 
 class OrganisationKind(StrEnum):
@@ -81,6 +84,12 @@ class Organisation(Aggregate):
 
     def add_unit(self, *, actor: UUID, unit_id: UUID, name: str) -> None:
         cleaned = required_text("name", name, max_length=NAME_MAX)
+        if len(self.units) >= UNITS_MAX:
+            raise RuleViolation(
+                "{organisation} already has {limit} units, the most it can have.",
+                organisation=self.name,
+                limit=UNITS_MAX,
+            )
         self._refuse_duplicate_name(cleaned, except_unit=None)
         self.trigger_event(self.UnitAdded, actor=actor, occurred_on=None, unit_id=unit_id, name=cleaned)
 

@@ -19,7 +19,7 @@ from eventsourcing.domain import Aggregate
 
 from domain.errors import InvalidField, RecordNotFound, RuleViolation
 from domain.recorded import RecordedEvent
-from domain.values import optional_text, past_or_today, required_text
+from domain.values import optional_text, past_or_today, plausible_date, required_text
 
 
 class ProgrammeStatus(StrEnum):
@@ -40,6 +40,10 @@ TITLE_MAX = 200
 AGENDA_MAX = 5000
 REASON_MAX = 2000
 ORGANISATIONS_MAX = 50
+# Limits a real programme never reaches (3W had 7 workshop days and 30 initiatives), which
+# bound what one programme record and its read-model rows can hold.
+WORKSHOPS_MAX = 100
+ENROLMENTS_MAX = 200
 
 # A workshop may be marked held on its day in any time zone east of UTC (Finland is UTC+2/+3).
 _HELD_TOLERANCE = timedelta(days=1)
@@ -56,7 +60,7 @@ def clean_fields(fields: dict[str, Any]) -> dict[str, Any]:
         elif name in ("period_start", "period_end"):
             if not isinstance(value, date):
                 raise InvalidField(name, "{field} must be a date such as 2018-09-01.")
-            cleaned[name] = value
+            cleaned[name] = plausible_date(name, value)
         elif name == "organisation_ids":
             cleaned[name] = _organisation_ids(value)
         elif name == "coordinator_id":
@@ -272,6 +276,12 @@ class Programme(Aggregate):
         self._refuse_if_closed()
         if str(initiative_id) in self.enrolled:
             raise RuleViolation("This initiative is already enrolled in this programme.")
+        if len(self.enrolled) >= ENROLMENTS_MAX:
+            raise RuleViolation(
+                "This programme already has {limit} enrolled initiatives, the most it can have; "
+                "withdraw one before enrolling another.",
+                limit=ENROLMENTS_MAX,
+            )
         if (
             initiative_organisation_id is not None
             and self.organisation_ids
@@ -306,6 +316,10 @@ class Programme(Aggregate):
         self._refuse_if_closed()
         if str(workshop_id) in self.workshops:
             raise RuleViolation("This programme already has a workshop with id {id}.", id=workshop_id)
+        if len(self.workshops) >= WORKSHOPS_MAX:
+            raise RuleViolation(
+                "This programme already has {limit} workshops, the most it can have.", limit=WORKSHOPS_MAX
+            )
         cleaned_title = required_text("title", title, max_length=TITLE_MAX)
         cleaned_kind = _kind(kind)
         cleaned_agenda = optional_text("agenda", agenda, max_length=AGENDA_MAX)
@@ -403,6 +417,7 @@ class Programme(Aggregate):
     def _require_within_period(self, day: Any) -> None:
         if not isinstance(day, date):
             raise InvalidField("day", "{field} must be a date such as 2019-04-11.")
+        plausible_date("day", day)
         if not self.period_start <= day <= self.period_end:
             raise InvalidField(
                 "day",

@@ -27,7 +27,7 @@ from eventsourcing.domain import Aggregate
 
 from domain.errors import IllegalTransition, InvalidField, RuleViolation
 from domain.recorded import RecordedEvent
-from domain.values import optional_text, past_or_today, required_text, tag_list
+from domain.values import optional_text, past_or_today, plausible_date, required_text, tag_list
 
 
 class Status(StrEnum):
@@ -81,6 +81,8 @@ def clean_period(starts_on: date | None, ends_on: date | None) -> tuple[date, da
         raise InvalidField("starts_on", "{field} is required: give the first day of the placement.")
     if ends_on is None:
         raise InvalidField("ends_on", "{field} is required: give the last day of the placement.")
+    plausible_date("starts_on", starts_on)
+    plausible_date("ends_on", ends_on)
     if ends_on < starts_on:
         raise InvalidField(
             "ends_on",

@@ -140,3 +140,15 @@ class TestEdit:
 def test_errors_are_domain_errors() -> None:
     with pytest.raises(DomainError):
         create(name="")
+
+
+class TestPlausibleDay:
+    @pytest.mark.parametrize("day", [date(1, 1, 1), date(9999, 12, 31)])
+    def test_a_campaign_in_year_one_or_9999_is_refused(self, day: date) -> None:
+        with refused(None, "held_on"):
+            create(held_on=day)
+
+    def test_an_edit_to_year_9999_is_refused(self) -> None:
+        campaign = saved()
+        with refused(campaign, "held_on"):
+            campaign.edit(actor=ACTOR, fields={"held_on": date(9999, 1, 1)})

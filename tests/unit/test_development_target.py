@@ -175,3 +175,27 @@ def test_a_placement_serves_one_target_at_a_time() -> None:
     placement.unlink_target(actor=ACTOR)
     placement.link_target(actor=ACTOR, target_id=second)
     assert placement.target_id == second
+
+
+# ---- limits and plausible dates (issue 16) -----------------------------------------
+
+
+@pytest.mark.parametrize("day", [date(1, 1, 1), date(9999, 12, 31)])
+def test_a_period_outside_1900_to_2100_is_refused(day: date) -> None:
+    with pytest.raises(InvalidField) as caught:
+        target(period_start=day, period_end=day)
+    assert caught.value.field == "period_start"
+    assert "a date must be between 1900-01-01 and 2100-12-31" in caught.value.detail
+
+
+def test_links_up_to_the_limit_then_refused() -> None:
+    from domain.development_target import LINKS_MAX
+
+    t = target()
+    for _ in range(LINKS_MAX):
+        t.link(actor=ACTOR, record_type="initiative", record_id=uuid4())
+    version = t.version
+    with pytest.raises(RuleViolation) as caught:
+        t.link(actor=ACTOR, record_type="initiative", record_id=uuid4())
+    assert f"already has {LINKS_MAX} linked records" in caught.value.detail
+    assert t.version == version

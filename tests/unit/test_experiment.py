@@ -429,3 +429,11 @@ def test_only_adapt_plans_a_next_cycle(decision: str) -> None:
         experiment.decide(
             actor=ACTOR, decision=decision, rationale="", occurred_on=None, next_cycle_id=uuid4()
         )
+
+
+@pytest.mark.parametrize("field", ["planned_start", "planned_end"])
+def test_a_planned_day_outside_1900_to_2100_is_refused(field: str) -> None:
+    with pytest.raises(InvalidField) as caught:
+        planned(**{field: date(9999, 1, 1)})
+    assert caught.value.field == field
+    assert "a date must be between 1900-01-01 and 2100-12-31" in caught.value.detail

@@ -731,3 +731,101 @@ def test_replaying_the_events_rebuilds_the_same_state() -> None:
     assert copy.goals == {str(goal): "Tavoite"}
     assert copy.team == {str(member): "ohjaaja"}
     assert copy.themes == ["Osaaminen", "Työkierto"]
+
+
+# ---- limits and plausible input (issue 16) -----------------------------------------
+
+
+class TestListLimits:
+    """4,000 goals on one initiative once wrote 824 MB of read model: the record has limits."""
+
+    def test_goals_up_to_the_limit_then_refused_with_nothing_recorded(self) -> None:
+        from domain.initiative import GOALS_MAX
+
+        initiative = propose()
+        for number in range(GOALS_MAX):
+            initiative.set_goal(actor=ACTOR, goal_id=uuid4(), text=f"Tavoite {number}")
+        initiative.collect_events()
+        with pytest.raises(RuleViolation) as caught:
+            initiative.set_goal(actor=ACTOR, goal_id=uuid4(), text="Yksi liikaa")
+        assert caught.value.detail == (
+            f"This initiative already has {GOALS_MAX} goals, the most it can have; "
+            "remove or reword one instead of adding another."
+        )
+        assert initiative.pending_events == [] and len(initiative.goals) == GOALS_MAX
+
+    def test_a_full_list_of_goals_can_still_be_reworded(self) -> None:
+        from domain.initiative import GOALS_MAX
+
+        initiative = propose()
+        ids = [uuid4() for _ in range(GOALS_MAX)]
+        for goal_id in ids:
+            initiative.set_goal(actor=ACTOR, goal_id=goal_id, text="Tavoite")
+        initiative.reword_goal(actor=ACTOR, goal_id=ids[0], text="Uusi sanamuoto")
+        assert initiative.goals[str(ids[0])] == "Uusi sanamuoto"
+
+    def test_team_up_to_the_limit_then_refused(self) -> None:
+        from domain.initiative import TEAM_MAX
+
+        initiative = propose()
+        for _ in range(TEAM_MAX):
+            initiative.add_team_member(actor=ACTOR, person_id=uuid4(), role="")
+        version = initiative.version
+        with pytest.raises(RuleViolation) as caught:
+            initiative.add_team_member(actor=ACTOR, person_id=uuid4(), role="")
+        assert f"already has {TEAM_MAX} team members" in caught.value.detail
+        assert initiative.version == version
+
+
+class TestPlausibleInput:
+    @pytest.mark.parametrize("when", [date(1, 1, 1), date(1899, 12, 31)])
+    def test_an_ancient_occurred_on_is_refused(self, when: date) -> None:
+        with pytest.raises(InvalidField) as caught:
+            Initiative.propose(initiative_id=uuid4(), actor=ACTOR, occurred_on=when, fields={"title": TITLE})
+        assert caught.value.field == "occurred_on"
+        assert "a date must be between 1900-01-01 and 2100-12-31" in caught.value.detail
+
+    def test_a_note_dated_in_year_one_is_refused(self) -> None:
+        initiative = propose()
+        initiative.collect_events()
+        with pytest.raises(InvalidField) as caught:
+            initiative.add_note(actor=ACTOR, note_id=uuid4(), text="Muistiinpano", occurred_on=date(1, 1, 1))
+        assert caught.value.field == "occurred_on"
+        assert initiative.pending_events == []
+
+    @pytest.mark.parametrize(
+        ("title", "sentence"),
+        [
+            ("Palaute\u202etxt.exe", "invisible direction-changing character (U+202E)"),
+            ("Kotihoito\u200b", "invisible zero-width character (U+200B)"),
+            ("Koti\ud800hoito", "broken character"),
+        ],
+    )
+    def test_invisible_and_broken_characters_in_a_title_are_refused(self, title: str, sentence: str) -> None:
+        with pytest.raises(InvalidField) as caught:
+            propose(title=title)
+        assert caught.value.field == "title"
+        assert sentence in caught.value.detail
+
+    def test_every_text_of_an_initiative_is_checked(self) -> None:
+        rlo = "\u202e"
+        with pytest.raises(InvalidField, match="summary"):
+            propose(summary=f"a{rlo}b")
+        with pytest.raises(InvalidField, match="target_group"):
+            propose(target_group=f"a{rlo}b")
+        with pytest.raises(InvalidField, match="themes"):
+            propose(themes=[f"a{rlo}b"])
+        initiative = propose()
+        for check in (
+            lambda: initiative.set_goal(actor=ACTOR, goal_id=uuid4(), text=f"a{rlo}"),
+            lambda: initiative.add_team_member(actor=ACTOR, person_id=uuid4(), role=f"a{rlo}"),
+            lambda: initiative.add_note(actor=ACTOR, note_id=uuid4(), text=f"a{rlo}", occurred_on=None),
+            lambda: initiative.move(
+                "discontinue", actor=ACTOR, occurred_on=None, reason=f"a{rlo}", lessons="x"
+            ),
+        ):
+            with pytest.raises(InvalidField, match="direction-changing"):
+                check()
+
+    def test_a_decomposed_title_is_stored_composed(self) -> None:
+        assert propose(title="Ha\u0308meenlinna").title == "Hämeenlinna"

@@ -315,3 +315,33 @@ def test_every_measure_event_has_an_explicit_topic() -> None:
     ):
         assert event.__dict__["TOPIC"] == f"kipina:Measure.{event.__name__}"
     assert Measure.__dict__["TOPIC"] == "kipina:Measure"
+
+
+# ---- plausible periods and numbers (issue 16) --------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("frequency", "period"),
+    [
+        ("monthly", "0001-01"),
+        ("yearly", "9999"),
+        ("weekly", "0001-W01"),
+        ("quarterly", "1899-Q4"),
+        ("daily", "0001-01-01"),
+    ],
+)
+def test_a_period_outside_1900_to_2100_is_refused(frequency: str, period: str) -> None:
+    measure = saved(define(frequency=frequency))
+    with pytest.raises(InvalidField) as caught:
+        record(measure, period, 1)
+    assert caught.value.field == "period"
+    assert "a date must be between 1900-01-01 and 2100-12-31" in caught.value.detail
+    assert measure.pending_events == []
+
+
+@pytest.mark.parametrize("value", [10**400, -(10**13), float("nan"), float("inf")])
+def test_numbers_beyond_a_float_or_the_limit_are_refused_not_crashed_on(value: Any) -> None:
+    measure = saved(define())
+    with pytest.raises(InvalidField) as caught:
+        record(measure, "2019-03", value)
+    assert caught.value.field == "value"

@@ -191,3 +191,21 @@ def test_replaying_the_events_rebuilds_the_same_state() -> None:
     assert copy.kind is OrganisationKind.JOINT_AUTHORITY
     assert copy.units == {str(first): "Kotihoito", str(second): "Päivähoito ja varhaiskasvatus"}
     assert copy.version == 4
+
+
+class TestUnitLimit:
+    def test_units_up_to_the_limit_then_refused(self) -> None:
+        from domain.organisation import UNITS_MAX
+
+        organisation = register()
+        for number in range(UNITS_MAX):
+            organisation.add_unit(actor=ACTOR, unit_id=uuid4(), name=f"Yksikkö {number}")
+        with refused(organisation, RuleViolation) as caught:
+            organisation.add_unit(actor=ACTOR, unit_id=uuid4(), name="Yksi liikaa")
+        assert f"already has {UNITS_MAX} units" in caught.value.detail
+
+    def test_a_unit_name_with_a_direction_override_is_refused(self) -> None:
+        organisation, _ = heinavesi()
+        with refused(organisation, InvalidField) as caught:
+            organisation.add_unit(actor=ACTOR, unit_id=uuid4(), name="Koti\u202ehoito")
+        assert "direction-changing" in caught.value.detail

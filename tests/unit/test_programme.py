@@ -311,3 +311,35 @@ def test_the_progress_scale_has_ten_steps_of_a_half() -> None:
         "next_steps": "",
         "help_needed": "",
     }
+
+
+# ---- limits and plausible dates (issue 16) -----------------------------------------
+
+
+@pytest.mark.parametrize("field", ["period_start", "period_end"])
+@pytest.mark.parametrize("year", [1, 9999])
+def test_a_period_in_year_one_or_9999_is_refused(field: str, year: int) -> None:
+    with pytest.raises(InvalidField) as caught:
+        three_w(**{field: date(year, 1, 1) if field == "period_start" else date(year, 12, 31)})
+    assert caught.value.field == field
+    assert "a date must be between 1900-01-01 and 2100-12-31" in caught.value.detail
+
+
+def test_workshops_up_to_the_limit_then_refused() -> None:
+    from domain.programme import WORKSHOPS_MAX
+
+    programme = three_w()
+    for _ in range(WORKSHOPS_MAX):
+        schedule(programme, SEMINAR_DAY)
+    with refused(programme, RuleViolation, f"already has {WORKSHOPS_MAX} workshops"):
+        schedule(programme, SEMINAR_DAY)
+
+
+def test_enrolments_up_to_the_limit_then_refused() -> None:
+    from domain.programme import ENROLMENTS_MAX
+
+    programme = three_w(organisation_ids=[])
+    for _ in range(ENROLMENTS_MAX):
+        programme.enrol(actor=ACTOR, initiative_id=uuid4(), initiative_organisation_id=None, occurred_on=None)
+    with refused(programme, RuleViolation, f"already has {ENROLMENTS_MAX} enrolled initiatives"):
+        programme.enrol(actor=ACTOR, initiative_id=uuid4(), initiative_organisation_id=None, occurred_on=None)

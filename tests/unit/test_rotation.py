@@ -445,3 +445,11 @@ def test_every_event_has_its_own_topic() -> None:
     topics = [vars(c)["TOPIC"] for c in classes]
     assert len(set(topics)) == len(topics)
     assert all(t.startswith(("kipina:RotationPlacement.", "kipina:RotationSchedule.")) for t in topics)
+
+
+@pytest.mark.parametrize(("field", "day"), [("starts_on", date(1, 1, 1)), ("ends_on", date(9999, 12, 31))])
+def test_a_placement_outside_1900_to_2100_is_refused(field: str, day: date) -> None:
+    with pytest.raises(InvalidField) as caught:
+        propose(**{field: day})
+    assert caught.value.field == field
+    assert "a date must be between 1900-01-01 and 2100-12-31" in caught.value.detail
