@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager
 import structlog
 from fastapi import Depends, FastAPI, Request, Response
 
-from api import pages
+from api import pages, read_model_status
 from api.actor import current_actor
 from api.bootstrap import Services, bootstrap
 from api.errors import install_error_handlers, internal_error
@@ -53,12 +53,15 @@ Kipinä records development work in public services as immutable events.
 def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
     settings = settings or (services.settings if services else Settings())
     configure_logging(settings.log_format, settings.log_level)
-    wired = services or bootstrap(settings)
+    # Without services (the server): listen first, catch up in a thread from the lifespan.
+    wired = services or bootstrap(settings, catch_up=False)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        catching_up = wired.projector.start_catching_up() if services is None else None
         yield
         if services is None:  # we made them, we close them
+            wired.projector.stop_catching_up(catching_up)
             wired.close()
 
     app = FastAPI(
@@ -70,6 +73,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.state.services = wired
     install_error_handlers(app)
     app.middleware("http")(_log_request)
+    read_model_status.install(app)  # outermost: every answer says when the views are behind
     # Every /api request needs an actor: in trusted-proxy mode, no user header means 401.
     for module in (initiatives, organisations, people, events, targets):
         app.include_router(module.router, dependencies=[Depends(current_actor)])

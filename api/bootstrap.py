@@ -65,11 +65,21 @@ def read_model_url(settings: Settings) -> str:
 
 
 def bootstrap(settings: Settings, *, catch_up: bool = True) -> Services:
+    """`catch_up=True` (tests, scripts) applies the whole log before returning. The server
+    passes False and catches up in a thread once it listens (`Projector.start_catching_up`).
+    Either way the catch-up never raises: a failing event leaves `projector.fault` set."""
     engine = make_engine(read_model_url(settings))
     people = PeopleRegistry(engine)
     people.setup()
     app = Kipina(event_store_env(settings), people=people)
-    projector = Projector(engine, app.recorder, app.mapper.to_domain_event)
+    projector = Projector(
+        engine,
+        app.recorder,
+        app.mapper.to_domain_event,
+        retry_seconds=settings.projection_retry_seconds,
+    )
+    # Creates the read-model tables, or drops them when their definitions changed (the
+    # catch-up then rebuilds them from position 0).
     projector.setup()
     if catch_up:
         projector.catch_up()

@@ -20,6 +20,7 @@ from api.bootstrap import Services
 from api.errors import BadRequest
 from api.idempotency import KEY_MAX, CachedResponse, fingerprint
 from api.logging import get_logger
+from api.read_model_status import not_yet_visible
 from domain.application import CommandContext, Receipt, RequestKey
 from domain.errors import ConcurrentChange, IdempotencyKeyReused
 from domain.request import request_id_for
@@ -128,7 +129,9 @@ class CommandRunner:
             return cached
         receipt = command(self.ctx)
         if receipt.positions:
-            self.services.projector.catch_up(up_to=receipt.last_position)
+        projector = self.services.projector
+        visible = True
+            projector.catch_up(up_to=receipt.last_position)
             log.info(
                 "command",
                 record_id=str(receipt.record_id),
@@ -137,9 +140,21 @@ class CommandRunner:
                 position=receipt.last_position,
             )
         elif receipt.replayed:
+            visible = projector.shows(receipt.last_position or 0)
             # The first request may still be catching up (a concurrent retry lost the race
             # on the key) or may have died before it did: render only after the record is in.
-            self.services.projector.catch_up()
+            projector.catch_up()
+            visible = not projector.status().behind
+        if not visible:
+            # Recorded, but the views are behind (an event failed, they are ahead of the log, or
+            # the start-up catch-up runs): 202, not cached, so a retry with the same key is
+            # answered from the views once they show the change.
+            headers = {"ETag": etag(receipt.version)}
+            if location is not None:
+                headers["Location"] = location(receipt.record_id)
+            return not_yet_visible(
+                receipt.record_id, receipt.version, receipt.last_position, projector.status(), headers
+            )
         with self.services.projector.engine.connect() as conn:
             body = render(conn, receipt.record_id)
         headers = {"ETag": etag(int(body.get("version", receipt.version)))}

@@ -46,6 +46,12 @@ class Settings(BaseSettings):
     )
         default=1000, ge=0, description="/readyz fails when read models lag more events than this"
     )
+    projection_retry_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        description="After an event could not be applied to the read models, try it again "
+        "at most this often (a transient failure heals; the views stay as of before it meanwhile)",
+    )
 
     @field_validator("database_url")
     @classmethod

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from projections.projector import Projector
-from projections.tables import metadata
 
 
 def rebuild(projector: Projector, on_batch: Callable[[int], None] | None = None) -> int:
@@ -13,8 +12,8 @@ def rebuild(projector: Projector, on_batch: Callable[[int], None] | None = None)
 
     The people registry and other non-projection tables live in their own
     MetaData and are untouched. Stop the server first: readers would see
-    empty tables while this runs.
+    empty tables while this runs. If an event cannot be applied, the read
+    models stop just before it and `projector.fault` says why.
     """
-    metadata.drop_all(projector.engine)
-    projector.setup()
+    projector.setup(rebuild=True)
     return projector.catch_up(on_batch=on_batch)

@@ -4,6 +4,8 @@ Drops the read-model tables and applies the whole notification log again, with a
 progress bar on stderr and a one-line summary on stdout. The people registry and
 the cached idempotent responses are not read models and are left as they are.
 Stop the server first: while this runs, readers would see half-built tables.
+If an event cannot be applied, the read models stop just before it, the command
+says which event and why on stderr and exits with status 1.
 """
 
 from __future__ import annotations
@@ -45,6 +47,16 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         services.close()
     rate = applied / seconds if seconds > 0 else 0.0
+    fault = services.projector.fault
+    if fault is not None:
+        # The read models stand at the last good position; say which event stopped them.
+        print(
+            f"Rebuilt read models up to position {position} ({applied} events in {seconds:.2f} s), "
+            f"then stopped. {fault.describe()}",
+            file=sys.stderr,
+            flush=True,
+        )
+        return 1
     print(
         f"Rebuilt read models: {applied} events applied in {seconds:.2f} s "
         f"({rate:.0f} events/s), now at position {position}",

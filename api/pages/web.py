@@ -31,6 +31,7 @@ from api.idempotency import KEY_MAX, fingerprint
 from api.logging import get_logger
 from api.pages import labels
 from api.people_registry import ERASED_NAME
+from api.read_model_status import views_notice
 from domain.application import CommandContext, Receipt, RequestKey
 from projections import history
 
@@ -64,6 +65,7 @@ def environment(lang: str) -> Environment:
         CSRF_FIELD=CSRF_FIELD,
         REQUEST_KEY_FIELD=REQUEST_KEY_FIELD,
         new_request_key=lambda: uuid4().hex,
+        views_notice=views_notice,
     )
     gettext = translations(lang).gettext
     env.filters["field_label"] = lambda field: gettext(labels.field_label(field))

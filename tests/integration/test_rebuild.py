@@ -225,7 +225,8 @@ def test_rebuild_gives_the_incrementally_built_tables(services: Services, client
 
     incremental = read_model_snapshot(engine)
     registry = registry_snapshot(engine)
-    assert incremental["projection_tracking"] == [{"name": PROJECTION_NAME, "position": last}]
+    [tracked] = incremental["projection_tracking"]
+    assert (tracked["name"], tracked["position"]) == (PROJECTION_NAME, last)
     assert [h["position"] for h in incremental["history"]] == _record_positions(services)
     assert len(incremental["initiative_notes"]) == 2
     assert len(registry["people"]) == 2  # the local actor and Jyrki; Maija is erased
