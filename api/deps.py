@@ -128,9 +128,9 @@ class CommandRunner:
         if cached is not None:
             return cached
         receipt = command(self.ctx)
-        if receipt.positions:
         projector = self.services.projector
         visible = True
+        if receipt.positions:
             projector.catch_up(up_to=receipt.last_position)
             log.info(
                 "command",
@@ -139,8 +139,8 @@ class CommandRunner:
                 version=receipt.version,
                 position=receipt.last_position,
             )
-        elif receipt.replayed:
             visible = projector.shows(receipt.last_position or 0)
+        elif receipt.replayed:
             # The first request may still be catching up (a concurrent retry lost the race
             # on the key) or may have died before it did: render only after the record is in.
             projector.catch_up()
