@@ -243,10 +243,18 @@ class Projector:
     def setup(self, *, rebuild: bool = False) -> None:
         """Create the read-model tables, or drop and recreate them when their definitions
         changed (or `rebuild`); then the next catch-up applies the log from position 0."""
+        wanted = schema_fingerprint(self.engine.dialect)
+        if not rebuild:
+            # The usual start: the tables are as the code defines them. Checked without the
+            # lock, so a start never waits for a catch-up another process is running.
+            with self.engine.connect() as conn:
+                current = _stored_fingerprint(conn) == wanted
+            if current:
+                self._started()
+                return
         with self.engine.begin() as conn:
             _lock_schema(conn)
-            wanted = schema_fingerprint(conn.dialect)
-            stored = _stored_fingerprint(conn)
+            stored = _stored_fingerprint(conn)  # again: another process may have rebuilt meanwhile
             if rebuild or stored != wanted:
                 existed = inspect(conn).has_table(tracking.name)
                 metadata.drop_all(conn)
@@ -254,6 +262,9 @@ class Projector:
                 conn.execute(insert(tracking).values(name=PROJECTION_NAME, position=0, fingerprint=wanted))
                 if existed and not rebuild:
                     log.warning("read_models_rebuilding", reason="read-model tables changed")
+        self._started()
+
+    def _started(self) -> None:
         self._known_applied = self.position()
         self._fault = None
         self._check_against_log()
