@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Column, Connection, Index, Integer, String, Table, select, text
+from sqlalchemy import Column, Connection, Index, Integer, String, Table, Text, select, text
 
 from domain.campaign import Campaign
 from domain.recorded import RecordedEvent
@@ -20,7 +20,7 @@ campaigns = Table(
     *versioned_columns(),
     Column("version", Integer, nullable=False),
     Column("created_position", Integer, nullable=False),
-    Column("name", String(200), nullable=False),
+    Column("name", Text, nullable=False),
     Column("held_on", String(10), nullable=False),
     Column("target_count", Integer, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),

@@ -37,9 +37,11 @@ change_actions = Table(
     Column("created_position", Integer, nullable=False),
     Column("text", Text, nullable=False),
     Column("person_id", String(36)),
-    Column("team", String(200), nullable=False),
-    # casefolded and with runs of white space squeezed: "Kotihoito  3" is "kotihoito 3"
-    Column("team_key", String(200), nullable=False),
+    Column("team", Text, nullable=False),
+    # casefolded and with runs of white space squeezed: "Kotihoito  3" is "kotihoito 3".
+    # Case folding grows a text (up to three code points a character: "ß" is "ss"), so
+    # the key of a team at the domain's 200-character limit can be 600 long.
+    Column("team_key", Text, nullable=False),
     Column("organisation_id", String(36)),
     Column("unit_id", String(36)),
     Column("category", String(40), nullable=False),
@@ -47,7 +49,7 @@ change_actions = Table(
     Column("story", Text, nullable=False),
     Column("withdrawal_reason", Text, nullable=False),
     Column("inspired_by", JSON, nullable=False),
-    Column("import_key", String(100), nullable=False),
+    Column("import_key", Text, nullable=False),
     Column("completed_position", Integer),
     Column("completed_on", String(10)),
     Column("completed_at", UTCDateTime),

@@ -48,7 +48,7 @@ development_targets = Table(
     *versioned_columns(),
     Column("version", Integer, nullable=False),
     Column("created_position", Integer, nullable=False),
-    Column("title", String(200), nullable=False),
+    Column("title", Text, nullable=False),
     Column("strategy_goal", Text, nullable=False),
     Column("strategy", String(20), nullable=False),
     Column("responsible_role", String(30), nullable=False),

@@ -63,7 +63,7 @@ experiments = Table(
     Column("follows", String(36)),
     Column("chain_id", String(36), nullable=False),
     Column("cycle", Integer, nullable=False),
-    Column("title", String(200), nullable=False),
+    Column("title", Text, nullable=False),
     Column("question", Text, nullable=False),
     Column("change_idea", Text, nullable=False),
     Column("prediction", Text, nullable=False),
@@ -129,7 +129,7 @@ experiment_learning = Table(
     Column("position", Integer, primary_key=True, autoincrement=False),
     Column("initiative_id", String(36), nullable=False),
     Column("experiment_id", String(36), nullable=False),
-    Column("experiment_title", String(200), nullable=False),
+    Column("experiment_title", Text, nullable=False),
     Column("cycle", Integer, nullable=False),
     Column("kind", String(20), nullable=False),  # studied | decided
     Column("prediction", Text, nullable=False),

@@ -56,7 +56,7 @@ good_practices = Table(
     Column("organisation_id", String(36)),
     Column("unit_id", String(36)),
     Column("status", String(10), nullable=False),
-    Column("name", String(200), nullable=False),
+    Column("name", Text, nullable=False),
     Column("development_phase", String(20), nullable=False),
     Column("fields", JSON, nullable=False),  # the working copy, internal notes included
     Column("drafted_source_version", Integer, nullable=False),
@@ -92,7 +92,7 @@ good_practice_versions = Table(
     Column("unit_id", String(36)),
     Column("source_version", Integer, nullable=False),
     Column("source_position", Integer, nullable=False),
-    Column("name", String(200), nullable=False),
+    Column("name", Text, nullable=False),
     Column("development_phase", String(20), nullable=False),
     Column("fields", JSON, nullable=False),  # the public fields only
     Column("topics_key", Text, nullable=False),

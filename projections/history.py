@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import JSON, Column, Connection, Index, Integer, String, Table, func, select
+from sqlalchemy import JSON, Column, Connection, Index, Integer, String, Table, Text, func, select
 
 from domain.campaign import Campaign
 from domain.change_action import ChangeAction
@@ -52,7 +52,7 @@ history = Table(
     Column("position", Integer, primary_key=True, autoincrement=False),
     Column("record_type", String(40), nullable=False),
     Column("record_id", String(36), nullable=False),
-    Column("record_title", String(200), nullable=False),
+    Column("record_title", Text, nullable=False),
     Column("version", Integer, nullable=False),
     Column("event_type", String(60), nullable=False),
     Column("recorded_at", UTCDateTime, nullable=False),

@@ -46,7 +46,7 @@ initiatives = Table(
     *versioned_columns(),
     Column("version", Integer, nullable=False),
     Column("created_position", Integer, nullable=False),
-    Column("title", String(200), nullable=False),
+    Column("title", Text, nullable=False),
     Column("summary", Text, nullable=False),
     Column("status", String(20), nullable=False),
     Column("paused_from", String(20)),

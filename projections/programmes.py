@@ -63,7 +63,7 @@ programmes = Table(
     *versioned_columns(),
     Column("version", Integer, nullable=False),
     Column("created_position", Integer, nullable=False),
-    Column("name", String(200), nullable=False),
+    Column("name", Text, nullable=False),
     Column("description", Text, nullable=False),
     # ISO dates: they sort and compare as text the same way on SQLite and PostgreSQL.
     Column("period_start", String(10), nullable=False),
@@ -128,7 +128,7 @@ programme_workshops = Table(
     Column("programme_id", String(36), nullable=False),
     Column("created_position", Integer, nullable=False),
     Column("day", String(10), nullable=False),
-    Column("title", String(200), nullable=False),
+    Column("title", Text, nullable=False),
     Column("kind", String(20), nullable=False),
     Column("agenda", Text, nullable=False),
     Column("held", Boolean, nullable=False),
