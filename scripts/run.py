@@ -2,6 +2,8 @@
 
 Binds the socket itself so `--port 0` works: the OS picks a free port and the
 first line on stdout says which ("Kipinä listening on http://127.0.0.1:PORT").
+It listens before the read models have caught up with the event log (that runs
+in the background; /readyz is 503 until it is done).
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ def main(argv: list[str] | None = None) -> int:
     sock.listen(128)
     host, port = sock.getsockname()[:2]
 
+    # Sets up the tables but does not catch up: the app's lifespan starts the catch-up in a
+    # thread once uvicorn runs, so /healthz answers at once and /readyz says "catching up".
     app = create_app(settings)
     # Everything built so far (modules, templates, catalogues) lives as long as the server:
     # moving it out of the collector's view keeps full collections short. Measured on the

@@ -159,6 +159,21 @@ class ServerProcess:
     def client(self, timeout: float = 30.0) -> httpx.Client:
         return httpx.Client(base_url=self.url, timeout=timeout)
 
+    def wait_until_ready(self, timeout: float = START_TIMEOUT) -> dict[str, Any]:
+        """Poll /readyz until it answers 200: the server listens before its start-up
+        catch-up has finished, and is not ready until then. Returns the 200 body."""
+        deadline = time.monotonic() + timeout
+        pause = threading.Event()
+        with self.client() as http:
+            while True:
+                response = http.get("/readyz")
+                if response.status_code == 200:
+                    body: dict[str, Any] = response.json()
+                    return body
+                if time.monotonic() > deadline:
+                    raise AssertionError(f"not ready within {timeout} s: {response.text}{self.diagnostics()}")
+                pause.wait(0.05)  # a poll interval, not a timing assumption: the deadline bounds it
+
     def stop(self) -> int:
         """SIGTERM and wait for a clean exit; returns the exit code."""
         assert self.process is not None

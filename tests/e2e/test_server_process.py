@@ -264,7 +264,7 @@ def test_kill_9_during_writes_loses_no_acknowledged_write(store: Store, tmp_path
     assert len(acks) >= KILL_AFTER_ACKS
 
     with ServerProcess(store.env, tmp_path, "restarted") as server, server.client() as http:
-        ready = ok(http.get("/readyz"))
+        ready = server.wait_until_ready()  # it listens first and catches up in the background
         assert ready["lag"] == 0 and ready["applied"] == ready["recorded"]  # caught up at start-up
 
         events = {(e["record_id"], e["version"]): e for e in all_events(http)}
