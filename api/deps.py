@@ -3,9 +3,10 @@ the command runner that gives every write the same behaviour."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -24,7 +25,7 @@ from api.read_model_status import not_yet_visible
 from domain.application import CommandContext, Receipt, RequestKey
 from domain.errors import ConcurrentChange, IdempotencyKeyReused
 from domain.request import request_id_for
-from domain.values import CONTROL_CHARACTERS
+from domain.values import CONTROL_CHARACTERS, EARLIEST_DAY, LATEST_DAY
 from projections import history
 
 log = get_logger("kipina.commands")
@@ -87,12 +88,16 @@ def parse_if_match(value: str | None) -> int | None:
     if value is None or value.strip() == "*":
         return None
     text = value.strip().removeprefix("W/").strip('"')
-    if not text.isdigit():
+    # isascii(): str.isdigit() also takes "²" and other scripts' digits, which int() refuses.
+    if not (text.isascii() and text.isdigit()) or len(text) > 18:
         raise BadRequest(f'If-Match must be the ETag you received, such as "3"; got {value!r}.')
     return int(text)
 
 
 # ---- writes --------------------------------------------------------------------
+
+
+_VISIBLE_ASCII = re.compile(r"[\x21-\x7e]+")
 
 
 class CommandRunner:
@@ -105,6 +110,13 @@ class CommandRunner:
         key = request.headers.get("Idempotency-Key")
         if key is not None and not 0 < len(key.strip()) <= KEY_MAX:
             raise BadRequest(f"Idempotency-Key must be 1 to {KEY_MAX} characters.")
+        # Visible ASCII only: the key is stored and logged, and a NUL or control character in
+        # it would reach the store (PostgreSQL refuses NUL) and the logs.
+        if key is not None and not _VISIBLE_ASCII.fullmatch(key.strip()):
+            raise BadRequest(
+                "Idempotency-Key may hold only visible ASCII characters (letters, digits and "
+                "punctuation, no spaces or control characters), such as a UUID."
+            )
         request_key = (
             RequestKey(key.strip(), fingerprint(request.method, request.url.path, body))
             if key is not None
@@ -237,6 +249,20 @@ def _printable_query(value: str | None) -> str | None:
 
 # For free-text query parameters: PostgreSQL refuses NUL in a text parameter.
 PrintableQuery = AfterValidator(_printable_query)
+
+
+def _plausible_day(value: date | None) -> date | None:
+    if value is not None and not EARLIEST_DAY <= value <= LATEST_DAY:
+        raise ValueError(
+            f"must be a day from {EARLIEST_DAY.isoformat()} to {LATEST_DAY.isoformat()}, "
+            "the days Kipinä's records can be about"
+        )
+    return value
+
+
+# For day query parameters (windows, ranges): the days a record can be about, so a window
+# of year 1 to 9999 neither overflows the calendar's arithmetic nor draws 120,000 months.
+PlausibleDay = AfterValidator(_plausible_day)
 
 
 def page_limit() -> Any:

@@ -72,8 +72,11 @@ def visible_at(table: Table, position: int | None) -> ColumnElement[bool]:
 
 # ---- keyset paging ------------------------------------------------------------
 
-# Log positions are 64-bit in both stores; a cursor naming a larger one was not made here.
-POSITION_MAX = 2**63 - 1
+# The read models keep log positions in Integer columns, 32 bits on PostgreSQL: a position
+# (or cursor, or query parameter) beyond that was not made here, and comparing one with such a
+# column would fail on PostgreSQL rather than match nothing. Two billion events is far beyond
+# any deployment; when one nears it, these columns move to BigInteger in a rebuild.
+POSITION_MAX = 2**31 - 1
 
 
 def encode_cursor(position: int) -> str:

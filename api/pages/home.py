@@ -15,6 +15,7 @@ from api.pages.initiatives import summaries
 from api.pages.web import YEAR, PageDep
 from projections import history
 from projections import initiatives as read_model
+from projections.tables import POSITION_MAX
 
 router = APIRouter(include_in_schema=False)
 # An active initiative with nothing recorded for this long shows under "needs attention".
@@ -42,7 +43,7 @@ def home(page: PageDep) -> Response:
 
 
 @router.get("/activity")
-def activity(page: PageDep, before: Annotated[int | None, Query(ge=1, le=2**63 - 1)] = None) -> Response:
+def activity(page: PageDep, before: Annotated[int | None, Query(ge=1, le=POSITION_MAX)] = None) -> Response:
     page.services.projector.catch_up()
     with page.services.projector.engine.connect() as conn:
         rows = history.feed(conn, limit=FEED_PAGE, before=before)

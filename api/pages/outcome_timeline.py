@@ -27,6 +27,7 @@ from api.pages.forms import FormState, as_of_or_error
 from api.pages.web import Page, PageDep
 from api.routes import timelines as timeline_bodies
 from domain.errors import RecordNotFound
+from domain.values import EARLIEST_DAY, LATEST_DAY
 from projections import initiatives as initiatives_read_model
 from projections.outcome_timeline import KINDS
 
@@ -156,9 +157,18 @@ def _period(page: Page, state: FormState, raw_from: str, raw_to: str) -> tuple[d
         found[name] = None
         if raw.strip():
             try:
-                found[name] = date.fromisoformat(raw.strip())
+                day = date.fromisoformat(raw.strip())
             except ValueError:
                 state.errors[name] = page.gettext("Enter a date such as %(example)s.", example="2026-03-31")
+                continue
+            if EARLIEST_DAY <= day <= LATEST_DAY:
+                found[name] = day
+            else:
+                state.errors[name] = page.gettext(
+                    "Enter a date from %(earliest)s to %(latest)s.",
+                    earliest=EARLIEST_DAY.isoformat(),
+                    latest=LATEST_DAY.isoformat(),
+                )
     start, end = found["from"], found["to"]
     if start is not None and end is not None and end < start:
         state.errors["to"] = page.gettext("The end of the period must not be before its start.")

@@ -30,6 +30,7 @@ from api.i18n import COOKIE, negotiate
 from api.routes.good_practices import catalogue_filter
 from domain.errors import RecordNotFound
 from projections import good_practices
+from projections.tables import POSITION_MAX
 
 practice_router = APIRouter(prefix="/api/good-practices", tags=["exports"])
 programme_router = APIRouter(prefix="/api/programmes", tags=["exports"])
@@ -54,6 +55,7 @@ PositionQuery = Annotated[
     int | None,
     Query(
         ge=1,
+        le=POSITION_MAX,
         description="Build as of this event position (as stated in an earlier export) to get the "
         "same bytes again; the newest position if left out",
     ),
