@@ -22,7 +22,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import Connection
 
 from api import timeline_svg
-from api.deps import AsOf, ServicesDep, View
+from api.deps import AsOf, PlausibleDay, ServicesDep, View
 from api.errors import InvalidParam, problem, problem_responses
 from api.i18n import COOKIE, Formatter, negotiate, translations
 from domain.errors import N_, RecordNotFound
@@ -42,8 +42,8 @@ KindsQuery = Annotated[
     list[Kind] | None,
     Query(alias="kind", description="Only these kinds of entry (repeat the parameter for several)"),
 ]
-FromQuery = Annotated[date | None, Query(alias="from", description="Only entries on or after this day")]
-ToQuery = Annotated[date | None, Query(alias="to", description="Only entries on or before this day")]
+FromQuery = Annotated[date | None, Query(alias="from", description="Only entries on or after this day"), PlausibleDay]
+ToQuery = Annotated[date | None, Query(alias="to", description="Only entries on or before this day"), PlausibleDay]
 LangQuery = Annotated[
     Literal["fi", "sv", "en"] | None,
     Query(description="Language of the words; otherwise the language cookie, then Accept-Language"),
