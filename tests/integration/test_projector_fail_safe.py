@@ -30,6 +30,7 @@ from projections.db import make_engine
 from projections.projector import PROJECTION_NAME, Projector, tracking
 from projections.rebuild import rebuild
 from tests.e2e.helpers import assert_same_tables, read_model_snapshot, registry_snapshot
+from tests.integration.page_helpers import post_form
 
 POISON = "Myrkkypilleri"
 THREAD_TIMEOUT = 120.0
@@ -134,6 +135,22 @@ def test_a_failing_event_keeps_every_read_serving_the_last_good_state(
     failures = [entry for entry in logs if entry["event"] == "projection_failed"]
     assert len(failures) == 1
     assert (failures[0]["position"], failures[0]["error"]) == (good + 1, "IntegrityError")
+
+
+def test_a_page_form_redirects_as_usual_and_the_banner_explains(
+    services: Services, client: TestClient, poison: None
+) -> None:
+    clarify = propose(client, "Perustehtävän kirkastaminen")
+    page_url = f"/initiatives/{clarify['id']}"
+    fi = {"Accept-Language": "fi"}
+    posted = post_form(client, page_url, f"{page_url}/notes", {"text": f"{POISON} lomakkeelta"}, headers=fi)
+    assert posted.status_code == 303, posted.text
+    shown = client.get(posted.headers["location"], headers=fi)
+    assert shown.status_code == 200
+    assert "Näkymät ovat jäljessä" in shown.text
+    assert f"{POISON} lomakkeelta" not in shown.text  # recorded, not shown yet
+    topics = [e["topic"] for e in ok(client.get("/api/events"))["items"]]
+    assert "kipina:Initiative.NoteAdded" in topics[-2:]  # with the form's request key
 
 
 def test_after_the_fault_is_fixed_it_catches_up_by_itself(
