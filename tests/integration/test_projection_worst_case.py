@@ -15,14 +15,17 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import text as sql
 
 from api.app import create_app
-from api.bootstrap import Services
+from api.bootstrap import Services, bootstrap
+from api.settings import Settings
 from domain import (
     campaign,
     change_action,
@@ -526,3 +529,51 @@ def test_the_texts_are_at_their_limits_and_grow_under_case_folding() -> None:
     tags = text.tags(initiative.THEMES_MAX, initiative.THEME_MAX)
     assert len({t.casefold() for t in tags}) == initiative.THEMES_MAX
     assert all(len(t) == initiative.THEME_MAX for t in tags)
+
+
+# The bound docs/architecture.md states for one initiative event at the limits, on SQLite.
+INITIATIVE_EVENT_BYTES_MAX = 400_000
+
+
+def read_model_bytes(services: Services) -> int:
+    """Bytes in use in the SQLite read-model file (pages not on the free list)."""
+    with services.projector.engine.connect() as conn:
+        conn.execute(sql("PRAGMA wal_checkpoint(TRUNCATE)"))
+        pages = conn.execute(sql("PRAGMA page_count")).scalar_one()
+        free = conn.execute(sql("PRAGMA freelist_count")).scalar_one()
+        page_size = conn.execute(sql("PRAGMA page_size")).scalar_one()
+    return int((pages - free) * page_size)
+
+
+def test_an_initiative_event_at_the_limits_writes_a_bounded_read_model(tmp_path: Path) -> None:
+    """Each version of an initiative copies its goals and team (docs/architecture.md): at the
+    domain's list limits that is bounded, and stays within the stated figure. Astral text is the
+    most bytes a character costs (4 in UTF-8; 12 if JSON columns were \\u-escaped, as they were)."""
+    services = bootstrap(Settings(data_dir=tmp_path / "data", database_url=None, actor_header=None))
+    text = Text(["𝔘"])
+    try:
+        with TestClient(create_app(services=services), base_url="http://localhost") as client:
+            api = Api(client)
+            people = [api.post("/api/people", {"name": f"Henkilö {i}"})["id"] for i in range(TEAM)]
+            created = api.post(
+                "/api/initiatives",
+                {
+                    "title": text(initiative.TITLE_MAX),
+                    "summary": text(initiative.SUMMARY_MAX),
+                    "themes": text.tags(initiative.THEMES_MAX, initiative.THEME_MAX),
+                    "target_group": text(initiative.TARGET_GROUP_MAX),
+                    "goals": text.tags(GOALS, initiative.GOAL_MAX),
+                    "team": [
+                        {"person_id": p, "role": text(initiative.ROLE_MAX, i)} for i, p in enumerate(people)
+                    ],
+                },
+            )
+            path = f"/api/initiatives/{created['id']}"
+            before = read_model_bytes(services)
+            events = 10
+            for i, goal in enumerate(created["goals"][:events]):
+                api.send("PUT", f"{path}/goals/{goal['id']}", {"text": text(initiative.GOAL_MAX, 100 + i)})
+            per_event = (read_model_bytes(services) - before) / events
+    finally:
+        services.close()
+    assert 0 < per_event <= INITIATIVE_EVENT_BYTES_MAX, f"{per_event:,.0f} bytes per event"
