@@ -17,7 +17,7 @@ from uuid import UUID
 from fastapi import APIRouter, Body, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
 from sqlalchemy import Connection
 
 from api.actor import Actor
@@ -26,9 +26,11 @@ from api.deps import AsOf, CommandRunner, Commands, PrintableQuery, ServicesDep,
 from api.errors import BadRequest, problem_responses
 from api.people_registry import PeopleRegistry
 from api.pledge_import import import_pledges, scan, text_lines
+from api.request_types import Between, Day, MaxChars
 from api.views import HistoryEntry, PersonRef, history_entries
 from domain.application import CommandContext, Receipt
-from domain.change_action import Category, Status
+from domain.campaign import NAME_MAX, TARGET_MAX
+from domain.change_action import REASON_MAX, STORY_MAX, TEAM_MAX, TEXT_MAX, Category, Status
 from domain.errors import InvalidField, RecordNotFound
 from projections import campaigns, change_actions, change_day_wall, history, organisations
 
@@ -50,20 +52,25 @@ def _not_null(value: Any) -> Any:
     return value
 
 
+CampaignName = Annotated[str, MaxChars(NAME_MAX)]
+# Strict: "500" or 500.0 is not taken for a count.
+TargetCount = Annotated[StrictInt, Between(1, TARGET_MAX)]
+
+
 class CampaignCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    name: str = Field(examples=["Oulunkaaren Change Day 2016"])
-    date: dt.date = Field(description="The day the campaign is held", examples=["2016-03-16"])
-    target_count: int = Field(description="Target number of pledges (at least 1)", examples=[500])
+    name: CampaignName = Field(examples=["Oulunkaaren Change Day 2016"])
+    date: Day = Field(description="The day the campaign is held", examples=["2016-03-16"])
+    target_count: TargetCount = Field(description="Target number of pledges (at least 1)", examples=[500])
 
 
 class CampaignPatch(BaseModel):
     """Only the fields present are changed."""
 
     model_config = ConfigDict(extra="forbid")
-    name: str | None = None
-    date: dt.date | None = None
-    target_count: int | None = None
+    name: CampaignName | None = None
+    date: Day | None = None
+    target_count: TargetCount | None = None
 
     @field_validator("name", "date", "target_count", mode="before")
     @classmethod
@@ -75,11 +82,11 @@ class PledgeIn(BaseModel):
     """'I/we will …', by a person (person_id) or a team (team), never both."""
 
     model_config = ConfigDict(extra="forbid")
-    text: str = Field(
+    text: Annotated[str, MaxChars(TEXT_MAX)] = Field(
         examples=["Minä lupaan kysyä jokaiselta asiakkaalta, mikä hänelle on tänään tärkeintä."]
     )
     person_id: UUID | None = None
-    team: str = Field(default="", examples=["Kotihoidon tiimi 3"])
+    team: Annotated[str, MaxChars(TEAM_MAX)] = Field(default="", examples=["Kotihoidon tiimi 3"])
     organisation_id: UUID | None = None
     unit_id: UUID | None = Field(default=None, description="Needs organisation_id too")
     category: Category
@@ -88,13 +95,15 @@ class PledgeIn(BaseModel):
 
 class CompleteIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    story: str = Field(description="What was done and what came of it", examples=["Kysyin 12 asiakkaalta."])
-    occurred_on: dt.date | None = Field(default=None, description="When it was done, if earlier")
+    story: Annotated[str, MaxChars(STORY_MAX)] = Field(
+        description="What was done and what came of it", examples=["Kysyin 12 asiakkaalta."]
+    )
+    occurred_on: Day | None = Field(default=None, description="When it was done, if earlier")
 
 
 class WithdrawIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    reason: str = ""
+    reason: Annotated[str, MaxChars(REASON_MAX)] = ""
 
 
 class InspiredByIn(BaseModel):

@@ -24,10 +24,21 @@ from sqlalchemy import Connection
 from api.deps import Commands, ServicesDep, View
 from api.errors import problem_responses
 from api.people_registry import PeopleRegistry
+from api.request_types import Between, Day, MaxChars, MaxItems
 from api.views import PersonRef
 from domain.errors import RecordNotFound
-from domain.evaluation import EFFECT_AREAS, Method, Recommendation
+from domain.evaluation import (
+    AMOUNT_MAX,
+    EFFECT_AREAS,
+    FIGURES_MAX,
+    LABEL_MAX,
+    TEXT_MAX,
+    UNIT_MAX,
+    Method,
+    Recommendation,
+)
 from domain.initiative import Status, allowed_moves
+from domain.values import NUMBER_MAX
 from projections import evaluations as read_model
 from projections import good_practices
 from projections import initiatives as initiatives_read_model
@@ -42,17 +53,24 @@ EvaluationId = Annotated[UUID, Path(description="The evaluation's id")]
 # ---- request bodies ----------------------------------------------------------------
 
 
+EvaluationText = Annotated[str, MaxChars(TEXT_MAX)]
+
+
 class FigureIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    label: str = Field(examples=["kotikäynnit viikossa"])
-    value: StrictInt | StrictFloat = Field(examples=[112])
-    unit: str = Field(default="", examples=["kpl"])
+    label: Annotated[str, MaxChars(LABEL_MAX)] = Field(examples=["kotikäynnit viikossa"])
+    value: Annotated[StrictInt | StrictFloat, Between(-NUMBER_MAX, NUMBER_MAX)] = Field(examples=[112])
+    unit: Annotated[str, MaxChars(UNIT_MAX)] = Field(default="", examples=["kpl"])
 
 
 class EffectIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    text: str = Field(default="", examples=["Työnjako selkeytyi; päällekkäiset käynnit loppuivat."])
-    figures: list[FigureIn] = Field(default_factory=list, description="At most 10 figures")
+    text: EvaluationText = Field(
+        default="", examples=["Työnjako selkeytyi; päällekkäiset käynnit loppuivat."]
+    )
+    figures: Annotated[list[FigureIn], MaxItems(FIGURES_MAX)] = Field(
+        default_factory=list, description=f"At most {FIGURES_MAX} figures"
+    )
 
 
 class EffectsIn(BaseModel):
@@ -67,21 +85,23 @@ class EffectsIn(BaseModel):
 
 class CostsIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    text: str = Field(default="", examples=["Kaksi koulutuspäivää ja ohjaajan työaikaa."])
-    amount_eur: StrictInt | StrictFloat | None = Field(default=None, description="Euros, 0 or more")
+    text: EvaluationText = Field(default="", examples=["Kaksi koulutuspäivää ja ohjaajan työaikaa."])
+    amount_eur: Annotated[StrictInt | StrictFloat, Between(0, AMOUNT_MAX)] | None = Field(
+        default=None, description="Euros, 0 or more"
+    )
 
 
 class EvaluationIn(BaseModel):
     """At least one finding is needed: an effect, what worked, what did not, or a lesson."""
 
     model_config = ConfigDict(extra="forbid")
-    evaluated_on: date | None = Field(default=None, description="The day it was evaluated; today if left out")
+    evaluated_on: Day | None = Field(default=None, description="The day it was evaluated; today if left out")
     method: Method
     effects: EffectsIn = Field(default_factory=EffectsIn)
     costs: CostsIn = Field(default_factory=CostsIn)
-    worked: str = Field(default="", examples=["Yhteiset perehdytyskansiot"])
-    did_not_work: str = ""
-    lessons: str = Field(default="", examples=["Opas kannattaa tehdä ennen ensimmäistä kiertoa."])
+    worked: EvaluationText = Field(default="", examples=["Yhteiset perehdytyskansiot"])
+    did_not_work: EvaluationText = ""
+    lessons: EvaluationText = Field(default="", examples=["Opas kannattaa tehdä ennen ensimmäistä kiertoa."])
     recommendation: Recommendation
 
 

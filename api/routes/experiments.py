@@ -22,9 +22,25 @@ from api.bootstrap import Services
 from api.deps import AsOf, Commands, ServicesDep, View, etag, page_limit
 from api.errors import BadRequest, problem_responses
 from api.people_registry import PeopleRegistry
+from api.request_types import Between, Day, MaxChars, MaxItems
 from api.views import HistoryEntry, PersonRef, history_entries
 from domain.errors import RecordNotFound
-from domain.experiment import Decision, Stage, allowed_steps
+from domain.experiment import (
+    CHANGE_IDEA_MAX,
+    MEASURE_MAX,
+    MEASURES_MAX,
+    OBSERVATION_MAX,
+    REASON_MAX,
+    STUDY_MAX,
+    TEXT_MAX,
+    TITLE_MAX,
+    VALUE_NAME_MAX,
+    VALUES_MAX,
+    Decision,
+    Stage,
+    allowed_steps,
+)
+from domain.values import NUMBER_MAX
 from projections import experiments as read_model
 from projections import history, organisations
 from projections import initiatives as initiatives_read_model
@@ -40,63 +56,77 @@ DateTo = Annotated[date | None, Query(alias="to", description="On or before this
 # ---- request bodies ----------------------------------------------------------------
 
 
+PlanText = Annotated[str, MaxChars(TEXT_MAX)]
+Title = Annotated[str, MaxChars(TITLE_MAX)]
+ChangeIdea = Annotated[str, MaxChars(CHANGE_IDEA_MAX)]
+MeasureNames = Annotated[list[Annotated[str, MaxChars(MEASURE_MAX)]], MaxItems(MEASURES_MAX)]
+
+
 class PlanFields(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    question: str = Field(default="", examples=["Lyheneekö aamun puhelinjono?"])
-    prediction: str = Field(default="", examples=["Odotamme, että aamun soittoja tulee kolmannes vähemmän."])
-    plan_who: str = Field(default="", description="Plan: who does it")
-    plan_what: str = Field(default="", description="Plan: what is done")
-    plan_when: str = Field(default="", description="Plan: when, in words")
-    plan_where: str = Field(default="", description="Plan: where")
-    measures: list[str] = Field(default_factory=list, description="Names of the measures it watches")
-    planned_start: date | None = None
-    planned_end: date | None = None
+    question: PlanText = Field(default="", examples=["Lyheneekö aamun puhelinjono?"])
+    prediction: PlanText = Field(
+        default="", examples=["Odotamme, että aamun soittoja tulee kolmannes vähemmän."]
+    )
+    plan_who: PlanText = Field(default="", description="Plan: who does it")
+    plan_what: PlanText = Field(default="", description="Plan: what is done")
+    plan_when: PlanText = Field(default="", description="Plan: when, in words")
+    plan_where: PlanText = Field(default="", description="Plan: where")
+    measures: MeasureNames = Field(default_factory=list, description="Names of the measures it watches")
+    planned_start: Day | None = None
+    planned_end: Day | None = None
 
 
 class ExperimentCreate(PlanFields):
     """Only the title and the change idea are required: log it now, plan the rest later."""
 
-    title: str = Field(examples=["Vapaat ajat Facebookissa"])
-    change_idea: str = Field(examples=["Kiirevastaanoton vapaat ajat kerrotaan aamulla Facebook-sivulla."])
-    occurred_on: date | None = Field(default=None, description="When it was planned, if earlier")
+    title: Title = Field(examples=["Vapaat ajat Facebookissa"])
+    change_idea: ChangeIdea = Field(
+        examples=["Kiirevastaanoton vapaat ajat kerrotaan aamulla Facebook-sivulla."]
+    )
+    occurred_on: Day | None = Field(default=None, description="When it was planned, if earlier")
 
 
 class ExperimentPatch(BaseModel):
     """Only the fields present are changed; null clears a planned date."""
 
     model_config = ConfigDict(extra="forbid")
-    title: str | None = None
-    change_idea: str | None = None
-    question: str | None = None
-    prediction: str | None = None
-    plan_who: str | None = None
-    plan_what: str | None = None
-    plan_when: str | None = None
-    plan_where: str | None = None
-    measures: list[str] | None = None
-    planned_start: date | None = None
-    planned_end: date | None = None
+    title: Title | None = None
+    change_idea: ChangeIdea | None = None
+    question: PlanText | None = None
+    prediction: PlanText | None = None
+    plan_who: PlanText | None = None
+    plan_what: PlanText | None = None
+    plan_when: PlanText | None = None
+    plan_where: PlanText | None = None
+    measures: MeasureNames | None = None
+    planned_start: Day | None = None
+    planned_end: Day | None = None
 
 
 class StepIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    occurred_on: date | None = Field(default=None, description="When it happened, if earlier")
+    occurred_on: Day | None = Field(default=None, description="When it happened, if earlier")
 
 
 class ValueIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    name: str = Field(default="", max_length=60, examples=["aamun puhelut"])
-    value: StrictInt | StrictFloat = Field(examples=[12])
+    name: str = Field(default="", max_length=VALUE_NAME_MAX, examples=["aamun puhelut"])
+    value: Annotated[StrictInt | StrictFloat, Between(-NUMBER_MAX, NUMBER_MAX)] = Field(examples=[12])
 
 
 class ObservationIn(StepIn):
-    text: str = Field(examples=["Ensimmäinen aamu: 12 soittoa, ennen noin 20."])
-    values: list[ValueIn] = Field(default_factory=list, description="Numbers observed (at most 10)")
+    text: Annotated[str, MaxChars(OBSERVATION_MAX)] = Field(
+        examples=["Ensimmäinen aamu: 12 soittoa, ennen noin 20."]
+    )
+    values: Annotated[list[ValueIn], MaxItems(VALUES_MAX)] = Field(
+        default_factory=list, description=f"Numbers observed (at most {VALUES_MAX})"
+    )
 
 
 class StudyIn(StepIn):
-    result: str = Field(description="What happened, against the prediction")
-    learning: str = Field(description="What we learned")
+    result: Annotated[str, MaxChars(STUDY_MAX)] = Field(description="What happened, against the prediction")
+    learning: Annotated[str, MaxChars(STUDY_MAX)] = Field(description="What we learned")
 
 
 class NextCycleIn(ExperimentPatch):
@@ -106,12 +136,12 @@ class NextCycleIn(ExperimentPatch):
 
 class DecisionIn(StepIn):
     decision: Decision
-    rationale: str = ""
+    rationale: Annotated[str, MaxChars(STUDY_MAX)] = ""
     next_cycle: NextCycleIn | None = Field(default=None, description="adapt only: plan the next cycle")
 
 
 class CancelIn(StepIn):
-    reason: str
+    reason: Annotated[str, MaxChars(REASON_MAX)]
 
 
 # ---- responses -------------------------------------------------------------------

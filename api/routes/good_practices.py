@@ -23,9 +23,20 @@ from api.deps import AsOf, Commands, PrintableQuery, ServicesDep, View, etag, pa
 from api.errors import BadRequest, problem_responses
 from api.good_practice_source import prefill_source
 from api.people_registry import PeopleRegistry
+from api.request_types import MaxChars, MaxItems
 from api.views import HistoryEntry, PersonRef, history_entries
 from domain.errors import RecordNotFound
-from domain.good_practice import Phase, Status, missing_for_publishing
+from domain.good_practice import (
+    LINE_MAX,
+    NAME_MAX,
+    SHORT_MAX,
+    TAG_MAX,
+    TAGS_MAX,
+    TEXT_MAX,
+    Phase,
+    Status,
+    missing_for_publishing,
+)
 from domain.good_practice_prefill import prefill
 from projections import good_practices as read_model
 from projections import history, initiatives, organisations
@@ -40,33 +51,40 @@ VersionNumber = Annotated[int, Path(ge=1, description="A published version, 1 fo
 # ---- request bodies ----------------------------------------------------------------
 
 
+Line = Annotated[str, MaxChars(LINE_MAX)]
+LongText = Annotated[str, MaxChars(TEXT_MAX)]
+Tags = Annotated[list[Annotated[str, MaxChars(TAG_MAX)]], MaxItems(TAGS_MAX)]
+
+
 class PracticeFields(BaseModel):
     """The Innokylä template fields (and internal notes, which are never published).
     When drafting, any field given replaces the pre-filled value; when editing, only the
     fields present are changed (send If-Match with the ETag you read)."""
 
     model_config = ConfigDict(extra="forbid")
-    name: str | None = Field(default=None, examples=["Kehittäminen kuuluu kaikille"])
-    short_description: str | None = None
-    where_implemented: str | None = Field(default=None, examples=["Oulunkaaren kuntayhtymä"])
-    region: str | None = Field(default=None, examples=["Pohjois-Pohjanmaa"])
-    funder: str | None = Field(default=None, examples=["Ei erillisrahoitusta"])
-    basic_idea: str | None = None
-    operating_environment: str | None = None
-    target_group_and_customer_understanding: str | None = None
-    conditions_for_adoption: str | None = None
-    evaluation_results: str | None = None
-    tips_for_adopters: str | None = None
+    name: Annotated[str, MaxChars(NAME_MAX)] | None = Field(
+        default=None, examples=["Kehittäminen kuuluu kaikille"]
+    )
+    short_description: Annotated[str, MaxChars(SHORT_MAX)] | None = None
+    where_implemented: Line | None = Field(default=None, examples=["Oulunkaaren kuntayhtymä"])
+    region: Line | None = Field(default=None, examples=["Pohjois-Pohjanmaa"])
+    funder: Line | None = Field(default=None, examples=["Ei erillisrahoitusta"])
+    basic_idea: LongText | None = None
+    operating_environment: LongText | None = None
+    target_group_and_customer_understanding: LongText | None = None
+    conditions_for_adoption: LongText | None = None
+    evaluation_results: LongText | None = None
+    tips_for_adopters: LongText | None = None
     development_phase: Phase | None = None
-    topics: list[str] | None = Field(default=None, examples=[["Kuntayhtymä", "Järjestäminen"]])
-    phenomena: list[str] | None = None
-    target_groups: list[str] | None = Field(default=None, examples=[["Työikäiset"]])
-    internal_notes: str | None = Field(default=None, description="Never published or exported")
+    topics: Tags | None = Field(default=None, examples=[["Kuntayhtymä", "Järjestäminen"]])
+    phenomena: Tags | None = None
+    target_groups: Tags | None = Field(default=None, examples=[["Työikäiset"]])
+    internal_notes: LongText | None = Field(default=None, description="Never published or exported")
 
 
 class RetractIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    reason: str = Field(description="Required", examples=["Toimintamalli korvattu uudella."])
+    reason: LongText = Field(description="Required", examples=["Toimintamalli korvattu uudella."])
 
 
 # ---- responses -------------------------------------------------------------------

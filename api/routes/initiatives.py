@@ -16,15 +16,36 @@ from api.bootstrap import Services
 from api.deps import AsOf, CommandRunner, Commands, PrintableQuery, ServicesDep, View, etag, page_limit
 from api.errors import BadRequest, problem_responses
 from api.people_registry import PeopleRegistry
+from api.request_types import Day, MaxChars, MaxItems
 from api.views import HistoryEntry, PersonRef, history_entries
 from domain.application import CommandContext, Receipt
 from domain.errors import RecordNotFound
-from domain.initiative import VERBS, Status, allowed_moves
+from domain.initiative import (
+    GOAL_MAX,
+    GOALS_MAX,
+    NOTE_MAX,
+    REASON_MAX,
+    ROLE_MAX,
+    SUMMARY_MAX,
+    TARGET_GROUP_MAX,
+    TEAM_MAX,
+    THEME_MAX,
+    THEMES_MAX,
+    TITLE_MAX,
+    VERBS,
+    Status,
+    allowed_moves,
+)
 from projections import history, organisations
 from projections import initiatives as read_model
 
 router = APIRouter(prefix="/api/initiatives", tags=["initiatives"])
 InitiativeId = Annotated[UUID, Path(description="The initiative's id")]
+Title = Annotated[str, MaxChars(TITLE_MAX)]
+Summary = Annotated[str, MaxChars(SUMMARY_MAX)]
+TargetGroup = Annotated[str, MaxChars(TARGET_GROUP_MAX)]
+Themes = Annotated[list[Annotated[str, MaxChars(THEME_MAX)]], MaxItems(THEMES_MAX)]
+Reason = Annotated[str, MaxChars(REASON_MAX)]
 
 
 # ---- request bodies ----------------------------------------------------------------
@@ -33,54 +54,56 @@ InitiativeId = Annotated[UUID, Path(description="The initiative's id")]
 class TeamMemberIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     person_id: UUID
-    role: str = Field(default="", max_length=100, examples=["sairaanhoitaja"])
+    role: str = Field(default="", max_length=ROLE_MAX, examples=["sairaanhoitaja"])
 
 
 class InitiativeCreate(BaseModel):
     """Only the title is required: log first, fill in later."""
 
     model_config = ConfigDict(extra="forbid")
-    title: str = Field(examples=["Kotihoidon aamukäyntien porrastus"])
-    summary: str = ""
+    title: Title = Field(examples=["Kotihoidon aamukäyntien porrastus"])
+    summary: Summary = ""
     organisation_id: UUID | None = None
     unit_id: UUID | None = None
     owner_id: UUID | None = None
-    themes: list[str] = Field(default_factory=list, examples=[["kotihoito", "Lean"]])
-    target_group: str = ""
-    goals: list[str] = Field(default_factory=list, description="First goals, one text each")
-    team: list[TeamMemberIn] = Field(default_factory=list)
-    occurred_on: date | None = Field(default=None, description="When it really started, if earlier")
+    themes: Themes = Field(default_factory=list, examples=[["kotihoito", "Lean"]])
+    target_group: TargetGroup = ""
+    goals: Annotated[list[Annotated[str, MaxChars(GOAL_MAX)]], MaxItems(GOALS_MAX)] = Field(
+        default_factory=list, description="First goals, one text each"
+    )
+    team: Annotated[list[TeamMemberIn], MaxItems(TEAM_MAX)] = Field(default_factory=list)
+    occurred_on: Day | None = Field(default=None, description="When it really started, if earlier")
 
 
 class InitiativePatch(BaseModel):
     """Only the fields present are changed; null clears an optional reference."""
 
     model_config = ConfigDict(extra="forbid")
-    title: str | None = None
-    summary: str | None = None
+    title: Title | None = None
+    summary: Summary | None = None
     organisation_id: UUID | None = None
     unit_id: UUID | None = None
     owner_id: UUID | None = None
-    themes: list[str] | None = None
-    target_group: str | None = None
+    themes: Themes | None = None
+    target_group: TargetGroup | None = None
 
 
 class MoveIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    occurred_on: date | None = Field(default=None, description="When it happened, if earlier")
-    reason: str = Field(default="", description="Required for discontinue; optional for pause")
-    lessons: str = Field(default="", description="Required for discontinue: what was learned")
+    occurred_on: Day | None = Field(default=None, description="When it happened, if earlier")
+    reason: Reason = Field(default="", description="Required for discontinue; optional for pause")
+    lessons: Reason = Field(default="", description="Required for discontinue: what was learned")
 
 
 class GoalIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    text: str
+    text: Annotated[str, MaxChars(GOAL_MAX)]
 
 
 class NoteIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    text: str
-    occurred_on: date | None = None
+    text: Annotated[str, MaxChars(NOTE_MAX)]
+    occurred_on: Day | None = None
 
 
 # ---- responses -------------------------------------------------------------------

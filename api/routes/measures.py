@@ -28,10 +28,22 @@ from api.deps import AsOf, Commands, ServicesDep, View, etag
 from api.errors import problem_responses
 from api.i18n import COOKIE, Formatter, negotiate, translations
 from api.people_registry import PeopleRegistry
+from api.request_types import Between, Day, MaxChars
 from api.views import HistoryEntry, PersonRef, history_entries
 from domain.errors import N_, RecordNotFound
-from domain.measure import Direction, Frequency
+from domain.measure import (
+    ANNOTATION_MAX,
+    BASELINE_POINTS_MAX,
+    DATA_SOURCE_MAX,
+    NAME_MAX,
+    NOTE_MAX,
+    REASON_MAX,
+    UNIT_MAX,
+    Direction,
+    Frequency,
+)
 from domain.run_chart import Analysis, RuleSet, analyse
+from domain.values import NUMBER_MAX
 from projections import experiments as experiments_read_model
 from projections import history
 from projections import initiatives as initiatives_read_model
@@ -44,7 +56,11 @@ InitiativeId = Annotated[UUID, Path(description="The initiative's id")]
 ValueId = Annotated[UUID, Path(description="The value's id")]
 AnnotationId = Annotated[UUID, Path(description="The annotation's id")]
 # Strict: a number in JSON, never a string or a boolean (an integer is fine).
-Number = Annotated[float, Field(strict=True)]
+Number = Annotated[float, Field(strict=True), Between(-NUMBER_MAX, NUMBER_MAX)]
+BaselinePoints = Annotated[StrictInt, Between(1, BASELINE_POINTS_MAX)]
+Name = Annotated[str, MaxChars(NAME_MAX)]
+DataSource = Annotated[str, MaxChars(DATA_SOURCE_MAX)]
+Note = Annotated[str, MaxChars(NOTE_MAX)]
 
 PERIOD_DESCRIPTION = (
     "The period the value is for, by the measure's frequency: daily or irregular 2019-03-14; "
@@ -60,20 +76,20 @@ class MeasureCreate(BaseModel):
     """Name, direction and frequency are required; the rest can come later."""
 
     model_config = ConfigDict(extra="forbid")
-    name: str = Field(examples=["Hoitajan aamukäyntien odotusaika"])
-    unit: str = Field(default="", max_length=200, examples=["min"])
+    name: Name = Field(examples=["Hoitajan aamukäyntien odotusaika"])
+    unit: Annotated[str, MaxChars(UNIT_MAX)] = Field(default="", examples=["min"])
     direction: Direction = Field(description="up = more is better, down = less is better")
     frequency: Frequency = Field(description="How often a value is recorded: the periods values are for")
     baseline: Number | None = Field(default=None, description="The level before the change", examples=[35])
     target: Number | None = Field(default=None, description="The level aimed at", examples=[20])
-    data_source: str = Field(default="", examples=["Kotihoidon toiminnanohjausjärjestelmä"])
+    data_source: DataSource = Field(default="", examples=["Kotihoidon toiminnanohjausjärjestelmä"])
     rules: RuleSet = Field(
         default=RuleSet.ANHOJ, description="The run chart's signal rules: anhoj (default) or ihi"
     )
-    baseline_points: StrictInt | None = Field(
+    baseline_points: BaselinePoints | None = Field(
         default=None, description="Freeze the chart's median after this many points (at least 1)"
     )
-    occurred_on: date | None = Field(default=None, description="When it was defined, if earlier")
+    occurred_on: Day | None = Field(default=None, description="When it was defined, if earlier")
 
 
 class MeasurePatch(BaseModel):
@@ -81,23 +97,23 @@ class MeasurePatch(BaseModel):
     The frequency cannot change once values are recorded."""
 
     model_config = ConfigDict(extra="forbid")
-    name: str | None = None
-    unit: str | None = None
+    name: Name | None = None
+    unit: Annotated[str, MaxChars(UNIT_MAX)] | None = None
     direction: Direction | None = None
     frequency: Frequency | None = None
     baseline: Number | None = None
     target: Number | None = None
-    data_source: str | None = None
+    data_source: DataSource | None = None
     rules: RuleSet | None = None
-    baseline_points: StrictInt | None = None
+    baseline_points: BaselinePoints | None = None
 
 
 class ValueIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     period: str = Field(description=PERIOD_DESCRIPTION, examples=["2019-03"])
     value: Number = Field(description="A finite number", examples=[34])
-    note: str = Field(default="", examples=["Kaksi hoitajaa sairaana"])
-    occurred_on: date | None = Field(default=None, description="When it was measured, if earlier")
+    note: Note = Field(default="", examples=["Kaksi hoitajaa sairaana"])
+    occurred_on: Day | None = Field(default=None, description="When it was measured, if earlier")
 
 
 class CorrectionIn(BaseModel):
@@ -106,17 +122,17 @@ class CorrectionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     value_id: UUID = Field(description="The value to correct")
     value: Number = Field(description="The right number", examples=[43])
-    note: str | None = Field(default=None, description="A new note; left out, the note stays")
-    reason: str = Field(default="", examples=["Näppäilyvirhe"])
-    occurred_on: date | None = Field(default=None, description="When it was corrected, if earlier")
+    note: Note | None = Field(default=None, description="A new note; left out, the note stays")
+    reason: Annotated[str, MaxChars(REASON_MAX)] = Field(default="", examples=["Näppäilyvirhe"])
+    occurred_on: Day | None = Field(default=None, description="When it was corrected, if earlier")
 
 
 class AnnotationIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    day: date = Field(description="The day of the change", examples=["2019-04-01"])
-    text: str = Field(examples=["Kotiutuksen tarkistuslista käyttöön"])
+    day: Day = Field(description="The day of the change", examples=["2019-04-01"])
+    text: Annotated[str, MaxChars(ANNOTATION_MAX)] = Field(examples=["Kotiutuksen tarkistuslista käyttöön"])
     experiment_id: UUID | None = Field(default=None, description="An experiment of the same initiative")
-    occurred_on: date | None = Field(default=None, description="When it was recorded, if earlier")
+    occurred_on: Day | None = Field(default=None, description="When it was recorded, if earlier")
 
 
 # ---- responses -------------------------------------------------------------------

@@ -13,9 +13,10 @@ from sqlalchemy import Connection
 
 from api.deps import AsOf, Commands, ServicesDep, View, etag
 from api.errors import problem_responses
+from api.request_types import MaxChars
 from api.views import HistoryEntry, history_entries
 from domain.errors import RecordNotFound
-from domain.organisation import OrganisationKind
+from domain.organisation import NAME_MAX, OrganisationKind
 from projections import history
 from projections import organisations as read_model
 
@@ -25,13 +26,13 @@ OrganisationId = Annotated[UUID, Path(description="The organisation's id")]
 
 class OrganisationCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    name: str = Field(examples=["Heinäveden kunta"])
+    name: Annotated[str, MaxChars(NAME_MAX)] = Field(examples=["Heinäveden kunta"])
     kind: OrganisationKind = Field(examples=["municipality"])
 
 
 class UnitIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    name: str = Field(examples=["Kotihoito"])
+    name: Annotated[str, MaxChars(NAME_MAX)] = Field(examples=["Kotihoito"])
 
 
 class UnitOut(BaseModel):

@@ -29,11 +29,22 @@ from api.deps import AsOf, CommandRunner, Commands, PrintableQuery, ServicesDep,
 from api.errors import BadRequest, problem_responses
 from api.i18n import COOKIE, negotiate
 from api.people_registry import PeopleRegistry
+from api.request_types import Day, MaxChars, MaxItems
 from api.views import HistoryEntry, PersonRef, history_entries
 from domain.application import CommandContext, Receipt
 from domain.check_in import PROGRESS_SCALE, Rag
+from domain.check_in import TEXT_MAX as CHECK_IN_TEXT_MAX
 from domain.errors import RecordNotFound
-from domain.programme import ProgrammeStatus, WorkshopKind
+from domain.programme import (
+    AGENDA_MAX,
+    DESCRIPTION_MAX,
+    NAME_MAX,
+    ORGANISATIONS_MAX,
+    REASON_MAX,
+    TITLE_MAX,
+    ProgrammeStatus,
+    WorkshopKind,
+)
 from projections import history, organisations, programme_dashboard
 from projections import initiatives as initiatives_read_model
 from projections import programmes as read_model
@@ -58,21 +69,28 @@ PROGRESS_DESCRIPTION = "Progress on the IHI assessment scale, 0.5 … 5 in steps
 # ---- request bodies ----------------------------------------------------------------
 
 
+ProgrammeName = Annotated[str, MaxChars(NAME_MAX)]
+Description = Annotated[str, MaxChars(DESCRIPTION_MAX)]
+OrganisationIds = Annotated[list[UUID], MaxItems(ORGANISATIONS_MAX)]
+Reason = Annotated[str, MaxChars(REASON_MAX)]
+CheckInText = Annotated[str, MaxChars(CHECK_IN_TEXT_MAX)]
+
+
 class ProgrammeCreate(BaseModel):
     """Name and period are required; organisations and coordinator can come later."""
 
     model_config = ConfigDict(extra="forbid")
-    name: str = Field(examples=["3W-kehittämisohjelma ikäihmisten palveluihin"])
-    description: str = Field(
+    name: ProgrammeName = Field(examples=["3W-kehittämisohjelma ikäihmisten palveluihin"])
+    description: Description = Field(
         default="", examples=["Neljän kunnan yhteinen lähiesimiesten kehittämisohjelma."]
     )
-    period_start: date = Field(examples=["2018-04-01"])
-    period_end: date = Field(examples=["2019-04-30"])
-    organisation_ids: list[UUID] = Field(
-        default_factory=list, description="Participating organisations (at most 50)"
+    period_start: Day = Field(examples=["2018-04-01"])
+    period_end: Day = Field(examples=["2019-04-30"])
+    organisation_ids: OrganisationIds = Field(
+        default_factory=list, description=f"Participating organisations (at most {ORGANISATIONS_MAX})"
     )
     coordinator_id: UUID | None = Field(default=None, description="The coordinating person")
-    occurred_on: date | None = Field(default=None, description="When it was set up, if earlier")
+    occurred_on: Day | None = Field(default=None, description="When it was set up, if earlier")
 
 
 class ProgrammePatch(BaseModel):
@@ -80,52 +98,54 @@ class ProgrammePatch(BaseModel):
     still contain every scheduled workshop."""
 
     model_config = ConfigDict(extra="forbid")
-    name: str | None = None
-    description: str | None = None
-    period_start: date | None = None
-    period_end: date | None = None
-    organisation_ids: list[UUID] | None = None
+    name: ProgrammeName | None = None
+    description: Description | None = None
+    period_start: Day | None = None
+    period_end: Day | None = None
+    organisation_ids: OrganisationIds | None = None
     coordinator_id: UUID | None = None
 
 
 class EnrolIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     initiative_id: UUID
-    occurred_on: date | None = Field(default=None, description="When it joined, if earlier")
+    occurred_on: Day | None = Field(default=None, description="When it joined, if earlier")
 
 
 class WithdrawIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     initiative_id: UUID
-    reason: str = Field(default="", examples=["Projekti yhdistettiin toiseen."])
-    occurred_on: date | None = Field(default=None, description="When it left, if earlier")
+    reason: Reason = Field(default="", examples=["Projekti yhdistettiin toiseen."])
+    occurred_on: Day | None = Field(default=None, description="When it left, if earlier")
 
 
 class WorkshopIn(BaseModel):
     """A workshop day or the closing seminar, within the programme's period."""
 
     model_config = ConfigDict(extra="forbid")
-    day: date = Field(examples=["2018-09-13"])
-    title: str = Field(examples=["Työpaja 1: Lean ja arvovirta"])
+    day: Day = Field(examples=["2018-09-13"])
+    title: Annotated[str, MaxChars(TITLE_MAX)] = Field(examples=["Työpaja 1: Lean ja arvovirta"])
     kind: WorkshopKind = Field(default=WorkshopKind.WORKSHOP, description="workshop or seminar")
-    agenda: str = Field(default="", description="The day's agenda; left empty, the pack proposes one")
+    agenda: Annotated[str, MaxChars(AGENDA_MAX)] = Field(
+        default="", description="The day's agenda; left empty, the pack proposes one"
+    )
 
 
 class RescheduleIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    day: date
-    reason: str = ""
+    day: Day
+    reason: Reason = ""
 
 
 class HeldIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    occurred_on: date | None = Field(default=None, description="When it was held, if earlier")
+    occurred_on: Day | None = Field(default=None, description="When it was held, if earlier")
 
 
 class CloseIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    summary: str = Field(default="", examples=["Hyvät käytännöt jaettiin päätösseminaarissa."])
-    occurred_on: date | None = Field(default=None, description="When it closed, if earlier")
+    summary: Description = Field(default="", examples=["Hyvät käytännöt jaettiin päätösseminaarissa."])
+    occurred_on: Day | None = Field(default=None, description="When it closed, if earlier")
 
 
 class CheckInIn(BaseModel):
@@ -142,10 +162,10 @@ class CheckInIn(BaseModel):
         examples=[2.5],
         json_schema_extra={"minimum": 0.5, "maximum": 5, "multipleOf": 0.5},
     )
-    done: str = Field(default="", description="What was done since the last workshop")
-    next_steps: str = Field(default="", description="What comes next")
-    help_needed: str = Field(default="", description="What help the team needs")
-    occurred_on: date | None = Field(
+    done: CheckInText = Field(default="", description="What was done since the last workshop")
+    next_steps: CheckInText = Field(default="", description="What comes next")
+    help_needed: CheckInText = Field(default="", description="What help the team needs")
+    occurred_on: Day | None = Field(
         default=None, description="The day it was reported, when entered afterwards"
     )
 

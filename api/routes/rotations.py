@@ -19,10 +19,11 @@ from api.bootstrap import Services
 from api.deps import AsOf, CommandRunner, Commands, ServicesDep, View, etag, page_limit
 from api.errors import BadRequest, InvalidParam, problem, problem_responses
 from api.people_registry import PeopleRegistry
+from api.request_types import Day, MaxChars, MaxItems
 from api.views import HistoryEntry, PersonRef, history_entries
 from domain.application import CommandContext, Receipt
 from domain.errors import RecordNotFound
-from domain.rotation import Status, allowed_moves
+from domain.rotation import GOAL_MAX, GOALS_MAX, REASON_MAX, TEXT_MAX, Status, allowed_moves
 from projections import history, organisations
 from projections import rotations as read_model
 from projections.initiatives import initiatives as initiatives_table
@@ -37,6 +38,11 @@ RotationId = Annotated[UUID, Path(description="The placement's id")]
 # ---- request bodies ----------------------------------------------------------------
 
 
+LearningGoals = Annotated[list[Annotated[str, MaxChars(GOAL_MAX)]], MaxItems(GOALS_MAX)]
+Reason = Annotated[str, MaxChars(REASON_MAX)]
+Text = Annotated[str, MaxChars(TEXT_MAX)]
+
+
 class RotationCreate(BaseModel):
     """A placement: who, from which unit to which, when, to learn what, with whom."""
 
@@ -46,9 +52,9 @@ class RotationCreate(BaseModel):
     home_unit_id: UUID = Field(description="The unit the person normally works in")
     host_organisation_id: UUID
     host_unit_id: UUID = Field(description="The unit that hosts the person; not the home unit")
-    starts_on: date = Field(description="First day of the placement")
-    ends_on: date = Field(description="Last day; on or after starts_on")
-    learning_goals: list[str] = Field(
+    starts_on: Day = Field(description="First day of the placement")
+    ends_on: Day = Field(description="Last day; on or after starts_on")
+    learning_goals: LearningGoals = Field(
         examples=[["Vuodeosaston kotiutuskäytännöt tutuiksi"]], description="At least one"
     )
     mentor_id: UUID | None = Field(default=None, description="The mentor at the host unit (needed to start)")
@@ -62,7 +68,7 @@ class RotationPatch(BaseModel):
     """Only the fields present are changed; allowed while proposed or approved (target_id: any time)."""
 
     model_config = ConfigDict(extra="forbid")
-    learning_goals: list[str] | None = None
+    learning_goals: LearningGoals | None = None
     mentor_id: UUID | None = None
     initiative_id: UUID | None = None
     target_id: UUID | None = Field(
@@ -73,34 +79,34 @@ class RotationPatch(BaseModel):
 
 class StepIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    occurred_on: date | None = Field(default=None, description="When it happened, if earlier")
+    occurred_on: Day | None = Field(default=None, description="When it happened, if earlier")
 
 
 class RescheduleIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    starts_on: date
-    ends_on: date
-    reason: str = ""
+    starts_on: Day
+    ends_on: Day
+    reason: Reason = ""
 
 
 class ReflectionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    text: str
-    occurred_on: date | None = Field(default=None, description="When it happened, if earlier")
+    text: Text
+    occurred_on: Day | None = Field(default=None, description="When it happened, if earlier")
 
 
 class CompleteIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    learned: str = Field(default="", description="Required: what was learned")
-    bring_home: str = Field(default="", description="Required: what the person brings home")
-    host_feedback: str = Field(default="", description="Required: the host unit's feedback")
-    occurred_on: date | None = None
+    learned: Text = Field(default="", description="Required: what was learned")
+    bring_home: Text = Field(default="", description="Required: what the person brings home")
+    host_feedback: Text = Field(default="", description="Required: the host unit's feedback")
+    occurred_on: Day | None = None
 
 
 class CancelIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    reason: str = Field(default="", description="Required")
-    occurred_on: date | None = None
+    reason: Reason = Field(default="", description="Required")
+    occurred_on: Day | None = None
 
 
 # ---- responses -------------------------------------------------------------------

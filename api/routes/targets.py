@@ -23,9 +23,13 @@ from api.bootstrap import Services
 from api.deps import AsOf, Commands, PrintableQuery, ServicesDep, View, etag, page_limit
 from api.errors import BadRequest, problem_responses
 from api.people_registry import PeopleRegistry
+from api.request_types import Day, MaxChars
 from api.routes.evaluations import EvaluationRef
 from api.views import HistoryEntry, PersonRef, history_entries
 from domain.development_target import (
+    GOAL_MAX,
+    TEXT_MAX,
+    TITLE_MAX,
     RecordType,
     ResponsibleRole,
     ReviewDecision,
@@ -48,37 +52,42 @@ ACTIVITY_WINDOW = timedelta(days=365)
 # ---- request bodies ----------------------------------------------------------------
 
 
+Title = Annotated[str, MaxChars(TITLE_MAX)]
+StrategyGoal = Annotated[str, MaxChars(GOAL_MAX)]
+Text = Annotated[str, MaxChars(TEXT_MAX)]
+
+
 class TargetCreate(BaseModel):
     """A development target for a period, the strategy goal it serves, the kind of strategy
     (KS: mobilise, develop, acquire, phase out) and the role responsible for it."""
 
     model_config = ConfigDict(extra="forbid")
-    title: str = Field(examples=["Tavoitteellinen työkierto"])
-    strategy_goal: str = Field(
+    title: Title = Field(examples=["Tavoitteellinen työkierto"])
+    strategy_goal: StrategyGoal = Field(
         default="",
         examples=["Sosiaali- ja terveydenhuollon henkilöstön osaamisen ja hyvinvoinnin kehittäminen"],
     )
     strategy: Strategy
     responsible_role: ResponsibleRole
-    period_start: date = Field(examples=["2012-01-01"])
-    period_end: date = Field(examples=["2012-12-31"], description="On or after period_start")
+    period_start: Day = Field(examples=["2012-01-01"])
+    period_end: Day = Field(examples=["2012-12-31"], description="On or after period_start")
     organisation_id: UUID | None = None
-    description: str = Field(default="", examples=["Opas tekeillä jo nyt."])
-    occurred_on: date | None = Field(default=None, description="When it was decided, if earlier")
+    description: Text = Field(default="", examples=["Opas tekeillä jo nyt."])
+    occurred_on: Day | None = Field(default=None, description="When it was decided, if earlier")
 
 
 class TargetPatch(BaseModel):
     """Only the fields present are changed (send If-Match with the ETag you read)."""
 
     model_config = ConfigDict(extra="forbid")
-    title: str | None = None
-    strategy_goal: str | None = None
+    title: Title | None = None
+    strategy_goal: StrategyGoal | None = None
     strategy: Strategy | None = None
     responsible_role: ResponsibleRole | None = None
-    period_start: date | None = None
-    period_end: date | None = None
+    period_start: Day | None = None
+    period_end: Day | None = None
     organisation_id: UUID | None = None
-    description: str | None = None
+    description: Text | None = None
 
 
 class LinkIn(BaseModel):
@@ -90,7 +99,7 @@ class LinkIn(BaseModel):
 class UnlinkIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     record_id: UUID
-    reason: str = ""
+    reason: Text = ""
 
 
 class ReviewIn(BaseModel):
@@ -99,15 +108,15 @@ class ReviewIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     year: StrictInt = Field(examples=[2012])
     status: ReviewStatus
-    what_changed: str = Field(default="", examples=["Työkiertoon lähti kuusi hoitajaa; opas valmistui."])
+    what_changed: Text = Field(default="", examples=["Työkiertoon lähti kuusi hoitajaa; opas valmistui."])
     decision: ReviewDecision = Field(description="retire is a recommendation; retiring is POST …/retire")
-    occurred_on: date | None = Field(default=None, description="When it was reviewed, if earlier")
+    occurred_on: Day | None = Field(default=None, description="When it was reviewed, if earlier")
 
 
 class RetireIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    reason: str = Field(description="Required", examples=["Tavoite saavutettu; työkierto on vakiintunut."])
-    occurred_on: date | None = None
+    reason: Text = Field(description="Required", examples=["Tavoite saavutettu; työkierto on vakiintunut."])
+    occurred_on: Day | None = None
 
 
 # ---- responses -------------------------------------------------------------------
