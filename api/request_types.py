@@ -24,13 +24,13 @@ from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 from domain.values import EARLIEST_DAY, LATEST_DAY
 
 # [0-9], not \d: \d also matches other scripts' digits, which date.fromisoformat refuses.
-_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def _iso_day(value: Any) -> Any:
     if isinstance(value, date) and not isinstance(value, datetime):
         return value  # already a day (a Python caller, a default)
-    if not isinstance(value, str) or not _ISO_DAY.fullmatch(value):
+    if not isinstance(value, str) or not ISO_DAY.fullmatch(value):
         raise PydanticCustomError("iso_day", "A date is written as a string YYYY-MM-DD, such as 2019-03-31.")
     try:
         return date.fromisoformat(value)

@@ -15,6 +15,7 @@ from typing import Any
 from uuid import UUID
 
 from api.pages.web import Page
+from api.request_types import ISO_DAY
 from domain.errors import DomainError, InvalidField
 
 
@@ -59,6 +60,10 @@ def date_or_none(page: Page, state: FormState, name: str, raw: str) -> date | No
     if not raw.strip():
         return None
     try:
+        # The same rule as the JSON API: only YYYY-MM-DD (date.fromisoformat alone would
+        # also take 20190301 and 2019-W10-1). The domain judges the range, 1900–2100.
+        if not ISO_DAY.fullmatch(raw.strip()):
+            raise ValueError(raw)
         return date.fromisoformat(raw.strip())
     except ValueError:
         state.errors[name] = page.gettext("Enter a date such as %(example)s.", example="2026-03-31")

@@ -17,6 +17,7 @@ from api.bootstrap import Services
 from domain.initiative import GOALS_MAX, TEAM_MAX, THEMES_MAX, TITLE_MAX
 from domain.programme import ORGANISATIONS_MAX
 from tests.integration.api_helpers import assert_problem, propose
+from tests.integration.page_helpers import field_error, parse, submit_form
 
 PROGRAMME = {"name": "3W – Hyvinvointia työhön", "period_start": "2018-08-01", "period_end": "2019-05-31"}
 CAMPAIGN = {"name": "Oulunkaaren Change Day 2016", "date": "2016-03-16", "target_count": 500}
@@ -236,3 +237,30 @@ def test_the_openapi_states_the_domains_limits(client: TestClient) -> None:
     campaign = schemas["CampaignCreate"]["properties"]
     assert campaign["target_count"]["type"] == "integer"
     assert campaign["target_count"]["minimum"] == 1
+
+
+# ---- the web forms take the same dates -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "sentence"),
+    [
+        ("20180401", "Enter a date such as 2026-03-31."),
+        ("2018-W14-1", "Enter a date such as 2026-03-31."),
+        ("0001-04-01", "a date must be between 1900-01-01 and 2100-12-31."),
+    ],
+)
+def test_a_programme_form_takes_only_plausible_iso_days(
+    client: TestClient, services: Services, typed: str, sentence: str
+) -> None:
+    chosen = client.get("/language", params={"set": "en", "next": "/"}, follow_redirects=False)
+    assert chosen.status_code == 303
+    with nothing_recorded(services):
+        refused = submit_form(
+            client,
+            "/programmes/new",
+            "/programmes/new",
+            {"name": "3W", "period_start": typed, "period_end": "2019-04-30"},
+        )
+    assert refused.status_code == 422
+    assert field_error(parse(refused.text), "period_start").endswith(sentence)
