@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager
 import structlog
 from fastapi import Depends, FastAPI, Request, Response
 
-from api import pages, read_model_status
+from api import http_guard, pages, read_model_status, swagger_ui
 from api.actor import current_actor
 from api.bootstrap import Services, bootstrap
 from api.errors import install_error_handlers, internal_error
@@ -69,9 +69,14 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         version=VERSION,
         description=DESCRIPTION,
         lifespan=lifespan,
+        # Swagger UI from our own static files (api/swagger_ui.py), no CDN.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.services = wired
     install_error_handlers(app)
+    # Installed before the request log, so the log, outside them, also shows their refusals.
+    http_guard.install(app, settings)
     app.middleware("http")(_log_request)
     read_model_status.install(app)  # outermost: every answer says when the views are behind
     # Every /api request needs an actor: in trusted-proxy mode, no user header means 401.
@@ -116,6 +121,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     for public_router in (exports.public_router, good_practices.public_router):
         app.include_router(public_router)
     app.include_router(health.router)
+    swagger_ui.install(app)
     pages.install(app)
     return app
 

@@ -180,6 +180,8 @@ def _http_error(_: Request, exc: Exception) -> JSONResponse:
     detail = exc.detail if isinstance(exc.detail, str) else "The request could not be handled."
     if exc.status_code == 404 and detail == "Not Found":
         detail = "There is nothing at this address. See /docs for the API."
+    if exc.status_code == 405:  # the Allow header (api/http_guard.py) lists every method
+        detail = "This address does not take that method; the Allow header lists the ones it takes."
     response = problem(
         exc.status_code, f"http-{exc.status_code}", titles.get(exc.status_code, "Error"), detail
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, field_validator
@@ -37,13 +38,13 @@ class Settings(BaseSettings):
         default="Europe/Helsinki",
         description="IANA time zone the web pages show times in and read as-of dates in",
     )
-    readyz_max_lag: int = Field(
     idempotency_keep_hours: float = Field(
         default=24,
         gt=0,
         le=24 * 30,
         description="How long the response to a request with an Idempotency-Key is kept for retries",
     )
+    readyz_max_lag: int = Field(
         default=1000, ge=0, description="/readyz fails when read models lag more events than this"
     )
     projection_retry_seconds: float = Field(
@@ -51,6 +52,42 @@ class Settings(BaseSettings):
         gt=0,
         description="After an event could not be applied to the read models, try it again "
         "at most this often (a transient failure heals; the views stay as of before it meanwhile)",
+    )
+    # ---- the HTTP edge (api/http_guard.py); README "Deployment notes" says what a proxy adds
+    public_url: str | None = Field(
+        default=None,
+        description="The address people open Kipinä at, e.g. https://kipina.example.fi; its host "
+        "name is allowed in the Host header",
+    )
+    allowed_hosts: str = Field(
+        default="",
+        description="More host names the server answers to, comma-separated (the loopback names, "
+        "KIPINA_HOST and KIPINA_PUBLIC_URL's host always are); * = any, only behind a proxy "
+        "that checks Host itself",
+    )
+    max_body_bytes: int = Field(
+        default=1 << 20, ge=1024, description="Largest request body (bytes); larger ones get 413"
+    )
+    max_import_bytes: int = Field(
+        default=20 << 20, ge=1024, description="Largest body for the CSV imports (bytes)"
+    )
+    max_url_bytes: int = Field(
+        default=8192, ge=256, description="Longest request target, path and query (bytes); longer get 414"
+    )
+    max_header_bytes: int = Field(
+        default=16384, ge=1024, description="Largest total of the request's headers (bytes); larger get 431"
+    )
+    header_timeout: float = Field(
+        default=10, gt=0, description="Seconds a client has to send a request's line and headers"
+    )
+    body_timeout: float = Field(
+        default=60, gt=0, description="Seconds a client has to send a request's whole body; then 408"
+    )
+    keep_alive_timeout: int = Field(
+        default=5, ge=1, description="Seconds an idle keep-alive connection is kept open"
+    )
+    max_connections: int = Field(
+        default=1000, ge=1, description="Open connections at most; beyond it requests get 503"
     )
 
     @field_validator("database_url")
@@ -79,6 +116,37 @@ class Settings(BaseSettings):
         if not all(ch.isalnum() or ch == "-" for ch in value):
             raise ValueError("must be an HTTP header name such as X-Remote-User")
         return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("must be an http:// or https:// URL such as https://kipina.example.fi")
+        return value
+
+    def host_names(self) -> frozenset[str] | None:
+        """The names a request's Host may give (lower case, no port); None = any.
+
+        Loopback always, so the server can be reached on its own machine; the listening
+        address unless it is every address; the public URL's host; and the extra ones."""
+        extra = {name.strip() for name in self.allowed_hosts.split(",")} - {""}
+        if "*" in extra:
+            return None
+        names = {"localhost", "127.0.0.1", "[::1]", *extra}
+        if self.host not in ("", "0.0.0.0", "::"):
+            names.add(self.host)
+        if self.public_url:
+            names.add(urlsplit(self.public_url).hostname or "")
+        return frozenset(_host_name(name) for name in names) - {""}
+
+
+def _host_name(name: str) -> str:
+    """A host as the Host header gives it: lower case, no trailing dot, IPv6 in brackets."""
+    name = name.strip().lower().rstrip(".")
+    return f"[{name}]" if ":" in name and not name.startswith("[") else name
 
 
 def settings_or_complaint(**overrides: Any) -> Settings | None:

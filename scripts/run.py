@@ -16,6 +16,7 @@ import sys
 import uvicorn
 
 from api.app import create_app
+from api.http_guard import server_config
 from api.settings import settings_or_complaint
 
 
@@ -50,7 +51,8 @@ def main(argv: list[str] | None = None) -> int:
     gc.collect()
     gc.freeze()
     print(f"Kipinä listening on http://{host}:{port}", flush=True)
-    config = uvicorn.Config(app, log_config=None, access_log=False, timeout_graceful_shutdown=5)
+    # Head and keep-alive deadlines, head size and connection limits (api/http_guard.py).
+    config = server_config(app, settings, timeout_graceful_shutdown=5)
     uvicorn.Server(config).run(sockets=[sock])
     return 0
 

@@ -23,10 +23,13 @@ from sqlalchemy.engine import make_url
 
 from api.app import create_app
 from api.bootstrap import Services, bootstrap
+from api.http_guard import server_config
 from api.settings import Settings
 
 POSTGRES_DSN = os.environ.get("KIPINA_TEST_POSTGRES_DSN")
 NO_POSTGRES = "KIPINA_TEST_POSTGRES_DSN is not set; .ci/run sets it to run the PostgreSQL suite"
+# FastAPI's TestClient sends `Host: testserver`; the live server is reached as 127.0.0.1.
+TEST_HOST = {"allowed_hosts": "testserver"}
 
 
 def postgres_database() -> Iterator[str]:
@@ -46,12 +49,12 @@ def postgres_database() -> Iterator[str]:
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Settings]:
     """Settings for a fresh, empty store of each kind."""
     if request.param == "sqlite":
-        yield Settings(data_dir=tmp_path / "data", database_url=None, actor_header=None)
+        yield Settings(data_dir=tmp_path / "data", database_url=None, actor_header=None, **TEST_HOST)
         return
     if POSTGRES_DSN is None:
         pytest.skip(NO_POSTGRES)
     for url in postgres_database():
-        yield Settings(data_dir=tmp_path / "data", database_url=url, actor_header=None)
+        yield Settings(data_dir=tmp_path / "data", database_url=url, actor_header=None, **TEST_HOST)
 
 
 @pytest.fixture
@@ -76,7 +79,7 @@ class LiveServer:
         self.sock.bind(("127.0.0.1", 0))
         self.sock.listen(128)
         self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
-        config = uvicorn.Config(create_app(services=services), log_config=None, access_log=False)
+        config = server_config(create_app(services=services), services.settings)
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]})
 
