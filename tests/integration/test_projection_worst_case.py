@@ -3,11 +3,12 @@
 A property-based test: Hypothesis draws the text every field is filled with from pieces
 that are hard on a read model (case folding that grows the text, such as "ß" → "ss" and
 "ﬃ" → "ffi"; astral characters; combining marks), each text exactly at its limit in
-the domain (the `*_MAX` constants) and every list at its limit. One example records every
-kind of record over the JSON API, lets the projector apply it, and reads each record
-back. SQLite does not enforce a column's width and PostgreSQL does, so a derived column
-narrower than its source (the case-folded team key in VARCHAR(200) was one) only
-shows on PostgreSQL: run with KIPINA_TEST_POSTGRES_DSN set.
+the domain (the `*_MAX` constants) and every list sent in one command at its limit. One
+example records every kind of record over the JSON API, lets the projector apply it, and
+reads each record back. SQLite does not enforce a column's width and PostgreSQL does, so a
+derived column narrower than its source (the case-folded team key in VARCHAR(200) was one)
+only shows on PostgreSQL: run with KIPINA_TEST_POSTGRES_DSN set. Lists that grow one command
+per item are covered by a few items (see UNITS below).
 """
 
 from __future__ import annotations
@@ -40,13 +41,14 @@ from domain import (
     programme,
     rotation,
 )
+from projections.tables import UTCDateTime, metadata
 
 # Pieces a text is made of. Case folding grows "ß", "ŉ", "ﬃ" and "ΐ" (up to three code points
 # each); "😀" and "𝔘" are astral (four bytes in UTF-8, two UTF-16 units); "q\u0301" is a base
 # with a combining mark that no precomposed letter replaces, so normalising leaves it be.
 PIECES = ("ß", "ŉ", "ﬃ", "ΐ", "😀", "𝔘", "q\u0301", "ä", "Å", "k", "7")
-# The worst for growth under case folding, always tried: every text all "ß", and all "ΐ"
-# (two bytes growing to three code points of six bytes).
+# Among the drawn patterns, the worst ones whole: every text all "ß" (twice as long folded),
+# all "ΐ" (two bytes folding to three code points, six bytes) or all "😀" (four bytes each).
 WORST = (["ß"], ["ΐ"], ["😀"])
 
 
@@ -577,3 +579,62 @@ def test_an_initiative_event_at_the_limits_writes_a_bounded_read_model(tmp_path:
     finally:
         services.close()
     assert 0 < per_event <= INITIATIVE_EVENT_BYTES_MAX, f"{per_event:,.0f} bytes per event"
+
+
+# Columns that may have a width: text Kipinä writes itself, never a person.
+ID_COLUMNS = {
+    "id",
+    "corrects",
+    "follows",
+    "updated_by",
+    "approved_by",
+    "linked_by",
+    "published_by",
+    "retracted_by",
+}
+DATE_COLUMNS = {"day", "period", "period_start", "period_end", "planned_start", "planned_end"}
+ENUM_COLUMNS = {
+    "category",  # a Change Day category's code
+    "key",  # a wall counter's category code or organisation/unit id
+    "decision",
+    "development_phase",
+    "dimension",
+    "direction",
+    "event_type",
+    "frequency",
+    "kind",
+    "method",
+    "paused_from",
+    "cancelled_from",
+    "recommendation",
+    "record_type",
+    "responsible_role",
+    "rules",
+    "stage",
+    "status",
+    "strategy",
+}
+
+
+def test_no_read_model_column_narrows_a_persons_text() -> None:
+    """User text (and all text derived from it) is Text: a width is only for ids, dates and
+    enum values. SQLite ignores widths, so without this a VARCHAR too narrow for what the
+    domain accepts shows only on PostgreSQL, and there as a projector stopped for good."""
+    narrowed = []
+    for table in metadata.sorted_tables:
+        if table.name == "projection_tracking":  # the projector's own bookkeeping
+            continue
+        for column in table.columns:
+            width = getattr(column.type, "length", None)
+            if width is None or isinstance(column.type, UTCDateTime):  # a fixed-width timestamp
+                continue
+            name = column.name
+            if name in ID_COLUMNS or name.endswith("_id"):
+                ok = width >= 36
+            elif name in DATE_COLUMNS or name.endswith("_on"):
+                ok = width >= 10
+            else:
+                ok = name in ENUM_COLUMNS
+            if not ok:
+                narrowed.append(f"{table.name}.{name} VARCHAR({width})")
+    assert narrowed == [], "user text needs Text, not a width: " + ", ".join(narrowed)
