@@ -66,6 +66,9 @@ DATA_SOURCE_MAX = 500
 NOTE_MAX = 1000
 REASON_MAX = 2000
 ANNOTATION_MAX = 500
+# Change points on one chart: more would hide the chart, and bound what one measure holds.
+# Values need no count of their own: one per period, and periods lie within 1900–2100.
+ANNOTATIONS_MAX = 200
 BASELINE_POINTS_MAX = 1000
 
 # A period may have begun "tomorrow" in UTC terms shortly after local midnight in Finland.
@@ -495,6 +498,11 @@ class Measure(Aggregate):
             raise InvalidField("day", "{field} must be a date such as 2019-03-31.")
         past_or_today("day", day)
         cleaned = required_text("text", text, max_length=ANNOTATION_MAX)
+        if len(self.annotations) >= ANNOTATIONS_MAX:
+            raise RuleViolation(
+                "This measure already has {limit} annotations, the most one chart can show.",
+                limit=ANNOTATIONS_MAX,
+            )
         if experiment is not None and experiment.initiative_id != self.initiative_id:
             raise InvalidField(
                 "experiment_id",

@@ -345,3 +345,33 @@ def test_numbers_beyond_a_float_or_the_limit_are_refused_not_crashed_on(value: A
     with pytest.raises(InvalidField) as caught:
         record(measure, "2019-03", value)
     assert caught.value.field == "value"
+
+
+def test_annotations_up_to_the_limit_then_refused() -> None:
+    from domain.measure import ANNOTATIONS_MAX
+
+    measure = saved(define())
+    for _ in range(ANNOTATIONS_MAX):
+        measure.annotate(
+            actor=ACTOR,
+            annotation_id=uuid4(),
+            day=date(2019, 4, 1),
+            text="Muutos",
+            experiment=None,
+            occurred_on=None,
+        )
+    version = measure.version
+    with pytest.raises(RuleViolation) as caught:
+        measure.annotate(
+            actor=ACTOR,
+            annotation_id=uuid4(),
+            day=date(2019, 4, 1),
+            text="Yksi liikaa",
+            experiment=None,
+            occurred_on=None,
+        )
+    assert (
+        caught.value.detail
+        == f"This measure already has {ANNOTATIONS_MAX} annotations, the most one chart can show."
+    )
+    assert measure.version == version
