@@ -11,6 +11,8 @@ too. And read models whose table definitions changed are rebuilt at start.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -29,7 +31,7 @@ from projections.batch import Batch
 from projections.db import make_engine
 from projections.projector import PROJECTION_NAME, Projector, tracking
 from projections.rebuild import rebuild
-from tests.e2e.helpers import assert_same_tables, read_model_snapshot, registry_snapshot
+from tests.e2e.helpers import REPO, assert_same_tables, read_model_snapshot, registry_snapshot
 from tests.integration.page_helpers import post_form
 
 POISON = "Myrkkypilleri"
@@ -378,3 +380,22 @@ def test_two_processes_starting_on_changed_tables_rebuild_once(
     finally:
         for worker in workers:
             worker.engine.dispose()
+
+
+def test_the_fingerprint_covers_every_read_model_table() -> None:
+    """Every process must compute the same fingerprint, the server and `make rebuild` alike:
+    importing the projector alone registers every read-model table."""
+    script = (
+        "import importlib, pkgutil, projections\n"
+        "from projections.projector import schema_fingerprint\n"
+        "from projections.tables import metadata\n"
+        "from sqlalchemy.dialects import sqlite\n"
+        "alone = (sorted(metadata.tables), schema_fingerprint(sqlite.dialect()))\n"
+        "for module in pkgutil.iter_modules(projections.__path__):\n"
+        "    importlib.import_module(f'projections.{module.name}')\n"
+        "print(alone == (sorted(metadata.tables), schema_fingerprint(sqlite.dialect())))\n"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert completed.stdout.strip() == "True", completed.stderr
