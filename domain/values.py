@@ -153,12 +153,12 @@ def past_or_today(field: str, value: date | None) -> date | None:
     """An `occurred_on` date: when something happened, so never in the future."""
     if value is None:
         return None
-    plausible_date(field, value)
     today = (datetime.now(UTC) + _FUTURE_TOLERANCE).date()
+    # The future first: for a year 9999 "it has not happened yet" is the sentence that helps.
     if value > today:
         raise InvalidField(
             field,
             "{field} is {date}, which is in the future; back-dated entries must have happened already.",
             date=value.isoformat(),
         )
-    return value
+    return plausible_date(field, value)

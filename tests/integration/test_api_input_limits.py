@@ -83,7 +83,8 @@ def test_years_1_and_9999_are_refused_for_programmes_campaigns_and_notes(
         {"text": "Muistiinpano", "occurred_on": f"{year}-01-01"},
         field="occurred_on",
     )
-    assert "a date must be between" in body["detail"]
+    # Year 1 is implausible; year 9999 has not happened yet.
+    assert ("a date must be between" if year == "0001" else "in the future") in body["detail"]
 
 
 def test_the_range_ends_are_dates_a_record_can_have(client: TestClient) -> None:
