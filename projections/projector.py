@@ -309,8 +309,15 @@ class Projector:
         the current position when another catch-up holds the lock."""
         return self._catch_up(up_to, on_batch, blocking=wait and not self._background.is_set())
 
-    def start_catching_up(self) -> threading.Thread:
-        """The start-up catch-up, in a thread: the server listens meanwhile."""
+    def start_catching_up(self) -> threading.Thread | None:
+        """The start-up catch-up, in a thread: the server listens meanwhile. None when
+        there is nothing to catch up (the usual restart), so no request sees "catching up"."""
+        try:
+            behind = (self.source.max_notification_id() or 0) != self._known_applied
+        except Exception:  # the thread's catch-up records the failure
+            behind = True
+        if not behind or self._fault is not None:
+            return None
         self._background_since = datetime.now(UTC)
         self._background.set()
         self._stop.clear()
