@@ -21,6 +21,7 @@ import pytest
 import structlog
 from fastapi.testclient import TestClient
 from sqlalchemy import select, text, update
+from sqlalchemy.exc import DBAPIError
 
 from api.app import create_app
 from api.bootstrap import Services, bootstrap
@@ -29,8 +30,9 @@ from domain.recorded import RecordedEvent
 from projections import projector as projector_module
 from projections.batch import Batch
 from projections.db import make_engine
-from projections.projector import PROJECTION_NAME, Projector, tracking
+from projections.projector import PROJECTION_NAME, Projector, short_message, tracking
 from projections.rebuild import rebuild
+from scripts import rebuild as rebuild_script
 from tests.e2e.helpers import REPO, assert_same_tables, read_model_snapshot, registry_snapshot
 from tests.integration.page_helpers import post_form
 
@@ -224,6 +226,39 @@ def test_rebuild_stops_before_the_failing_event_and_says_which(
     assert fault is not None and (fault.applied, fault.failed_at) == (1, 2)
     assert "applying event 2 (kipina:Initiative.NoteAdded) failed with IntegrityError" in fault.describe()
     assert titles(client) == ["Perustehtävän kirkastaminen"]
+
+
+def test_the_rebuild_command_says_which_event_stopped_it(
+    store: Settings,
+    services: Services,
+    client: TestClient,
+    poison: None,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    clarify = propose(client, "Perustehtävän kirkastaminen")
+    ok(client.post(f"/api/initiatives/{clarify['id']}/notes", json={"text": f"{POISON} taas"}), 202)
+    monkeypatch.setenv("KIPINA_DATA_DIR", str(store.data_dir))
+    monkeypatch.setenv("KIPINA_DATABASE_URL", store.database_url or "")
+    assert rebuild_script.main(["--quiet"]) == 1  # not a traceback
+    err = capsys.readouterr().err
+    assert "Rebuilt read models up to position 1 " in err
+    assert "applying event 2 (kipina:Initiative.NoteAdded) failed with IntegrityError" in err
+    assert POISON not in err
+
+
+def test_a_short_message_leaves_values_out() -> None:
+    class Driver(Exception):
+        pass
+
+    refused = DBAPIError(
+        "INSERT …", None, Driver('invalid input syntax for type integer: "Maija"\nDETAIL: x')
+    )
+    assert short_message(refused) == "invalid input syntax for type integer"
+    try:
+        {"a": 1}["Maija Meikäläinen"]
+    except KeyError as error:
+        assert "Maija" not in short_message(error)
 
 
 # ---- read models ahead of the log -----------------------------------------------------
