@@ -37,6 +37,53 @@ _projector: ContextVar[Projector | None] = ContextVar("kipina_projector", defaul
 
 def install(app: FastAPI) -> None:
     app.add_middleware(ViewsBehindHeaders)
+    _document_202(app)
+
+
+def _document_202(app: FastAPI) -> None:
+    """Every event-sourced JSON command may answer 202; say so in the OpenAPI document
+    (the people registry is plain SQL and always answers at once)."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = generate()
+        for path, operations in schema.get("paths", {}).items():
+            if not path.startswith("/api/") or path.startswith("/api/people"):
+                continue
+            for method, operation in operations.items():
+                answers = operation.get("responses", {})
+                if method in ("post", "put", "patch") and ("200" in answers or "201" in answers):
+                    answers.setdefault("202", ACCEPTED_RESPONSE)
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+ACCEPTED_RESPONSE: dict[str, Any] = {
+    "description": "Recorded, but the views do not show it yet (an event could not be applied, "
+    "the read models are ahead of the event store, or the start-up catch-up is running). "
+    "The body says at which position; the change shows once the views have caught up.",
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "required": ["status", "visible", "id", "version", "position", "views_position", "detail"],
+                "properties": {
+                    "status": {"type": "string", "enum": ["recorded"]},
+                    "visible": {"type": "boolean", "enum": [False]},
+                    "id": {"type": "string", "format": "uuid"},
+                    "version": {"type": "integer"},
+                    "position": {"type": ["integer", "null"]},
+                    "views_position": {"type": "integer"},
+                    "detail": {"type": "string"},
+                },
+            }
+        }
+    },
+}
 
 
 def state(status: Status) -> str:

@@ -434,3 +434,11 @@ def test_the_fingerprint_covers_every_read_model_table() -> None:
         [sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=120, check=False
     )
     assert completed.stdout.strip() == "True", completed.stderr
+
+
+def test_the_openapi_document_names_the_202(client: TestClient) -> None:
+    paths = ok(client.get("/openapi.json"))["paths"]
+    accepted = paths["/api/initiatives"]["post"]["responses"]["202"]
+    assert "not show it yet" in accepted["description"]
+    assert "202" in paths["/api/initiatives/{initiative_id}/notes"]["post"]["responses"]
+    assert "202" not in paths["/api/people"]["post"]["responses"]  # the registry answers at once
