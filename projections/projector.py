@@ -374,7 +374,7 @@ class Projector:
                 self._fail_ahead(ahead)
                 return self._known_applied
             except _ApplyFailed as failed:
-                if not self._isolate(failed):
+                if not self._isolate(failed, on_batch):
                     return self._known_applied
                 continue
             self._advanced(position)
@@ -384,7 +384,7 @@ class Projector:
                 return position
         return self._known_applied
 
-    def _isolate(self, failed: _ApplyFailed) -> bool:
+    def _isolate(self, failed: _ApplyFailed, on_batch: Callable[[int], None] | None) -> bool:
         """A batch failed and was rolled back: apply its events one at a time, so the
         events before the failing one are kept and the failing one is named. Returns
         True when they all applied this time (a transient failure)."""
@@ -400,6 +400,8 @@ class Projector:
             if not applied:
                 break
             self._advanced(position)
+            if on_batch is not None:
+                on_batch(applied)
         log.info("projection_batch_retried", first_error=type(failed.error).__name__)
         return True
 

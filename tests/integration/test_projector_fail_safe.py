@@ -242,7 +242,7 @@ def test_the_rebuild_command_says_which_event_stopped_it(
     monkeypatch.setenv("KIPINA_DATABASE_URL", store.database_url or "")
     assert rebuild_script.main(["--quiet"]) == 1  # not a traceback
     err = capsys.readouterr().err
-    assert "Rebuilt read models up to position 1 " in err
+    assert "Rebuilt read models up to position 1 (1 events in " in err
     assert "applying event 2 (kipina:Initiative.NoteAdded) failed with IntegrityError" in err
     assert POISON not in err
 
