@@ -532,12 +532,13 @@ def server_config(app: ASGIApp, settings: Settings, **options: Any) -> uvicorn.C
 
     class Protocol(HeadDeadlineProtocol):
         head_timeout = settings.header_timeout
+        max_url = settings.max_url_bytes
 
     return uvicorn.Config(
         app,
         http=Protocol,
-        # h11 refuses (plain 400) a head that outgrows this before the app sees it; the app
-        # answers 414/431 below it. A little room for the request line and framing.
+        # The most of a head h11 holds; a larger one is refused before the app sees it (by
+        # the protocol below, 414 or 431). Up to it the app answers 414/431 by the settings.
         h11_max_incomplete_event_size=settings.max_url_bytes + settings.max_header_bytes + 1024,
         timeout_keep_alive=settings.keep_alive_timeout,
         limit_concurrency=settings.max_connections,
@@ -554,9 +555,24 @@ class HeadDeadlineProtocol(H11Protocol):
     that opens a connection and sends half a request holds it forever. Here the deadline
     runs from the moment the server waits for a request head (connection made, or the
     previous response sent) and is not extended by bytes that trickle in. When it passes,
-    a half-sent request gets 408 and the connection is closed; an idle one just closed."""
+    a half-sent request gets 408 and the connection is closed; an idle one just closed.
+    A head too large for h11 gets 414 or 431 as problem+json instead of a plain-text 400."""
 
     head_timeout: float = 10.0
+    max_url: int = 8192
+
+    def send_400_response(self, msg: str) -> None:
+        buffered = self.conn.trailing_data[0]
+        if len(buffered) <= (self.config.h11_max_incomplete_event_size or 0):
+            super().send_400_response(msg)  # not a size problem: h11's own 400
+            return
+        line_end = buffered.find(b"\r\n")
+        if line_end == -1 or line_end > self.max_url:
+            self._answer_and_close(414, "URI Too Long", "url-too-long", "Address too long")
+        else:
+            self._answer_and_close(
+                431, "Request Header Fields Too Large", "headers-too-large", "Headers too large"
+            )
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         self._head_deadline: asyncio.TimerHandle | None = None
@@ -592,10 +608,22 @@ class HeadDeadlineProtocol(H11Protocol):
         if self.conn.their_state is not h11.IDLE or self.transport.is_closing():
             return
         if self.conn.trailing_data[0]:  # part of a request has come: say why it ends
-            body = b'{"type":"https://kipina.invalid/problems/request-timeout","title":"Request too slow",'
-            body += b'"status":408,"detail":"The request did not arrive in time. Please try again."}'
-            self.transport.write(
-                b"HTTP/1.1 408 Request Timeout\r\nContent-Type: application/problem+json\r\n"
-                b"Connection: close\r\nContent-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body
-            )
+            self._answer_and_close(408, "Request Timeout", "request-timeout", "Request too slow")
         self.transport.close()
+
+    def _answer_and_close(self, status: int, reason: str, slug: str, title: str) -> None:
+        """A problem+json answer written as bytes: there is no request h11 could answer."""
+        body = problem(status, slug, title, _HEAD_REFUSALS[status]).body
+        self.transport.write(
+            f"HTTP/1.1 {status} {reason}\r\nContent-Type: application/problem+json\r\n"
+            f"Connection: close\r\nContent-Length: {len(body)}\r\n\r\n".encode("ascii")
+            + bytes(body)
+        )
+        self.transport.close()
+
+
+_HEAD_REFUSALS = {
+    408: "The request did not arrive in time. Please try again.",
+    414: "The address is too long. Send long values in a JSON body.",
+    431: "The request's headers are too large. Clear the site's cookies or send fewer headers.",
+}

@@ -358,6 +358,19 @@ def test_an_oversized_url_is_414_and_oversized_headers_431(client: TestClient) -
     assert client.get("/", headers={"X-Padding": "a" * 8000}).status_code == 200
 
 
+def test_a_head_too_large_for_the_parser_is_414_or_431_not_a_plain_400(live_server: LiveServer) -> None:
+    heads = {
+        b"414": b"GET /api/initiatives?q=" + b"a" * 40_000,
+        b"431": b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: " + b"a" * 40_000,
+    }
+    for status, head in heads.items():
+        with connect(live_server) as conn:
+            conn.sendall(head)  # never ends: the parser gives up on it by its size
+            answer = read_all(conn)
+        assert answer.startswith(b"HTTP/1.1 " + status), answer[:100]
+        assert b"application/problem+json" in answer
+
+
 # ---- 405 and HEAD -------------------------------------------------------------------------------
 
 
