@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt
 from sqlalchemy import Connection
 
 from api.bootstrap import Services
-from api.deps import AsOf, Commands, ServicesDep, View, etag, page_limit
+from api.deps import AsOf, Commands, PlausibleDay, ServicesDep, View, etag, page_limit
 from api.errors import BadRequest, problem_responses
 from api.people_registry import PeopleRegistry
 from api.request_types import Between, Day, MaxChars, MaxItems
@@ -49,8 +49,8 @@ router = APIRouter(prefix="/api/experiments", tags=["experiments"])
 initiative_router = APIRouter(prefix="/api/initiatives", tags=["experiments"])
 ExperimentId = Annotated[UUID, Path(description="The experiment's id")]
 InitiativeId = Annotated[UUID, Path(description="The initiative's id")]
-DateFrom = Annotated[date | None, Query(alias="from", description="On or after this date")]
-DateTo = Annotated[date | None, Query(alias="to", description="On or before this date")]
+DateFrom = Annotated[date | None, Query(alias="from", description="On or after this date"), PlausibleDay]
+DateTo = Annotated[date | None, Query(alias="to", description="On or before this date"), PlausibleDay]
 
 
 # ---- request bodies ----------------------------------------------------------------

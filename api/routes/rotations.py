@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Connection, select
 
 from api.bootstrap import Services
-from api.deps import AsOf, CommandRunner, Commands, ServicesDep, View, etag, page_limit
+from api.deps import AsOf, CommandRunner, Commands, PlausibleDay, ServicesDep, View, etag, page_limit
 from api.errors import BadRequest, InvalidParam, problem, problem_responses
 from api.people_registry import PeopleRegistry
 from api.request_types import Day, MaxChars, MaxItems
@@ -505,8 +505,8 @@ def window_problem(start: date, end: date) -> tuple[str, str] | None:
 def calendar(
     services: ServicesDep,
     view: View,
-    from_: Annotated[date, Query(alias="from", description="First day of the window")],
-    to: Annotated[date, Query(description="Last day of the window (at most 366 days in all)")],
+    from_: Annotated[date, Query(alias="from", description="First day of the window"), PlausibleDay],
+    to: Annotated[date, Query(description="Last day of the window (at most 366 days in all)"), PlausibleDay],
     unit: Annotated[
         UUID | None, Query(description="Only placements away from or hosted by this unit")
     ] = None,

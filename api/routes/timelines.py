@@ -42,8 +42,12 @@ KindsQuery = Annotated[
     list[Kind] | None,
     Query(alias="kind", description="Only these kinds of entry (repeat the parameter for several)"),
 ]
-FromQuery = Annotated[date | None, Query(alias="from", description="Only entries on or after this day"), PlausibleDay]
-ToQuery = Annotated[date | None, Query(alias="to", description="Only entries on or before this day"), PlausibleDay]
+FromQuery = Annotated[
+    date | None, Query(alias="from", description="Only entries on or after this day"), PlausibleDay
+]
+ToQuery = Annotated[
+    date | None, Query(alias="to", description="Only entries on or before this day"), PlausibleDay
+]
 LangQuery = Annotated[
     Literal["fi", "sv", "en"] | None,
     Query(description="Language of the words; otherwise the language cookie, then Accept-Language"),
