@@ -50,19 +50,24 @@ class Batch:
         """Close `previous` at `position` and add its successor with `changes` applied."""
         new = {**(previous or {}), **changes, "valid_from": position, "valid_to": None}
         if previous is not None:
-            if id(previous) in self._pending:
-                previous["valid_to"] = position
-            else:
-                self._closes[table].append(
-                    {
-                        "closed_id": previous["id"],
-                        "closed_from": previous["valid_from"],
-                        "closed_at": position,
-                    }
-                )
+            self._end(table, previous, position)
         self.insert(table, new)
         self._current[table][new["id"]] = new
         return new
+
+    def close(self, table: Table, previous: Row, position: int) -> None:
+        """Close `previous` at `position` with no successor: the item left its list (a removed
+        goal), so from then on no row of it is current."""
+        self._end(table, previous, position)
+        self._current[table][previous["id"]] = None
+
+    def _end(self, table: Table, row: Row, position: int) -> None:
+        if id(row) in self._pending:  # not written yet: close it in place
+            row["valid_to"] = position
+        else:
+            self._closes[table].append(
+                {"closed_id": row["id"], "closed_from": row["valid_from"], "closed_at": position}
+            )
 
     # ---- plain rows ----------------------------------------------------------------
 

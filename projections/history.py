@@ -37,7 +37,7 @@ from projections.development_targets import columns as target_columns
 from projections.development_targets import development_targets
 from projections.experiments import experiments, plan_columns
 from projections.good_practices import good_practices
-from projections.initiatives import initiatives
+from projections.initiatives import goal_text, initiatives, member_role
 from projections.measures import columns as measure_columns
 from projections.measures import measures
 from projections.organisations import organisations, units
@@ -81,7 +81,7 @@ def apply(batch: Batch, position: int, event: RecordedEvent) -> None:
         elif isinstance(event, Initiative.LinkedToTarget | Initiative.UnlinkedFromTarget):
             changes = _target_link_changes(batch, event)
         else:
-            changes = _initiative_changes(previous, event)
+            changes = _initiative_changes(batch, previous, event)
         title = _title_after(previous, changes, "title")
     elif isinstance(event, Organisation.Event):
         record_type = "organisation"
@@ -162,7 +162,7 @@ def _plain(value: Any) -> Any:
     return str(value) if isinstance(value, UUID) else value
 
 
-def _initiative_changes(previous: dict[str, Any] | None, event: RecordedEvent) -> list[Change]:
+def _initiative_changes(batch: Batch, previous: dict[str, Any] | None, event: RecordedEvent) -> list[Change]:
     if isinstance(event, Initiative.Proposed):
         fields = {
             "title": event.title,
@@ -178,17 +178,19 @@ def _initiative_changes(previous: dict[str, Any] | None, event: RecordedEvent) -
     assert previous is not None
     if isinstance(event, Initiative.Edited):
         return [_change(k, previous[k], v) for k, v in event.changes.items()]
+    # The goals and the team have rows of their own (projections/initiatives.py).
+    record_id = previous["id"]
     if isinstance(event, Initiative.GoalSet):
-        key = str(event.goal_id)
-        return [_change(f"goals.{key}", previous["goals"].get(key), event.text)]
+        old = goal_text(batch, record_id, event.goal_id)
+        return [_change(f"goals.{event.goal_id}", old, event.text)]
     if isinstance(event, Initiative.GoalRemoved):
-        key = str(event.goal_id)
-        return [_change(f"goals.{key}", previous["goals"].get(key), None)]
+        old = goal_text(batch, record_id, event.goal_id)
+        return [_change(f"goals.{event.goal_id}", old, None)]
     if isinstance(event, Initiative.TeamMemberAdded):
         return [_change(f"team.{event.person_id}", None, event.role)]
     if isinstance(event, Initiative.TeamMemberRemoved):
-        key = str(event.person_id)
-        return [_change(f"team.{key}", previous["team"].get(key), None)]
+        old = member_role(batch, record_id, event.person_id)
+        return [_change(f"team.{event.person_id}", old, None)]
     if isinstance(event, Initiative.NoteAdded):
         return [_change("note", None, event.text)]
     assert isinstance(event, LifecycleEvent)

@@ -1,6 +1,11 @@
 """Read model: initiatives as they are now, or as they were at any log position.
 
-One versioned row per state of each initiative, plus an append-only notes table.
+One versioned row per state of each initiative; the goals and the team in versioned rows of
+their own, one per goal and per member, so that an event writes the row of the one item it
+changes and not a copy of the whole lists (docs/architecture.md, "Read-model storage per
+event"); plus an append-only notes table. The read functions put the lists back on the
+initiative as `goals` (goal id → text) and `team` (person id → role), in the order the items
+joined them, as the domain keeps them.
 """
 
 from __future__ import annotations
@@ -20,8 +25,9 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    and_,
     case,
-    cast,
+    or_,
     select,
     text,
 )
@@ -57,8 +63,6 @@ initiatives = Table(
     # "|theme one|theme two|", casefolded: lets a theme filter run as one LIKE.
     Column("themes_key", Text, nullable=False),
     Column("target_group", Text, nullable=False),
-    Column("goals", JSON, nullable=False),
-    Column("team", JSON, nullable=False),
     Column("notes_count", Integer, nullable=False),
     Column("discontinued_reason", Text, nullable=False),
     Column("lessons", Text, nullable=False),
@@ -84,6 +88,46 @@ initiatives = Table(
         postgresql_where=_CURRENT_ONLY,
     ),
     Index("ix_initiatives_id", "id", "valid_to"),
+)
+
+# "<initiative id>:<goal id>" or "<initiative id>:<person id>": a goal or a member is one item of
+# one initiative's list.
+ITEM_ID_LENGTH = 73
+
+initiative_goals = Table(
+    "initiative_goals",
+    metadata,
+    Column("id", String(ITEM_ID_LENGTH), primary_key=True),
+    *versioned_columns()[1:],
+    Column("initiative_id", String(36), nullable=False),
+    Column("goal_id", String(36), nullable=False),
+    # Where the goal joined the list: the list's order (a reworded goal keeps its place).
+    Column("listed_position", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    # Not partial: as-of reads ask for an initiative's rows of any age.
+    Index("ix_initiative_goals_initiative", "initiative_id", "valid_to"),
+    Index("ix_initiative_goals_id", "id", "valid_to"),
+)
+
+initiative_team = Table(
+    "initiative_team",
+    metadata,
+    Column("id", String(ITEM_ID_LENGTH), primary_key=True),
+    *versioned_columns()[1:],
+    Column("initiative_id", String(36), nullable=False),
+    Column("person_id", String(36), nullable=False),
+    # Where the member joined the team: the list's order (a changed role keeps its place).
+    Column("listed_position", Integer, nullable=False),
+    Column("role", Text, nullable=False),
+    Index("ix_initiative_team_initiative", "initiative_id", "valid_to"),
+    # The initiatives a person is in the team of, now (`involving`).
+    Index(
+        "ix_initiative_team_person",
+        "person_id",
+        sqlite_where=_CURRENT_ONLY,
+        postgresql_where=_CURRENT_ONLY,
+    ),
+    Index("ix_initiative_team_id", "id", "valid_to"),
 )
 
 initiative_notes = Table(
@@ -118,8 +162,35 @@ HANDLES: tuple[type[RecordedEvent], ...] = (
 )
 
 
+def item_id(initiative_id: UUID | str, item: UUID | str) -> str:
+    """The row id of one goal or team member of an initiative."""
+    return f"{initiative_id}:{item}"
+
+
 def prefetch(batch: Batch, events: list[RecordedEvent]) -> None:
     batch.prefetch(initiatives, (str(e.originator_id) for e in events if isinstance(e, HANDLES)))
+    goal_events = (Initiative.GoalSet, Initiative.GoalRemoved)
+    batch.prefetch(
+        initiative_goals,
+        (item_id(e.originator_id, e.goal_id) for e in events if isinstance(e, goal_events)),
+    )
+    team_events = (Initiative.TeamMemberAdded, Initiative.TeamMemberRemoved)
+    batch.prefetch(
+        initiative_team,
+        (item_id(e.originator_id, e.person_id) for e in events if isinstance(e, team_events)),
+    )
+
+
+def goal_text(batch: Batch, initiative_id: str, goal_id: UUID) -> str | None:
+    """The goal's text as this batch has left it so far (None: not in the list)."""
+    row = batch.current(initiative_goals, item_id(initiative_id, goal_id))
+    return None if row is None else str(row["text"])
+
+
+def member_role(batch: Batch, initiative_id: str, person_id: UUID) -> str | None:
+    """The member's role as this batch has left it so far (None: not in the team)."""
+    row = batch.current(initiative_team, item_id(initiative_id, person_id))
+    return None if row is None else str(row["role"])
 
 
 def apply(batch: Batch, position: int, event: RecordedEvent) -> None:
@@ -143,12 +214,47 @@ def apply(batch: Batch, position: int, event: RecordedEvent) -> None:
                 "actor_id": str(event.actor),
             },
         )
+    _apply_to_lists(batch, position, record_id, event)
     changes.update(
         version=event.originator_version,
         updated_at=event.timestamp,
         updated_by=str(event.actor),
     )
     batch.replace(initiatives, previous, changes, position)
+
+
+def _apply_to_lists(batch: Batch, position: int, record_id: str, event: RecordedEvent) -> None:
+    """A goal or team event writes the row of its one item (the initiative's row only gets a
+    new version): setting an item keeps its place in the list, removing it closes its row."""
+    if isinstance(event, Initiative.GoalSet | Initiative.TeamMemberAdded):
+        table, column, item, value = (
+            (initiative_goals, "goal_id", event.goal_id, {"text": event.text})
+            if isinstance(event, Initiative.GoalSet)
+            else (initiative_team, "person_id", event.person_id, {"role": event.role})
+        )
+        key = item_id(record_id, item)
+        previous = batch.current(table, key)
+        batch.replace(
+            table,
+            previous,
+            {
+                "id": key,
+                "initiative_id": record_id,
+                column: str(item),
+                "listed_position": position if previous is None else previous["listed_position"],
+                **value,
+            },
+            position,
+        )
+    elif isinstance(event, Initiative.GoalRemoved | Initiative.TeamMemberRemoved):
+        table, item = (
+            (initiative_goals, event.goal_id)
+            if isinstance(event, Initiative.GoalRemoved)
+            else (initiative_team, event.person_id)
+        )
+        previous = batch.current(table, item_id(record_id, item))
+        if previous is not None:
+            batch.close(table, previous, position)
 
 
 def _changes(previous: dict[str, Any] | None, event: RecordedEvent) -> dict[str, Any]:
@@ -167,8 +273,6 @@ def _changes(previous: dict[str, Any] | None, event: RecordedEvent) -> dict[str,
             ),
             "status": "proposed",
             "paused_from": None,
-            "goals": {},
-            "team": {},
             "notes_count": 0,
             "discontinued_reason": "",
             "lessons": "",
@@ -182,23 +286,15 @@ def _changes(previous: dict[str, Any] | None, event: RecordedEvent) -> dict[str,
             event.changes.get("summary", previous["summary"]),
         )
         return changed
-    if isinstance(event, Initiative.GoalSet):
-        return {"goals": {**previous["goals"], str(event.goal_id): event.text}}
-    if isinstance(event, Initiative.GoalRemoved):
-        goals = dict(previous["goals"])
-        goals.pop(str(event.goal_id), None)
-        return {"goals": goals}
-    if isinstance(event, Initiative.TeamMemberAdded):
-        return {"team": {**previous["team"], str(event.person_id): event.role}}
-    if isinstance(event, Initiative.TeamMemberRemoved):
-        team = dict(previous["team"])
-        team.pop(str(event.person_id), None)
-        return {"team": team}
     if isinstance(event, Initiative.NoteAdded):
         return {"notes_count": previous["notes_count"] + 1}
     if isinstance(
         event,
-        Initiative.CheckInRecorded
+        Initiative.GoalSet
+        | Initiative.GoalRemoved
+        | Initiative.TeamMemberAdded
+        | Initiative.TeamMemberRemoved
+        | Initiative.CheckInRecorded
         | Initiative.EvaluationRecorded
         | Initiative.LinkedToTarget
         | Initiative.UnlinkedFromTarget,
@@ -264,7 +360,36 @@ def get(conn: Connection, initiative_id: UUID, as_of: int | None = None) -> dict
         .mappings()
         .first()
     )
-    return dict(row) if row is not None else None
+    return with_lists(conn, [dict(row)])[0] if row is not None else None
+
+
+def with_lists(conn: Connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Put `goals` (goal id → text) and `team` (person id → role) on each initiative row, as
+    they were at that row's version: one query per list for all the rows (a page), each item
+    picked by the position its initiative's row became true, so a list never runs ahead of
+    the version read with it (a goal event gives the initiative a new row at its position)."""
+    by_id = {row["id"]: row for row in rows}
+    for row in rows:
+        row["goals"] = {}
+        row["team"] = {}
+    if not rows:
+        return rows
+    lists = ((initiative_goals, "goals", "goal_id", "text"), (initiative_team, "team", "person_id", "role"))
+    for t, field, key, value in lists:
+        at_row_versions = or_(
+            *(
+                and_(
+                    t.c.initiative_id == row["id"],
+                    t.c.valid_from <= row["valid_from"],
+                    or_(t.c.valid_to.is_(None), t.c.valid_to > row["valid_from"]),
+                )
+                for row in rows
+            )
+        )
+        query = select(t.c.initiative_id, t.c[key], t.c[value]).where(at_row_versions)
+        for initiative_id, item, text_ in conn.execute(query.order_by(t.c.listed_position)):
+            by_id[initiative_id][field][item] = text_
+    return rows
 
 
 def notes(conn: Connection, initiative_id: UUID, as_of: int | None = None) -> list[dict[str, Any]]:
@@ -285,7 +410,9 @@ def search(
 ) -> tuple[list[dict[str, Any]], str | None]:
     """Newest first; returns a page and the cursor of the next page (None at the end)."""
     query = _filtered(select(initiatives), flt, as_of)
-    return newest_first_page(conn, query, initiatives.c.created_position, limit=limit, cursor=cursor)
+    position = initiatives.c.created_position
+    rows, next_cursor = newest_first_page(conn, query, position, limit=limit, cursor=cursor)
+    return with_lists(conn, rows), next_cursor
 
 
 def _filtered(query: Select[Any], flt: InitiativeFilter, as_of: int | None) -> Select[Any]:
@@ -316,7 +443,7 @@ def at_version(conn: Connection, initiative_id: UUID, version: int) -> dict[str,
         .limit(1)
     )
     row = conn.execute(query).mappings().first()
-    return dict(row) if row is not None else None
+    return with_lists(conn, [dict(row)])[0] if row is not None else None
 
 
 # Statuses in which work is expected to move; a long silence there needs a look.
@@ -328,17 +455,19 @@ def involving(conn: Connection, person_id: UUID, *, limit: int) -> list[dict[str
     """Open initiatives the person owns or is in the team of, most recently changed first."""
     c = initiatives.c
     pid = str(person_id)
+    m = initiative_team.c
+    in_team = select(m.initiative_id).where(m.person_id == pid, m.valid_to.is_(None))
     query = (
         select(initiatives)
         .where(
             c.valid_to.is_(None),
             c.status.not_in(CLOSED),
-            (c.owner_id == pid) | cast(c.team, Text).contains(f'"{pid}"', autoescape=True),
+            (c.owner_id == pid) | c.id.in_(in_team),
         )
         .order_by(c.updated_at.desc())
         .limit(limit)
     )
-    return [dict(r) for r in conn.execute(query).mappings()]
+    return with_lists(conn, [dict(r) for r in conn.execute(query).mappings()])
 
 
 def needing_attention(
@@ -365,7 +494,7 @@ def needing_attention(
         .order_by(c.updated_at)
         .limit(limit)
     )
-    return [dict(r) for r in conn.execute(query).mappings()]
+    return with_lists(conn, [dict(r) for r in conn.execute(query).mappings()])
 
 
 def titles(conn: Connection, ids: Iterable[str], as_of: int | None = None) -> dict[str, str]:

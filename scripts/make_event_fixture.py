@@ -41,7 +41,7 @@ from domain.organisation import Organisation, OrganisationKind
 from domain.request import AppliedRequest, request_id_for
 from projections.db import make_engine
 from projections.history import history
-from projections.initiatives import initiatives
+from projections.initiatives import initiatives, with_lists
 from projections.organisations import organisations, units
 from projections.projector import Projector
 
@@ -331,11 +331,19 @@ def aggregate_state(app: Kipina, record_id: UUID) -> dict[str, Any]:
 
 def snapshot_read_models(conn: Connection) -> dict[str, list[dict[str, Any]]]:
     return {
-        "initiatives": rows(conn, initiatives, INITIATIVE_COLUMNS, "created_position"),
+        "initiatives": initiative_rows(conn),
         "organisations": rows(conn, organisations, ORGANISATION_COLUMNS, "created_position"),
         "units": rows(conn, units, UNIT_COLUMNS, "valid_from"),
         "history": rows(conn, history, HISTORY_COLUMNS, "position", current_only=False),
     }
+
+
+def initiative_rows(conn: Connection) -> list[dict[str, Any]]:
+    """The current initiatives as the read model gives them: their goals and team live in
+    tables of their own, which `initiatives.with_lists` puts back on each row."""
+    own = tuple(name for name in INITIATIVE_COLUMNS if name in initiatives.c)
+    found = with_lists(conn, rows(conn, initiatives, own, "created_position"))
+    return [{name: plain(row[name]) for name in INITIATIVE_COLUMNS} for row in found]
 
 
 def rows(
