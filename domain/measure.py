@@ -160,8 +160,6 @@ def period_of(frequency: Frequency | str, raw: str | date) -> tuple[str, date]:
     if day is None:
         assert isinstance(raw, str)
         day = _parse_period(freq, raw.strip())
-    # A period "0001-01" parses, but nothing was measured then (and it would be shown as "1-01").
-    plausible_date("period", day)
     label, first = _period_containing(freq, day)
     return label, first
 
@@ -426,6 +424,8 @@ class Measure(Aggregate):
     ) -> None:
         label, first_day = period_of(self.frequency, period)
         _require_begun(label, first_day)
+        # A period "0001-01" parses, but nothing was measured then (and it was shown as "1-01").
+        plausible_date("period", first_day)
         cleaned = number("value", value)
         cleaned_note = optional_text("note", note, max_length=NOTE_MAX)
         existing = self.periods.get(label)

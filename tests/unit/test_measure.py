@@ -324,7 +324,6 @@ def test_every_measure_event_has_an_explicit_topic() -> None:
     ("frequency", "period"),
     [
         ("monthly", "0001-01"),
-        ("yearly", "9999"),
         ("weekly", "0001-W01"),
         ("quarterly", "1899-Q4"),
         ("daily", "0001-01-01"),
