@@ -1,7 +1,13 @@
 """Read model: the good-practice catalogue.
 
 * `good_practices`: one versioned row per state of each practice's working copy (as of any
-  position). It holds internal notes and unpublished text: only signed-in reads use it.
+  position), without its text: an event on a practice at its limits would otherwise copy
+  ~150,000 characters into every version (docs/architecture.md, "Read-model storage per
+  event").
+* `good_practice_fields`: one versioned row per field of each working copy, so that an edit
+  writes the fields it changes. They hold internal notes and unpublished text: only
+  signed-in reads use them. The read functions put them back on the practice as `fields`,
+  and the published version's fields as `published_fields`.
 * `good_practice_versions`: append-only, one row per published version, with its fields
   snapshot, the source initiative's version and the log position it was based on.
 * `good_practice_retractions`: append-only, one row per retraction of a version.
@@ -13,7 +19,7 @@ retraction, if any, came after the moment asked about. A draft's text is never i
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from uuid import UUID
 
@@ -28,6 +34,7 @@ from sqlalchemy import (
     Text,
     and_,
     func,
+    or_,
     select,
     text,
 )
@@ -58,15 +65,13 @@ good_practices = Table(
     Column("status", String(10), nullable=False),
     Column("name", Text, nullable=False),
     Column("development_phase", String(20), nullable=False),
-    Column("fields", JSON, nullable=False),  # the working copy, internal notes included
     Column("drafted_source_version", Integer, nullable=False),
+    # Its fields are those of the row of `good_practice_versions` with this number (0: none).
     Column("published_version", Integer, nullable=False),
-    Column("published_fields", JSON, nullable=False),
     Column("retracted_reason", Text, nullable=False),
     # "|topic|topic|" and "|group|group|", casefolded: a filter is one LIKE.
     Column("topics_key", Text, nullable=False),
     Column("target_groups_key", Text, nullable=False),
-    Column("search_text", Text, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     Column("updated_by", String(36), nullable=False),
@@ -77,6 +82,27 @@ good_practices = Table(
         sqlite_where=_CURRENT_ONLY,
         postgresql_where=_CURRENT_ONLY,
     ),
+)
+
+FIELD_ROW_ID_LENGTH = 100  # "<practice id>:<field name>"; the domain's field names are short
+
+good_practice_fields = Table(
+    "good_practice_fields",
+    metadata,
+    Column("id", String(FIELD_ROW_ID_LENGTH), primary_key=True),
+    *versioned_columns()[1:],
+    Column("practice_id", String(36), nullable=False),
+    Column("name", Text, nullable=False),
+    # Where the field joined the working copy, and its place among those that joined with it:
+    # the order of `fields` (the Innokylä template's, as the domain keeps it).
+    Column("listed_position", Integer, nullable=False),
+    Column("listed_index", Integer, nullable=False),
+    Column("value", JSON, nullable=False),
+    # The field's casefolded text if it is public ('' for internal notes), for ?q=.
+    Column("search_text", Text, nullable=False),
+    # Not partial: as-of reads ask for a practice's rows of any age.
+    Index("ix_good_practice_fields_practice", "practice_id", "valid_to"),
+    Index("ix_good_practice_fields_id", "id", "valid_to"),
 )
 
 good_practice_versions = Table(
@@ -114,8 +140,27 @@ good_practice_retractions = Table(
 HANDLES = GoodPractice.Event
 
 
+def field_row_id(practice_id: UUID | str, name: str) -> str:
+    return f"{practice_id}:{name}"
+
+
 def prefetch(batch: Batch, events: list[RecordedEvent]) -> None:
     batch.prefetch(good_practices, (str(e.originator_id) for e in events if isinstance(e, HANDLES)))
+    batch.prefetch(
+        good_practice_fields,
+        (
+            field_row_id(e.originator_id, name)
+            for e in events
+            if isinstance(e, GoodPractice.Edited)
+            for name in e.changes
+        ),
+    )
+
+
+def field_value(batch: Batch, practice_id: str, name: str) -> Any:
+    """A field of the working copy as this batch has left it so far (None: never set)."""
+    row = batch.current(good_practice_fields, field_row_id(practice_id, name))
+    return None if row is None else row["value"]
 
 
 def apply(batch: Batch, position: int, event: RecordedEvent) -> None:
@@ -134,10 +179,9 @@ def apply(batch: Batch, position: int, event: RecordedEvent) -> None:
             "status": "draft",
             "drafted_source_version": event.source_version,
             "published_version": 0,
-            "published_fields": {},
             "retracted_reason": "",
             "created_at": event.timestamp,
-            **_working_copy(fields, {}),
+            **_set_fields(batch, position, practice_id, fields, drafted=True),
         }
     else:
         assert previous is not None, "a good-practice event arrived before its Drafted event"
@@ -148,7 +192,7 @@ def apply(batch: Batch, position: int, event: RecordedEvent) -> None:
 
 def _changes(batch: Batch, position: int, previous: dict[str, Any], event: RecordedEvent) -> dict[str, Any]:
     if isinstance(event, GoodPractice.Edited):
-        return _working_copy({**previous["fields"], **event.changes}, previous["published_fields"])
+        return _set_fields(batch, position, previous["id"], event.changes)
     if isinstance(event, GoodPractice.Published):  # Revised too
         batch.insert(
             good_practice_versions,
@@ -169,14 +213,9 @@ def _changes(batch: Batch, position: int, previous: dict[str, Any], event: Recor
                 **_keys(event.fields),
             },
         )
-        return {
-            "status": "published",
-            "published_version": event.version,
-            "published_fields": dict(event.fields),
-            "retracted_reason": "",
-            # The search text holds the newest published text, no longer the one it replaces.
-            **_working_copy(previous["fields"], dict(event.fields)),
-        }
+        # The search finds the newest published text (in its version's row), no longer the one
+        # it replaces.
+        return {"status": "published", "published_version": event.version, "retracted_reason": ""}
     assert isinstance(event, GoodPractice.Retracted)
     batch.insert(
         good_practice_retractions,
@@ -192,21 +231,44 @@ def _changes(batch: Batch, position: int, previous: dict[str, Any], event: Recor
     return {"status": "retracted", "retracted_reason": event.reason}
 
 
-def _working_copy(fields: dict[str, Any], published: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "fields": fields,
-        "name": fields["name"],
-        "development_phase": fields["development_phase"],
-        # The internal catalogue finds a practice by its working copy or its published text.
-        **_keys(fields, extra=_search_text(published) if published else ""),
-    }
+def _set_fields(
+    batch: Batch, position: int, practice_id: str, changed: dict[str, Any], *, drafted: bool = False
+) -> dict[str, Any]:
+    """Write the row of each field that changed (a field new to the working copy goes after the
+    others, as in the domain's dict); returns the practice row's columns derived from them."""
+    joining = 0
+    for name, value in changed.items():
+        key = field_row_id(practice_id, name)
+        previous = None if drafted else batch.current(good_practice_fields, key)
+        if previous is not None and previous["value"] == value:
+            continue  # the same value again: the row already says it
+        if previous is None:
+            place = {"listed_position": position, "listed_index": joining}
+            joining += 1
+        else:
+            place = {k: previous[k] for k in ("listed_position", "listed_index")}
+        row = {
+            "id": key,
+            "practice_id": practice_id,
+            "name": name,
+            **place,
+            "value": value,
+            "search_text": _field_text(value) if name in PUBLIC_FIELDS else "",
+        }
+        batch.replace(good_practice_fields, previous, row, position)
+    derived: dict[str, Any] = {k: changed[k] for k in ("name", "development_phase") if k in changed}
+    if "topics" in changed:
+        derived["topics_key"] = _list_key(changed["topics"])
+    if "target_groups" in changed:
+        derived["target_groups_key"] = _list_key(changed["target_groups"])
+    return derived
 
 
-def _keys(fields: dict[str, Any], extra: str = "") -> dict[str, str]:
+def _keys(fields: dict[str, Any]) -> dict[str, str]:
     return {
         "topics_key": _list_key(fields.get("topics", [])),
         "target_groups_key": _list_key(fields.get("target_groups", [])),
-        "search_text": _search_text(fields) + ("\n" + extra if extra else ""),
+        "search_text": _search_text(fields),
     }
 
 
@@ -216,11 +278,13 @@ def _list_key(values: Iterable[str]) -> str:
 
 def _search_text(fields: dict[str, Any]) -> str:
     """Casefolded public text, for ?q= (SQLite folds only ASCII). Never internal notes."""
-    parts = []
-    for name in PUBLIC_FIELDS:
-        value = fields.get(name)
-        parts.append(" ".join(value) if isinstance(value, list) else str(value or ""))
-    return "\n".join(parts).casefold()
+    return "\n".join(_field_text(fields.get(name)) for name in PUBLIC_FIELDS)
+
+
+def _field_text(value: Any) -> str:
+    """One field's casefolded text: a word found in it is found in `_search_text` too (a word
+    has no space, so it cannot span two fields or two tags)."""
+    return (" ".join(value) if isinstance(value, list) else str(value or "")).casefold()
 
 
 def _text(value: UUID | None) -> str | None:
@@ -244,7 +308,48 @@ class PracticeFilter:
 def get(conn: Connection, practice_id: UUID, as_of: int | None = None) -> dict[str, Any] | None:
     t = good_practices
     row = conn.execute(select(t).where(t.c.id == str(practice_id), visible_at(t, as_of))).mappings().first()
-    return dict(row) if row is not None else None
+    return with_fields(conn, [dict(row)])[0] if row is not None else None
+
+
+def with_fields(conn: Connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Put `fields` (the working copy) and `published_fields` (the published version's fields,
+    {} if none) on each practice row, as they were at that row's version: one query each for
+    all the rows (a page). A field is picked by the position its practice's row became true
+    (an edit gives the practice a new row at its position), so it never runs ahead of it."""
+    by_id = {row["id"]: row for row in rows}
+    for row in rows:
+        row["fields"] = {}
+        row["published_fields"] = {}
+    if not rows:
+        return rows
+    f = good_practice_fields
+    at_row_versions = or_(
+        *(
+            and_(
+                f.c.practice_id == row["id"],
+                f.c.valid_from <= row["valid_from"],
+                or_(f.c.valid_to.is_(None), f.c.valid_to > row["valid_from"]),
+            )
+            for row in rows
+        )
+    )
+    query = select(f.c.practice_id, f.c.name, f.c.value).where(at_row_versions)
+    for practice_id, name, value in conn.execute(query.order_by(f.c.listed_position, f.c.listed_index)):
+        by_id[practice_id]["fields"][name] = value
+    published = [row for row in rows if row["published_version"]]
+    if published:
+        v = good_practice_versions
+        query = select(v.c.practice_id, v.c.fields).where(
+            or_(
+                *(
+                    and_(v.c.practice_id == row["id"], v.c.version == row["published_version"])
+                    for row in published
+                )
+            )
+        )
+        for found in conn.execute(query):
+            by_id[found.practice_id]["published_fields"] = found.fields
+    return rows
 
 
 def search(
@@ -257,12 +362,38 @@ def search(
 ) -> tuple[list[dict[str, Any]], str | None]:
     """Newest first; returns a page and the cursor of the next page (None at the end)."""
     t = good_practices
-    query = _filtered(select(t).where(visible_at(t, as_of)), t, flt)
+    query = _filtered(select(t).where(visible_at(t, as_of)), t, replace(flt, q=None))
+    for word in (flt.q or "").casefold().split():
+        query = query.where(_working_copy_has(word, as_of))
     if flt.status:
         query = query.where(t.c.status == flt.status)
     if flt.initiative_id:
         query = query.where(t.c.initiative_id == str(flt.initiative_id))
-    return newest_first_page(conn, query, t.c.created_position, limit=limit, cursor=cursor)
+    rows, next_cursor = newest_first_page(conn, query, t.c.created_position, limit=limit, cursor=cursor)
+    return with_fields(conn, rows), next_cursor
+
+
+def _working_copy_has(word: str, as_of: int | None) -> ColumnElement[bool]:
+    """The internal catalogue finds a practice by a public field of its working copy (as of) or
+    by its published text (the newest published version's row holds that)."""
+    t, f, v = good_practices, good_practice_fields, good_practice_versions
+    in_a_field = (
+        select(f.c.id)
+        .where(
+            f.c.practice_id == t.c.id, visible_at(f, as_of), f.c.search_text.contains(word, autoescape=True)
+        )
+        .exists()
+    )
+    in_published = (
+        select(v.c.practice_id)
+        .where(
+            v.c.practice_id == t.c.id,
+            v.c.version == t.c.published_version,
+            v.c.search_text.contains(word, autoescape=True),
+        )
+        .exists()
+    )
+    return or_(in_a_field, in_published)
 
 
 def _filtered(query: Select[Any], t: Table, flt: PracticeFilter) -> Select[Any]:
@@ -285,7 +416,7 @@ def of_initiative(conn: Connection, initiative_id: UUID, as_of: int | None = Non
     """The initiative's practices (working copies), oldest first."""
     t = good_practices
     query = select(t).where(t.c.initiative_id == str(initiative_id), visible_at(t, as_of))
-    return [dict(r) for r in conn.execute(query.order_by(t.c.created_position)).mappings()]
+    return with_fields(conn, [dict(r) for r in conn.execute(query.order_by(t.c.created_position)).mappings()])
 
 
 # ---- queries: published versions -------------------------------------------------

@@ -36,7 +36,7 @@ from projections.change_actions import change_actions
 from projections.development_targets import columns as target_columns
 from projections.development_targets import development_targets
 from projections.experiments import experiments, plan_columns
-from projections.good_practices import good_practices
+from projections.good_practices import field_value, good_practices
 from projections.initiatives import goal_text, initiatives, member_role
 from projections.measures import columns as measure_columns
 from projections.measures import measures
@@ -121,7 +121,7 @@ def apply(batch: Batch, position: int, event: RecordedEvent) -> None:
     elif isinstance(event, GoodPractice.Event):
         record_type = "good_practice"
         previous = batch.current(good_practices, str(event.originator_id))
-        changes = _good_practice_changes(previous, event)
+        changes = _good_practice_changes(batch, previous, event)
         title = _title_after(previous, changes, "name")
     elif isinstance(event, ChangeAction.Event):
         record_type = "change_action"
@@ -200,7 +200,9 @@ def _initiative_changes(batch: Batch, previous: dict[str, Any] | None, event: Re
 CHECK_IN_VALUES = ("status", "progress_score", "done", "next_steps", "help_needed")
 
 
-def _good_practice_changes(previous: dict[str, Any] | None, event: RecordedEvent) -> list[Change]:
+def _good_practice_changes(
+    batch: Batch, previous: dict[str, Any] | None, event: RecordedEvent
+) -> list[Change]:
     """Field by field on the working copy; publishing and retracting show the version."""
     if isinstance(event, GoodPractice.Drafted):
         changes = [_change("initiative_id", None, event.initiative_id)]
@@ -208,7 +210,8 @@ def _good_practice_changes(previous: dict[str, Any] | None, event: RecordedEvent
         return [*changes, _change("status", None, "draft")]
     assert previous is not None
     if isinstance(event, GoodPractice.Edited):
-        return [_change(k, previous["fields"].get(k), v) for k, v in event.changes.items()]
+        # The working copy's fields have rows of their own (projections/good_practices.py).
+        return [_change(k, field_value(batch, previous["id"], k), v) for k, v in event.changes.items()]
     if isinstance(event, GoodPractice.Published):  # Revised too
         return [
             _change("published_version", previous["published_version"] or None, event.version),

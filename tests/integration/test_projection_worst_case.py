@@ -589,6 +589,54 @@ def test_an_initiative_event_at_the_limits_writes_a_bounded_read_model(tmp_path:
     assert 0 < removed <= INITIATIVE_EVENT_BYTES_MAX, f"member removed: {removed:,.0f} bytes per event"
 
 
+# The bound docs/architecture.md states for one edit of a good practice at its limits, on SQLite.
+# When each version copied the working copy, the published copy and their search text, one
+# edit of one field wrote 1.05 MB.
+PRACTICE_EDIT_BYTES_MAX = 100_000
+
+
+def test_a_good_practice_edit_at_the_limits_writes_the_field_not_the_practice(tmp_path: Path) -> None:
+    """An edit writes the rows of the fields it changes; the ~150,000 characters of the working
+    copy and the published version are not copied into the practice's new version row."""
+    services = bootstrap(Settings(data_dir=tmp_path / "data", database_url=None, actor_header=None))
+    text = Text(["𝔘"])
+    try:
+        with TestClient(create_app(services=services), base_url="http://localhost") as client:
+            api = Api(client)
+            initiative_id = api.post("/api/initiatives", {"title": text(initiative.TITLE_MAX)})["id"]
+            short = {name: text(width) for name, width in good_practice.SHORT_TEXT_FIELDS.items()}
+            long = {
+                name: text(width, i) for i, (name, width) in enumerate(good_practice.LONG_TEXT_FIELDS.items())
+            }
+            tags = {
+                name: text.tags(good_practice.TAGS_MAX, good_practice.TAG_MAX)
+                for name in ("topics", "phenomena", "target_groups")
+            }
+            body = {**short, **long, **tags, "development_phase": "ready"}
+            created = api.post(f"/api/initiatives/{initiative_id}/good-practices", body)
+            path = f"/api/good-practices/{created['id']}"
+            api.post(f"{path}/publish")
+            events = 10
+            before = read_model_bytes(services)
+            for i in range(events):
+                version = api.get(path)["version"]
+                edited = client.patch(
+                    path,
+                    content=json.dumps(
+                        {"funder": text(good_practice.LINE_MAX, i)}, ensure_ascii=False
+                    ).encode(),
+                    headers={"Content-Type": "application/json", "If-Match": f'"{version}"'},
+                )
+                assert edited.status_code == 200, edited.text
+            per_event = (read_model_bytes(services) - before) / events
+            read = api.get(path)
+            assert read["fields"]["funder"] == text(good_practice.LINE_MAX, events - 1)
+            assert read["fields"]["basic_idea"] == long["basic_idea"]
+    finally:
+        services.close()
+    assert 0 < per_event <= PRACTICE_EDIT_BYTES_MAX, f"{per_event:,.0f} bytes per edit"
+
+
 # Columns that may have a width: text Kipinä writes itself, never a person.
 ID_COLUMNS = {
     "id",
