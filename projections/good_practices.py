@@ -45,6 +45,7 @@ from domain.recorded import RecordedEvent
 from projections.batch import Batch
 from projections.tables import (
     UTCDateTime,
+    items_at_owner_rows,
     metadata,
     newest_first_page,
     versioned_columns,
@@ -323,17 +324,7 @@ def with_fields(conn: Connection, rows: list[dict[str, Any]]) -> list[dict[str, 
     if not rows:
         return rows
     f = good_practice_fields
-    at_row_versions = or_(
-        *(
-            and_(
-                f.c.practice_id == row["id"],
-                f.c.valid_from <= row["valid_from"],
-                or_(f.c.valid_to.is_(None), f.c.valid_to > row["valid_from"]),
-            )
-            for row in rows
-        )
-    )
-    query = select(f.c.practice_id, f.c.name, f.c.value).where(at_row_versions)
+    query = select(f.c.practice_id, f.c.name, f.c.value).where(items_at_owner_rows(f, "practice_id", rows))
     for practice_id, name, value in conn.execute(query.order_by(f.c.listed_position, f.c.listed_index)):
         by_id[practice_id]["fields"][name] = value
     published = [row for row in rows if row["published_version"]]

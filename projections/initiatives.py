@@ -25,9 +25,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    and_,
     case,
-    or_,
     select,
     text,
 )
@@ -38,6 +36,7 @@ from domain.recorded import RecordedEvent
 from projections.batch import Batch
 from projections.tables import (
     UTCDateTime,
+    items_at_owner_rows,
     metadata,
     newest_first_page,
     versioned_columns,
@@ -376,16 +375,7 @@ def with_lists(conn: Connection, rows: list[dict[str, Any]]) -> list[dict[str, A
         return rows
     lists = ((initiative_goals, "goals", "goal_id", "text"), (initiative_team, "team", "person_id", "role"))
     for t, field, key, value in lists:
-        at_row_versions = or_(
-            *(
-                and_(
-                    t.c.initiative_id == row["id"],
-                    t.c.valid_from <= row["valid_from"],
-                    or_(t.c.valid_to.is_(None), t.c.valid_to > row["valid_from"]),
-                )
-                for row in rows
-            )
-        )
+        at_row_versions = items_at_owner_rows(t, "initiative_id", rows)
         query = select(t.c.initiative_id, t.c[key], t.c[value]).where(at_row_versions)
         for initiative_id, item, text_ in conn.execute(query.order_by(t.c.listed_position)):
             by_id[initiative_id][field][item] = text_

@@ -12,6 +12,7 @@ current-state queries filter `valid_to IS NULL`, which the indexes lead with.
 from __future__ import annotations
 
 import base64
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -68,6 +69,21 @@ def visible_at(table: Table, position: int | None) -> ColumnElement[bool]:
         table.c.valid_from <= position,
         or_(table.c.valid_to.is_(None), table.c.valid_to > position),
     )
+
+
+def items_at_owner_rows(items: Table, owner_id: str, owners: Iterable[dict[str, Any]]) -> ColumnElement[bool]:
+    """The versioned item rows (an initiative's goals, a practice's fields) true when each owner
+    row became true (its `valid_from`): a list read with its owner never runs ahead of it.
+    Each owner gives two terms, current items and items closed since, each a range of the
+    `(<owner_id>, valid_to)` index; `valid_to IS NULL OR valid_to > p` in one term would make
+    SQLite read every version of the owner's items."""
+    terms = []
+    for owner in owners:
+        mine = items.c[owner_id] == owner["id"]
+        since = items.c.valid_from <= owner["valid_from"]
+        terms.append(and_(mine, items.c.valid_to.is_(None), since))
+        terms.append(and_(mine, items.c.valid_to > owner["valid_from"], since))
+    return or_(*terms)
 
 
 # ---- keyset paging ------------------------------------------------------------
