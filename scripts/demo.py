@@ -397,7 +397,9 @@ def load_three_w(services: Services) -> three_w.Played:
         from fastapi.testclient import TestClient
 
     settings = services.settings.model_copy(update={"actor_header": None, "log_level": "warning"})
-    with TestClient(create_app(services=dataclasses.replace(services, settings=settings))) as client:
+    app = create_app(services=dataclasses.replace(services, settings=settings))
+    # A loopback Host: the server answers only to the host names it is set up for.
+    with TestClient(app, base_url="http://127.0.0.1") as client:
         return three_w.play(client)
 
 

@@ -159,16 +159,17 @@ def test_an_invalid_definition_records_nothing(
 
 
 def test_a_nan_baseline_is_refused(client: httpx.Client) -> None:
+    """NaN is no JSON number: refused while the body is read (400), before any field."""
     initiative_id = initiative(client)
     listed = f"/api/initiatives/{initiative_id}/measures"
     raw = '{"name": "Odotusaika", "direction": "down", "frequency": "monthly", "baseline": NaN}'
     with nothing_recorded(client, listed):
         problem = assert_problem(
             client.post(listed, content=raw, headers={"Content-Type": "application/json"}),
-            422,
-            field="baseline",
+            400,
+            slug="invalid-json",
         )
-    assert "finite number" in problem["detail"]
+    assert problem["detail"] == "NaN is not a JSON number. Send a number or null."
 
 
 def test_unknown_ids_are_404(client: httpx.Client) -> None:
@@ -350,10 +351,10 @@ def test_a_value_that_is_not_finite_records_nothing(client: httpx.Client, number
                 content=raw,
                 headers={"Content-Type": "application/json"},
             ),
-            422,
-            field="value",
+            400,
+            slug="invalid-json",
         )
-    assert problem["detail"] == "value must be a finite number, such as 12 or 7.5."
+    assert problem["detail"] == f"{number} is not a JSON number. Send a number or null."
 
 
 def test_weekly_quarterly_and_yearly_periods(client: httpx.Client) -> None:
@@ -427,8 +428,11 @@ def test_invalid_corrections_record_nothing(client: httpx.Client) -> None:
         assert_problem(client.post(path, json={"value_id": value["id"]}), 422, field="value")
         raw = '{"value_id": "' + value["id"] + '", "value": NaN}'
         assert_problem(
-            client.post(path, content=raw, headers={"Content-Type": "application/json"}), 422, field="value"
+            client.post(path, content=raw, headers={"Content-Type": "application/json"}),
+            400,
+            slug="invalid-json",
         )
+        assert_problem(client.post(path, json={"value_id": value["id"], "value": 1e300}), 422, field="value")
         assert_problem(client.post(path, json={"value_id": "not-an-id", "value": 1}), 422, field="value_id")
         stale = client.post(path, json={"value_id": value["id"], "value": 30}, headers={"If-Match": '"1"'})
         assert_problem(stale, 412)
