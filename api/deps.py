@@ -4,6 +4,7 @@ the command runner that gives every write the same behaviour."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -242,9 +243,13 @@ Commands = Annotated[CommandRunner, Depends(command_runner)]
 
 
 def _printable_query(value: str | None) -> str | None:
-    if value is not None and CONTROL_CHARACTERS.search(value):
+    if value is None:
+        return None
+    if CONTROL_CHARACTERS.search(value):
         raise ValueError("must not contain control characters such as NUL")
-    return value
+    # The domain stores text NFC-normalised, so a search typed with a decomposed "ä" (as some
+    # keyboards and macOS file names send it) must be composed too to find it.
+    return unicodedata.normalize("NFC", value)
 
 
 # For free-text query parameters: PostgreSQL refuses NUL in a text parameter.

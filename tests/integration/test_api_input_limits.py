@@ -6,6 +6,7 @@ field, and nothing is recorded."""
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -267,3 +268,11 @@ def test_a_programme_form_takes_only_plausible_iso_days(
         )
     assert refused.status_code == 422
     assert field_error(parse(refused.text), "period_start").endswith(sentence)
+
+
+def test_a_search_typed_with_decomposed_letters_finds_the_composed_title(client: TestClient) -> None:
+    propose(client, "Äijälän tiimin päiväpalaveri")
+    decomposed = unicodedata.normalize("NFD", "äijälän")
+    assert decomposed != "äijälän"
+    found = client.get("/api/initiatives", params={"q": decomposed}).json()["items"]
+    assert [i["title"] for i in found] == ["Äijälän tiimin päiväpalaveri"]
