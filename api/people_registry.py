@@ -33,18 +33,22 @@ from domain.values import printable
 from projections import organisations
 from projections.tables import UTCDateTime
 
+# The widths of the name, email and login columns; the API states them, `clean` enforces them.
+NAME_MAX = 200
+EMAIL_MAX = LOGIN_MAX = 254
+
 registry_metadata = MetaData()
 
 people = Table(
     "people",
     registry_metadata,
     Column("id", String(36), primary_key=True),
-    Column("name", String(200), nullable=False),
-    Column("email", String(254)),
+    Column("name", String(NAME_MAX), nullable=False),
+    Column("email", String(EMAIL_MAX)),
     Column("organisation_id", String(36)),
     Column("unit_id", String(36)),
     # The sign-in proxy's user name, for people who arrived through it.
-    Column("login", String(254), unique=True),
+    Column("login", String(LOGIN_MAX), unique=True),
     Column("version", Integer, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
@@ -53,7 +57,6 @@ people = Table(
 ERASED_NAME = "erased person"
 LOCAL_ACTOR_ID = uuid5(NAMESPACE_URL, "https://kipina.invalid/local-actor")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-EMAIL_MAX = LOGIN_MAX = 254  # the widths of the email and login columns
 # Rounds of read-and-conditional-write an update without If-Match makes before it gives up.
 _UPDATE_ATTEMPTS = 5
 
@@ -147,7 +150,7 @@ class PeopleRegistry:
                 return UUID(found)
         try:
             with self.engine.begin() as conn:
-                return self.register(conn, {"name": login[:200], "login": login})
+                return self.register(conn, {"name": login[:NAME_MAX], "login": login})
         except IntegrityError:  # two first requests at once: the other one registered it
             with self.engine.connect() as conn:
                 return UUID(conn.execute(select(people.c.id).where(people.c.login == login)).scalar_one())
@@ -209,12 +212,12 @@ def clean(fields: dict[str, Any], *, partial: bool) -> dict[str, Any]:
         name = printable("name", (fields.get("name") or "").strip())
         if not name:
             raise InvalidField("name", "{field} is required and cannot be blank.")
-        if len(name) > 200:
+        if len(name) > NAME_MAX:
             raise InvalidField(
                 "name",
                 "{field} is {length} characters long; the limit is {limit}.",
                 length=len(name),
-                limit=200,
+                limit=NAME_MAX,
             )
         cleaned["name"] = name
     if "email" in fields:

@@ -13,24 +13,30 @@ from sqlalchemy import Connection
 
 from api.deps import Commands, PrintableQuery, ServicesDep, etag, page_limit
 from api.errors import problem_responses
+from api.people_registry import EMAIL_MAX, NAME_MAX
+from api.request_types import MaxChars
 from domain.errors import RecordNotFound
 
 router = APIRouter(prefix="/api/people", tags=["people"])
 PersonId = Annotated[UUID, Path(description="The person's id")]
 
 
+Name = Annotated[str, MaxChars(NAME_MAX)]
+Email = Annotated[str, MaxChars(EMAIL_MAX)]
+
+
 class PersonCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    name: str = Field(examples=["Maija Meikäläinen"])
-    email: str | None = Field(default=None, examples=["maija.meikalainen@heinavesi.fi"])
+    name: Name = Field(examples=["Maija Meikäläinen"])
+    email: Email | None = Field(default=None, examples=["maija.meikalainen@heinavesi.fi"])
     organisation_id: UUID | None = None
     unit_id: UUID | None = None
 
 
 class PersonPatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    name: str | None = None
-    email: str | None = None
+    name: Name | None = None
+    email: Email | None = None
     organisation_id: UUID | None = None
     unit_id: UUID | None = None
 

@@ -15,6 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.bootstrap import Services
+from api.people_registry import EMAIL_MAX, NAME_MAX
 from domain.initiative import GOALS_MAX, TEAM_MAX, THEMES_MAX, TITLE_MAX
 from domain.programme import ORGANISATIONS_MAX
 from tests.integration.api_helpers import assert_problem, propose
@@ -241,6 +242,9 @@ def test_the_openapi_states_the_domains_limits(client: TestClient) -> None:
     campaign = schemas["CampaignCreate"]["properties"]
     assert campaign["target_count"]["type"] == "integer"
     assert campaign["target_count"]["minimum"] == 1
+    person = schemas["PersonCreate"]["properties"]
+    assert person["name"]["maxLength"] == NAME_MAX
+    assert person["email"]["anyOf"][0]["maxLength"] == EMAIL_MAX
 
 
 # ---- the web forms take the same dates -----------------------------------------------
