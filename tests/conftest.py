@@ -18,6 +18,7 @@ import httpx
 import psycopg
 import pytest
 import uvicorn
+from fastapi.dependencies import models as fastapi_models
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import make_url
 
@@ -43,6 +44,21 @@ def postgres_database() -> Iterator[str]:
     finally:
         with psycopg.connect(POSTGRES_DSN, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(autouse=True)
+def _forget_apps_after_each_test() -> Iterator[None]:
+    """FastAPI keeps up to 4,096 endpoints per cache in module-level LRU caches
+    (fastapi.dependencies.models), and each endpoint closure holds its app and so its
+    services: engines, pools, templates. Over a few thousand tests that kept gigabytes
+    alive and made every full garbage collection slower. A test's app is gone after it."""
+    yield
+    for cached in (
+        fastapi_models._is_gen_callable_cached,
+        fastapi_models._is_async_gen_callable_cached,
+        fastapi_models._is_coroutine_callable_cached,
+    ):
+        cached.cache_clear()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
