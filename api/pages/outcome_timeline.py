@@ -23,7 +23,7 @@ from markupsafe import Markup
 from api.deps import AsOf
 from api.i18n import Formatter
 from api.pages import labels
-from api.pages.forms import FormState, as_of_or_error
+from api.pages.forms import FormState, as_of_or_error, date_or_none
 from api.pages.web import Page, PageDep
 from api.routes import timelines as timeline_bodies
 from domain.errors import RecordNotFound
@@ -154,21 +154,15 @@ def by_month(page: Page, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def _period(page: Page, state: FormState, raw_from: str, raw_to: str) -> tuple[date | None, date | None]:
     found: dict[str, date | None] = {}
     for name, raw in (("from", raw_from), ("to", raw_to)):
-        found[name] = None
-        if raw.strip():
-            try:
-                day = date.fromisoformat(raw.strip())
-            except ValueError:
-                state.errors[name] = page.gettext("Enter a date such as %(example)s.", example="2026-03-31")
-                continue
-            if EARLIEST_DAY <= day <= LATEST_DAY:
-                found[name] = day
-            else:
-                state.errors[name] = page.gettext(
-                    "Enter a date from %(earliest)s to %(latest)s.",
-                    earliest=EARLIEST_DAY.isoformat(),
-                    latest=LATEST_DAY.isoformat(),
-                )
+        day = date_or_none(page, state, name, raw)
+        if day is not None and not EARLIEST_DAY <= day <= LATEST_DAY:
+            state.errors[name] = page.gettext(
+                "Enter a date from %(earliest)s to %(latest)s.",
+                earliest=EARLIEST_DAY.isoformat(),
+                latest=LATEST_DAY.isoformat(),
+            )
+            day = None
+        found[name] = day
     start, end = found["from"], found["to"]
     if start is not None and end is not None and end < start:
         state.errors["to"] = page.gettext("The end of the period must not be before its start.")
