@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import codecs
+import io
 import json
 import re
 import tempfile
@@ -402,16 +403,7 @@ class StrictJson:
         if detail is not None:
             await refuse(scope, send, 400, "invalid-json", "Invalid JSON", detail)
             return
-        sent = False
-
-        async def again() -> Message:
-            nonlocal sent
-            if sent:
-                return await receive()
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-
-        await self.app(scope, again, send)
+        await self.app(scope, replay(io.BytesIO(body), receive), send)
 
 
 def json_problem(body: bytes) -> str | None:
