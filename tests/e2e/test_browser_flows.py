@@ -273,6 +273,7 @@ def test_keyboard_only_propose_and_plan(browse: Browse) -> None:
     page.keyboard.press("Tab")
     expect(skip).to_be_focused()
     page.keyboard.press("Enter")
+    expect(page.locator("main#main")).to_be_focused()
     tab_until(page, page.locator("#field-title"))
     page.keyboard.type("Näppäimistöllä ehdotettu")
     page.keyboard.press("Tab")
