@@ -1,0 +1,1 @@
+"""Drawing charts and timelines as SVG, and SVG as PNG."""

@@ -1,0 +1,1 @@
+"""The running application without HTTP: settings, the wiring of its parts, the people registry, the response cache and the pledge import."""
