@@ -55,9 +55,9 @@ messages: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k InvalidField:2 -k RuleViolation:1 -k IllegalTransition:1 \
 		-k RecordNotFound:1 -k StaleVersion:1 -k ConcurrentChange:1 -k DomainError:1 \
 		-k N_ -k _ -k gettext -k ngettext:1,2 --no-location --sort-output --project=Kipinä \
-		-o api/locale/messages.pot .
+		-o present/locale/messages.pot .
 	for lang in fi sv en; do \
-		$(BIN)/pybabel update -i api/locale/messages.pot -d api/locale -D messages -l $$lang \
+		$(BIN)/pybabel update -i present/locale/messages.pot -d present/locale -D messages -l $$lang \
 			--init-missing --no-fuzzy-matching --ignore-obsolete --ignore-pot-creation-date || exit 1; \
 	done
 

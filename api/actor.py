@@ -14,7 +14,7 @@ from uuid import UUID
 from fastapi import Depends, Request
 
 from api.errors import Unauthenticated
-from api.people_registry import LOGIN_MAX
+from services.people_registry import LOGIN_MAX
 
 
 def current_actor(request: Request) -> UUID:

@@ -12,9 +12,7 @@ from fastapi import Depends, FastAPI, Request, Response
 
 from api import http_guard, pages, read_model_status, swagger_ui
 from api.actor import current_actor
-from api.bootstrap import Services, bootstrap
 from api.errors import install_error_handlers, internal_error
-from api.logging import configure_logging, get_logger
 from api.pages.errors import error_page, is_api_path
 from api.routes import (
     change_day,
@@ -33,7 +31,9 @@ from api.routes import (
     targets,
     timelines,
 )
-from api.settings import Settings
+from services.bootstrap import Services, bootstrap
+from services.logging import configure_logging, get_logger
+from services.settings import Settings
 
 VERSION = "0.1.0"
 log = get_logger("kipina.http")

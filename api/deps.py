@@ -18,16 +18,16 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
 from api.actor import Actor
-from api.bootstrap import Services
 from api.errors import BadRequest
-from api.idempotency import KEY_MAX, CachedResponse, fingerprint
-from api.logging import get_logger
 from api.read_model_status import not_yet_visible
 from domain.application import CommandContext, Receipt, RequestKey
 from domain.errors import ConcurrentChange, IdempotencyKeyReused
 from domain.request import request_id_for
 from domain.values import CONTROL_CHARACTERS, EARLIEST_DAY, LATEST_DAY
 from projections import history
+from services.bootstrap import Services
+from services.logging import get_logger
+from services.response_cache import KEY_MAX, CachedResponse, fingerprint
 
 log = get_logger("kipina.commands")
 

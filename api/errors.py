@@ -14,7 +14,6 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.logging import get_logger
 from domain.errors import (
     ConcurrentChange,
     DomainError,
@@ -26,6 +25,7 @@ from domain.errors import (
     RuleViolation,
     StaleVersion,
 )
+from services.logging import get_logger
 
 PROBLEM_JSON = "application/problem+json"
 TYPE_BASE = "https://kipina.invalid/problems/"

@@ -45,7 +45,7 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from api.errors import problem
 from api.pages.errors import error_page, is_api_path
-from api.settings import Settings
+from services.settings import Settings
 
 COMMANDS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # The documented CSV imports (api/routes/change_day.py, api/pages/campaigns.py): the only

@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 from sqlalchemy import Connection
 
-from api.people_registry import PeopleRegistry
+from services.people_registry import PeopleRegistry
 
 
 class PersonRef(BaseModel):

@@ -9,8 +9,8 @@ import csv
 import io
 from collections.abc import Sequence
 
-from api.exports.document import INNOKYLA_FIELDS, PracticeSection
-from api.exports.json_export import finnish_phase
+from documents.document import INNOKYLA_FIELDS, PracticeSection
+from documents.json_export import finnish_phase
 
 HEADER = ("id", "version", "published_at", *(finnish for _name, finnish in INNOKYLA_FIELDS))
 

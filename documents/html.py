@@ -14,10 +14,10 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from api.exports.document import ExportDocument
-from api.exports.view import View, paragraphs
+from documents.document import ExportDocument
+from documents.view import View, paragraphs
 
-_TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "exports"
+_TEMPLATES = Path(__file__).resolve().parent / "templates" / "exports"
 _ENV = Environment(
     loader=FileSystemLoader(_TEMPLATES),
     autoescape=select_autoescape(default=True, default_for_string=True),

@@ -7,10 +7,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from api.exports.document import INNOKYLA_FIELDS, ExportDocument, PracticeSection, Provenance
-from api.exports.view import View
-from api.exports.words import WORDS
-from api.i18n import translations
+from documents.document import INNOKYLA_FIELDS, ExportDocument, PracticeSection, Provenance
+from documents.view import View
+from documents.words import WORDS
+from present.i18n import translations
 
 
 def render_json(document: ExportDocument) -> bytes:

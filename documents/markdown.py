@@ -1,12 +1,12 @@
 """Markdown: for wikis, e-mail and Innokylä's own editor (which takes pasted Markdown).
 
-Every text a person wrote goes through `api.markdown_text`, so it stays text in any renderer."""
+Every text a person wrote goes through `documents.markdown_text`, so it stays text in any renderer."""
 
 from __future__ import annotations
 
-from api import markdown_text
-from api.exports.document import ExportDocument, PracticeSection
-from api.exports.view import View
+from documents import markdown_text
+from documents.document import ExportDocument, PracticeSection
+from documents.view import View
 
 
 def render_markdown(document: ExportDocument) -> bytes:

@@ -15,8 +15,8 @@ import os
 
 from weasyprint import HTML
 
-from api.exports.document import ExportDocument
-from api.exports.html import render_html
+from documents.document import ExportDocument
+from documents.html import render_html
 
 # 2019-04-11, the 3W closing seminar: any fixed moment will do.
 os.environ.setdefault("SOURCE_DATE_EPOCH", "1554940800")

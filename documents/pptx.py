@@ -23,8 +23,8 @@ from pptx.presentation import Presentation as Deck
 from pptx.slide import Slide
 from pptx.util import Emu, Inches, Pt
 
-from api.exports.document import ExportDocument, PracticeSection
-from api.exports.view import View
+from documents.document import ExportDocument, PracticeSection
+from documents.view import View
 
 # 16:9, as every projector and meeting-room screen now is.
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)

@@ -8,12 +8,12 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from api.exports.document import ExportDocument
-from api.exports.html import render_html
-from api.exports.json_export import render_json
-from api.exports.markdown import render_markdown
-from api.exports.pdf import render_pdf
-from api.exports.pptx import render_pptx
+from documents.document import ExportDocument
+from documents.html import render_html
+from documents.json_export import render_json
+from documents.markdown import render_markdown
+from documents.pdf import render_pdf
+from documents.pptx import render_pptx
 
 
 @dataclass(frozen=True)

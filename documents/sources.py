@@ -18,10 +18,13 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection
 
-from api import png
 from api.deps import AsOf
 from api.errors import BadRequest
-from api.exports.document import (
+from api.pages.outcome_timeline import entry_words
+from api.routes.measures import chart_body, chart_svg
+from api.routes.timelines import render_svg as timeline_svg
+from api.routes.timelines import timeline_body
+from documents.document import (
     ExportDocument,
     KeyFigure,
     PracticeSection,
@@ -30,14 +33,10 @@ from api.exports.document import (
     SourceRecord,
     TimelineEntry,
 )
-from api.exports.words import words
-from api.i18n import Formatter, translations
-from api.pages.outcome_timeline import entry_words
-from api.people_registry import PeopleRegistry
-from api.routes.measures import chart_body, chart_svg
-from api.routes.timelines import render_svg as timeline_svg
-from api.routes.timelines import timeline_body
+from documents.words import words
 from domain.errors import RecordNotFound, RuleViolation
+from present.drawing import png
+from present.i18n import Formatter, translations
 from projections import (
     experiments,
     good_practices,
@@ -47,6 +46,7 @@ from projections import (
     organisations,
     programmes,
 )
+from services.people_registry import PeopleRegistry
 
 
 @dataclass(frozen=True)

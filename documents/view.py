@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import UTC, date
 from zoneinfo import ZoneInfo
 
-from api.exports.document import INNOKYLA_FIELDS, ExportDocument, KeyFigure, PracticeSection
-from api.i18n import Formatter
+from documents.document import INNOKYLA_FIELDS, ExportDocument, KeyFigure, PracticeSection
+from present.i18n import Formatter
 
 LIST_FIELDS = ("topics", "phenomena", "target_groups")
 

@@ -3,15 +3,15 @@
 Renderers take every word from `ExportDocument.words`, so they never translate anything
 themselves and one document renders the same in every format. The English sentences are
 the gettext msgids (`make messages` extracts them); Finnish and Swedish come from
-`api/locale/`.
+`present/locale/`.
 """
 
 from __future__ import annotations
 
-from api.exports.document import INNOKYLA_FIELDS
-from api.i18n import translations
-from api.pages.labels import PHASE, PRACTICE_FIELD
+from documents.document import INNOKYLA_FIELDS
 from domain.errors import N_
+from present.i18n import translations
+from present.labels import PHASE, PRACTICE_FIELD
 
 WORDS: dict[str, str] = {
     # The Innokylä fields and the development phases, as the practice's pages name them

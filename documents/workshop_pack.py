@@ -24,10 +24,10 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from api import markdown_text
-from api.i18n import Formatter, translations
-from api.pages import labels
-from api.people_registry import ERASED_NAME
+from documents import markdown_text
+from present import labels
+from present.i18n import Formatter, translations
+from services.people_registry import ERASED_NAME
 
 HTML_TEMPLATE = "packs/workshop_pack.html"
 MARKDOWN_TEMPLATE = "packs/workshop_pack.md"
@@ -54,7 +54,7 @@ def render(
 @cache
 def _environment(lang: str, markdown: bool) -> Environment:
     env = Environment(
-        loader=PackageLoader("api", "templates"),
+        loader=PackageLoader("documents", "templates"),
         autoescape=not markdown,
         undefined=StrictUndefined,
         extensions=["jinja2.ext.i18n"],

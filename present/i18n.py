@@ -2,7 +2,7 @@
 dates, numbers and sorts names.
 
 Finnish, Swedish and English. Messages live in gettext catalogues under
-`api/locale/<lang>/LC_MESSAGES/messages.po` (English msgids; see `make messages`).
+`present/locale/<lang>/LC_MESSAGES/messages.po` (English msgids; see `make messages`).
 They are compiled in memory when the server starts, so the repository holds no
 binary `.mo` files and there is no build step.
 """

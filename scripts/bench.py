@@ -67,9 +67,7 @@ import httpx
 import psycopg
 from sqlalchemy.engine import make_url
 
-from api.bootstrap import Services, bootstrap
 from api.pages.initiatives import PAGE_SIZE
-from api.settings import Settings
 from domain.application import CommandContext, Receipt
 from domain.initiative import Initiative
 from domain.organisation import OrganisationKind
@@ -80,6 +78,8 @@ from scripts.bench_change_day import ChangeDayResult, bench_change_day, change_d
 from scripts.bench_exports import ExportsResult, bench_exports, exports_report
 from scripts.bench_outcomes import OutcomesResult, bench_outcomes, outcomes_report
 from scripts.bench_programme import ProgrammeResult, bench_programme, programme_report
+from services.bootstrap import Services, bootstrap
+from services.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 SMALL_EVENTS = 10_000

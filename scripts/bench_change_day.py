@@ -2,7 +2,7 @@
 
 NHS Change Day gathered 189,000 pledges in 2013 and over 320,000 in 2014. This
 imports N pledges (320,000 × --scale) from a generated CSV file through the import
-path itself (`api.pledge_import`: scan, stream, judge each row, save 500 per
+path itself (`services.pledge_import`: scan, stream, judge each row, save 500 per
 transaction, catch the read models up), and measures:
 
 5. import events/s ÷ the in-process command rate measured on the same store in the
@@ -35,11 +35,11 @@ from uuid import UUID
 
 import httpx
 
-from api.bootstrap import Services, bootstrap
-from api.pledge_import import import_pledges, scan, text_lines
-from api.settings import Settings
 from domain.application import CommandContext
 from domain.change_action import ChangeAction
+from services.bootstrap import Services, bootstrap
+from services.pledge_import import import_pledges, scan, text_lines
+from services.settings import Settings
 
 PLEDGES = 320_000
 BASELINE_PLEDGES = 1_000

@@ -48,15 +48,15 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from api.app import VERSION
-from api.bootstrap import Services, bootstrap
-from api.exports import sources
-from api.exports.document import ExportDocument
-from api.settings import Settings
+from documents import sources
+from documents.document import ExportDocument
 from domain.experiment import Experiment
 from domain.good_practice import GoodPractice
 from domain.initiative import Initiative
 from domain.measure import Measure
 from domain.programme import Programme
+from services.bootstrap import Services, bootstrap
+from services.settings import Settings
 
 FORMATS = ("md", "html", "pdf", "pptx", "json")
 ALL = "all formats"
@@ -380,7 +380,7 @@ def exporter(settings: Settings) -> Iterator[Callable[[UUID | None, UUID | None]
 
 def timed_export(build: Callable[[], ExportDocument]) -> tuple[float, dict[str, float], dict[str, int]]:
     """Build once and render every format: seconds to build, seconds and bytes per format."""
-    from api.exports.render import render
+    from documents.render import render
 
     started = time.perf_counter()
     document = build()
@@ -407,7 +407,7 @@ def medians(runs: list[tuple[float, dict[str, float], dict[str, int]]]) -> Figur
 
 def peak_in_child(settings: Settings, programme_id: UUID | None, practice_id: UUID | None, case: str) -> Peak:
     """Run in a fresh (spawned) process: one export of `case` (a format or ALL), measured."""
-    from api.exports.render import render  # the renderers' imports are not the export's cost
+    from documents.render import render  # the renderers' imports are not the export's cost
 
     formats = FORMATS if case == ALL else (case,)
     with exporter(settings) as build:

@@ -28,11 +28,11 @@ from typing import Any
 
 import httpx
 
-from api.bootstrap import Services, bootstrap
-from api.settings import Settings
 from domain.experiment import Experiment
 from domain.initiative import Initiative
 from domain.measure import Measure
+from services.bootstrap import Services, bootstrap
+from services.settings import Settings
 
 CHART_SMALL, CHART_LARGE = 100, 1_000
 TIMELINE_SMALL, TIMELINE_LARGE = 100, 10_000

@@ -31,10 +31,10 @@ from typing import Any
 
 import httpx
 
-from api.bootstrap import Services, bootstrap
-from api.settings import Settings
 from domain.initiative import Initiative, Status
 from domain.programme import Programme
+from services.bootstrap import Services, bootstrap
+from services.settings import Settings
 
 SMALL_EVENTS = 10_000
 LARGE_EVENTS = 1_000_000

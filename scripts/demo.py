@@ -25,14 +25,14 @@ from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from api.app import create_app
-from api.bootstrap import Services, bootstrap
-from api.settings import settings_or_complaint
 from domain.application import CommandContext, RequestKey
 from domain.organisation import OrganisationKind
 from projections import experiments as experiments_read_model
 from projections.experiments import ExperimentFilter
 from scripts import three_w
 from scripts.demo_good_practices import load_good_practices
+from services.bootstrap import Services, bootstrap
+from services.settings import settings_or_complaint
 
 HEINAVESI_UNITS = [
     "Terveyskeskuksen vuodeosasto",

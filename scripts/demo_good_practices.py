@@ -17,8 +17,8 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from api.good_practice_source import prefill_source
 from domain.good_practice_prefill import prefill
+from services.good_practice_source import prefill_source
 
 if TYPE_CHECKING:
     from scripts.demo import Loader

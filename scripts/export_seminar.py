@@ -25,14 +25,14 @@ from sqlalchemy import Connection
 from tqdm import tqdm
 
 from api.app import VERSION
-from api.bootstrap import bootstrap
 from api.errors import BadRequest
-from api.exports import sources
-from api.exports.render import filename, render
-from api.i18n import LANGUAGES
-from api.settings import settings_or_complaint
+from documents import sources
+from documents.render import filename, render
 from domain.errors import DomainError
+from present.i18n import LANGUAGES
 from projections import programmes
+from services.bootstrap import bootstrap
+from services.settings import settings_or_complaint
 
 FORMATS = ("md", "html", "pdf", "pptx", "json")
 

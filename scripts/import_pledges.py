@@ -18,10 +18,10 @@ from uuid import UUID
 
 from tqdm import tqdm
 
-from api.bootstrap import bootstrap
-from api.pledge_import import BATCH_SIZE, ImportReport, import_pledges, scan, text_lines
-from api.settings import settings_or_complaint
 from domain.errors import DomainError
+from services.bootstrap import bootstrap
+from services.pledge_import import BATCH_SIZE, ImportReport, import_pledges, scan, text_lines
+from services.settings import settings_or_complaint
 
 REJECTIONS_SHOWN = 50
 

@@ -32,9 +32,6 @@ from eventsourcing.domain import Aggregate, CanMutateAggregate
 from eventsourcing.utils import get_topic
 from sqlalchemy import Connection, Table, select
 
-from api.bootstrap import event_store_env, read_model_url
-from api.people_registry import PeopleRegistry
-from api.settings import Settings
 from domain.application import CommandContext, Kipina, RequestKey
 from domain.initiative import Initiative, Status
 from domain.organisation import Organisation, OrganisationKind
@@ -44,6 +41,9 @@ from projections.history import history
 from projections.initiatives import initiatives, with_lists
 from projections.organisations import organisations, units
 from projections.projector import Projector
+from services.bootstrap import event_store_env, read_model_url
+from services.people_registry import PeopleRegistry
+from services.settings import Settings
 
 FIXTURE_NAME = "events_v1"
 DEFAULT_OUT = Path(__file__).resolve().parents[1] / "tests" / "fixtures"

@@ -19,11 +19,11 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from api.app import VERSION
-from api.bootstrap import bootstrap
-from api.exports import sources
-from api.exports.render import render
-from api.settings import Settings
+from documents import sources
+from documents.render import render
 from scripts import demo, export_seminar
+from services.bootstrap import bootstrap
+from services.settings import Settings
 
 PAGES = 10  # PNG pages kept per document: every slide of the demo decks, small in the repository
 RESOLUTION = 60  # dpi of the PNG pages

@@ -16,9 +16,9 @@ import time
 
 from tqdm import tqdm
 
-from api.bootstrap import bootstrap
-from api.settings import settings_or_complaint
 from projections.rebuild import rebuild
+from services.bootstrap import bootstrap
+from services.settings import settings_or_complaint
 
 
 def main(argv: list[str] | None = None) -> int:

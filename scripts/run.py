@@ -17,7 +17,7 @@ import uvicorn
 
 from api.app import create_app
 from api.http_guard import server_config
-from api.settings import settings_or_complaint
+from services.settings import settings_or_complaint
 
 
 def main(argv: list[str] | None = None) -> int:

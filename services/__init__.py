@@ -1,1 +1,2 @@
-"""The running application without HTTP: settings, the wiring of its parts, the people registry, the response cache and the pledge import."""
+"""The running application without HTTP: settings, the wiring of its parts, the people
+registry, the response cache and the pledge import."""

@@ -12,12 +12,12 @@ from uuid import UUID
 
 from sqlalchemy.engine import make_url
 
-from api.idempotency import ResponseCache
-from api.people_registry import PeopleRegistry
-from api.settings import Settings
 from domain.application import Kipina
 from projections.db import make_engine
 from projections.projector import Projector
+from services.people_registry import PeopleRegistry
+from services.response_cache import ResponseCache
+from services.settings import Settings
 
 
 @dataclass

@@ -26,11 +26,11 @@ from uuid import UUID
 
 from sqlalchemy import select
 
-from api.bootstrap import Services
-from api.people_registry import people
 from domain.errors import DomainError, InvalidField
 from domain.pledge_csv import CheckedRow, action_id_for, check_row, read_rows
 from projections import change_actions, organisations
+from services.bootstrap import Services
+from services.people_registry import people
 
 BATCH_SIZE = 500
 REJECTED_DETAILS_MAX = 1000

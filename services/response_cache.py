@@ -39,8 +39,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
-from api.people_registry import registry_metadata
 from projections.tables import UTCDateTime
+from services.people_registry import registry_metadata
 
 KEY_MAX = 200
 

@@ -23,9 +23,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import make_url
 
 from api.app import create_app
-from api.bootstrap import Services, bootstrap
 from api.http_guard import server_config
-from api.settings import Settings
+from services.bootstrap import Services, bootstrap
+from services.settings import Settings
 
 POSTGRES_DSN = os.environ.get("KIPINA_TEST_POSTGRES_DSN")
 NO_POSTGRES = "KIPINA_TEST_POSTGRES_DSN is not set; .ci/run sets it to run the PostgreSQL suite"

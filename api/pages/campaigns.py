@@ -19,16 +19,17 @@ from sqlalchemy import Connection
 from starlette.datastructures import UploadFile
 
 from api.deps import AsOf
-from api.pages import history_view, labels
+from api.pages import history_view
 from api.pages.forms import FormState, as_of_or_error, date_or_none, uuid_or_none
 from api.pages.web import Page, PageDep, text
-from api.people_registry import ERASED_NAME
-from api.pledge_import import ImportReport, import_pledges, scan, text_lines
 from api.routes.change_day import render_action, render_handprints, render_wall
 from domain.campaign import NAME_MAX, clean_fields
 from domain.change_action import REASON_MAX, STORY_MAX, TEAM_MAX, TEXT_MAX, Category, pledge_errors
 from domain.errors import DomainError, InvalidField, RecordNotFound
+from present import labels
 from projections import campaigns, change_actions, history, organisations
+from services.people_registry import ERASED_NAME
+from services.pledge_import import ImportReport, import_pledges, scan, text_lines
 
 router = APIRouter(include_in_schema=False)
 CampaignId = Annotated[UUID, Path()]

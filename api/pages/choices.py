@@ -6,9 +6,9 @@ from functools import lru_cache
 
 from sqlalchemy import Connection, select
 
-from api.i18n import collation_key
 from api.pages.web import Page
-from api.people_registry import people as people_table
+from present.i18n import collation_key
+from services.people_registry import people as people_table
 
 PEOPLE_CHOICES_MAX = 2000  # people offered in the owner, team, person and mentor lists
 

@@ -12,9 +12,9 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.errors import Unauthenticated
-from api.i18n import COOKIE, Formatter, negotiate, translations
 from api.pages.web import CSRF_COOKIE, FormExpired, environment, url
 from domain.errors import DomainError, RecordNotFound
+from present.i18n import COOKIE, Formatter, negotiate, translations
 
 Handler = Callable[[Request, Exception], Response | Awaitable[Response]]
 _JSON_PREFIXES = ("/api/", "/docs", "/openapi.json", "/healthz", "/readyz", "/redoc")

@@ -20,12 +20,12 @@ from fastapi.responses import Response
 from sqlalchemy import Connection
 from starlette.datastructures import FormData
 
-from api.pages import labels
 from api.pages.forms import FormState, as_of_or_error, date_or_none
 from api.pages.web import Page, PageDep, text
 from api.routes import evaluations as evaluation_bodies
 from domain.errors import DomainError, InvalidField, RecordNotFound
 from domain.evaluation import EFFECT_AREAS, LABEL_MAX, TEXT_MAX, UNIT_MAX, Method, Recommendation
+from present import labels
 from projections import evaluations as read_model
 from projections import initiatives as initiatives_read_model
 

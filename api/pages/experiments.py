@@ -20,7 +20,7 @@ from fastapi.responses import Response
 from sqlalchemy import Connection
 from starlette.datastructures import FormData
 
-from api.pages import history_view, labels
+from api.pages import history_view
 from api.pages.forms import (
     FormState,
     as_of_or_error,
@@ -43,6 +43,7 @@ from domain.experiment import (
     clean_fields,
 )
 from domain.initiative import Status, accepts_changes
+from present import labels
 from projections import experiments as read_model
 from projections import history, organisations
 from projections import initiatives as initiatives_read_model

@@ -25,10 +25,8 @@ from fastapi.responses import Response
 from sqlalchemy import Connection
 from starlette.datastructures import FormData
 
-from api.good_practice_source import prefill_source
-from api.pages import history_view, labels
+from api.pages import history_view
 from api.pages.forms import FormState, uuid_or_none
-from api.pages.labels import N_
 from api.pages.web import Page, PageDep, text
 from api.routes import good_practices as practice_bodies
 from domain.errors import DomainError, InvalidField, InvalidFields, RecordNotFound, StaleVersion
@@ -47,8 +45,11 @@ from domain.good_practice import (
     missing_for_publishing,
 )
 from domain.good_practice_prefill import prefill
+from present import labels
+from present.labels import N_
 from projections import good_practices as read_model
 from projections import history, organisations
+from services.good_practice_source import prefill_source
 
 router = APIRouter(include_in_schema=False)
 PracticeId = Annotated[UUID, Path()]

@@ -14,8 +14,8 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from api.pages import labels
 from api.pages.web import Page
+from present import labels
 from projections import organisations
 from projections.development_targets import development_targets
 from projections.initiatives import initiatives

@@ -9,10 +9,10 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import RedirectResponse, Response
 
-from api.i18n import COOKIE, LANGUAGES
 from api.pages import history_view
 from api.pages.initiatives import summaries
 from api.pages.web import YEAR, PageDep
+from present.i18n import COOKIE, LANGUAGES
 from projections import history
 from projections import initiatives as read_model
 from projections.tables import POSITION_MAX

@@ -20,7 +20,7 @@ from starlette.datastructures import FormData
 
 from api.pages import evaluations as evaluation_pages
 from api.pages import good_practices as practice_pages  # issue 8
-from api.pages import history_view, labels
+from api.pages import history_view
 from api.pages import measures as measure_pages
 from api.pages import programmes as programme_pages
 from api.pages.choices import people_choices
@@ -48,6 +48,7 @@ from domain.initiative import (
     clean_fields,
 )
 from domain.values import required_text
+from present import labels
 from projections import experiments as experiments_read_model
 from projections import history, organisations
 from projections import initiatives as read_model

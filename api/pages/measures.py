@@ -25,8 +25,7 @@ from sqlalchemy import Connection
 from starlette.datastructures import FormData
 
 from api.deps import AsOf
-from api.i18n import Formatter
-from api.pages import history_view, labels
+from api.pages import history_view
 from api.pages.forms import FormState, as_of_or_error, check_each_field, date_or_none, uuid_or_none
 from api.pages.web import Page, PageDep, text
 from api.routes import measures as measure_bodies
@@ -45,6 +44,8 @@ from domain.measure import (
     period_of,
 )
 from domain.run_chart import RuleSet
+from present import labels
+from present.i18n import Formatter
 from projections import experiments as experiments_read_model
 from projections import history, outcome_timeline
 from projections import initiatives as initiatives_read_model

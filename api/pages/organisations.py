@@ -15,7 +15,7 @@ from fastapi import APIRouter, Path
 from fastapi.responses import Response
 from sqlalchemy import Connection
 
-from api.pages import history_view, labels
+from api.pages import history_view
 from api.pages.forms import FormState
 from api.pages.initiatives import summaries
 from api.pages.people import everyone
@@ -23,6 +23,7 @@ from api.pages.web import Page, PageDep, text
 from domain.errors import DomainError, RecordNotFound, RuleViolation
 from domain.organisation import NAME_MAX, OrganisationKind
 from domain.values import required_text
+from present import labels
 from projections import history
 from projections import initiatives as initiatives_model
 from projections import organisations as read_model

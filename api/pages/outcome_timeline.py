@@ -21,13 +21,13 @@ from fastapi.responses import Response
 from markupsafe import Markup
 
 from api.deps import AsOf
-from api.i18n import Formatter
-from api.pages import labels
 from api.pages.forms import FormState, as_of_or_error, date_or_none
 from api.pages.web import Page, PageDep
 from api.routes import timelines as timeline_bodies
 from domain.errors import RecordNotFound
 from domain.values import EARLIEST_DAY, LATEST_DAY
+from present import labels
+from present.i18n import Formatter
 from projections import initiatives as initiatives_read_model
 from projections.outcome_timeline import KINDS
 

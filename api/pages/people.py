@@ -19,12 +19,9 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 from starlette.datastructures import FormData
 
-from api.idempotency import CachedResponse
-from api.logging import get_logger
 from api.pages.forms import FormState, uuid_or_none
 from api.pages.initiatives import summaries
 from api.pages.web import Page, PageDep, text
-from api.people_registry import EMAIL_MAX, clean
 from domain.application import CommandContext
 from domain.errors import (
     ConcurrentChange,
@@ -37,6 +34,9 @@ from domain.errors import (
 from domain.request import request_id_for
 from projections import initiatives as initiatives_model
 from projections import organisations
+from services.logging import get_logger
+from services.people_registry import EMAIL_MAX, clean
+from services.response_cache import CachedResponse
 
 router = APIRouter(prefix="/people", include_in_schema=False)
 PersonId = Annotated[UUID, Path()]

@@ -25,7 +25,7 @@ from fastapi.responses import Response
 from sqlalchemy import Connection, select
 from starlette.datastructures import FormData
 
-from api.pages import history_view, labels
+from api.pages import history_view
 from api.pages.choices import people_choices
 from api.pages.forms import FormState, as_of_or_error, check_each_field, date_or_none, uuid_or_none
 from api.pages.web import Page, PageDep, text, texts
@@ -44,6 +44,7 @@ from domain.programme import (
     WorkshopKind,
     clean_fields,
 )
+from present import labels
 from projections import history, organisations, programme_dashboard
 from projections import initiatives as initiatives_read_model
 from projections import programmes as read_model

@@ -19,7 +19,7 @@ from fastapi.responses import Response
 from sqlalchemy import Connection, select
 from starlette.datastructures import FormData
 
-from api.pages import history_view, labels
+from api.pages import history_view
 from api.pages.choices import people_choices
 from api.pages.forms import FormState, as_of_or_error, date_or_none, uuid_or_none
 from api.pages.web import Page, PageDep, form_version, text
@@ -38,6 +38,7 @@ from domain.rotation import (
     clean_period,
 )
 from domain.values import required_text
+from present import labels
 from projections import development_targets as targets_read_model
 from projections import history, organisations
 from projections import rotations as read_model

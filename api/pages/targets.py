@@ -26,7 +26,7 @@ from sqlalchemy import Connection, select
 from starlette.datastructures import FormData
 
 from api.deps import AsOf
-from api.pages import history_view, labels
+from api.pages import history_view
 from api.pages.forms import FormState, as_of_or_error, check_each_field, date_or_none, uuid_or_none
 from api.pages.web import Page, PageDep, text
 from api.routes import targets as target_bodies
@@ -46,6 +46,7 @@ from domain.development_target import (
 )
 from domain.errors import DomainError, InvalidField, RecordNotFound, StaleVersion
 from domain.initiative import Status as InitiativeStatus
+from present import labels
 from projections import development_targets as read_model
 from projections import history, organisations
 from projections.change_actions import change_actions as actions_table

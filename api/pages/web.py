@@ -24,16 +24,16 @@ from sqlalchemy import Connection
 from starlette.datastructures import FormData
 
 from api.actor import Actor
-from api.bootstrap import Services
 from api.deps import ServicesDep
-from api.i18n import COOKIE, LANGUAGE_NAMES, LANGUAGES, Formatter, negotiate, translations
-from api.idempotency import KEY_MAX, fingerprint
-from api.logging import get_logger
-from api.pages import labels
-from api.people_registry import ERASED_NAME
 from api.read_model_status import views_notice
 from domain.application import CommandContext, Receipt, RequestKey
+from present import labels
+from present.i18n import COOKIE, LANGUAGE_NAMES, LANGUAGES, Formatter, negotiate, translations
 from projections import history
+from services.bootstrap import Services
+from services.logging import get_logger
+from services.people_registry import ERASED_NAME
+from services.response_cache import KEY_MAX, fingerprint
 
 CSRF_COOKIE = "kipina_csrf"
 CSRF_FIELD = "csrf_token"

@@ -21,11 +21,8 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
 from sqlalchemy import Connection
 
 from api.actor import Actor
-from api.bootstrap import Services
 from api.deps import AsOf, CommandRunner, Commands, PrintableQuery, ServicesDep, View, etag, page_limit
 from api.errors import BadRequest, problem_responses
-from api.people_registry import PeopleRegistry
-from api.pledge_import import import_pledges, scan, text_lines
 from api.request_types import Between, Day, MaxChars
 from api.views import HistoryEntry, PersonRef, history_entries
 from domain.application import CommandContext, Receipt
@@ -33,6 +30,9 @@ from domain.campaign import NAME_MAX, TARGET_MAX
 from domain.change_action import REASON_MAX, STORY_MAX, TEAM_MAX, TEXT_MAX, Category, Status
 from domain.errors import InvalidField, RecordNotFound
 from projections import campaigns, change_actions, change_day_wall, history, organisations
+from services.bootstrap import Services
+from services.people_registry import PeopleRegistry
+from services.pledge_import import import_pledges, scan, text_lines
 
 campaigns_router = APIRouter(prefix="/api/campaigns", tags=["change day"])
 actions_router = APIRouter(prefix="/api/actions", tags=["change day"])

@@ -23,7 +23,6 @@ from sqlalchemy import Connection
 
 from api.deps import Commands, ServicesDep, View
 from api.errors import problem_responses
-from api.people_registry import PeopleRegistry
 from api.request_types import Between, Day, MaxChars, MaxItems
 from api.views import PersonRef
 from domain.errors import RecordNotFound
@@ -43,6 +42,7 @@ from projections import evaluations as read_model
 from projections import good_practices
 from projections import initiatives as initiatives_read_model
 from projections import measures as measures_read_model
+from services.people_registry import PeopleRegistry
 
 router = APIRouter(prefix="/api/initiatives", tags=["evaluations"])
 follow_up_router = APIRouter(prefix="/api/follow-up", tags=["evaluations"])

@@ -18,10 +18,8 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt
 from sqlalchemy import Connection
 
-from api.bootstrap import Services
 from api.deps import AsOf, Commands, PlausibleDay, ServicesDep, View, etag, page_limit
 from api.errors import BadRequest, problem_responses
-from api.people_registry import PeopleRegistry
 from api.request_types import Between, Day, MaxChars, MaxItems
 from api.views import HistoryEntry, PersonRef, history_entries
 from domain.errors import RecordNotFound
@@ -44,6 +42,8 @@ from domain.values import NUMBER_MAX
 from projections import experiments as read_model
 from projections import history, organisations
 from projections import initiatives as initiatives_read_model
+from services.bootstrap import Services
+from services.people_registry import PeopleRegistry
 
 router = APIRouter(prefix="/api/experiments", tags=["experiments"])
 initiative_router = APIRouter(prefix="/api/initiatives", tags=["experiments"])

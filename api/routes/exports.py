@@ -22,13 +22,13 @@ from sqlalchemy import Connection
 
 from api.deps import ServicesDep
 from api.errors import problem_responses
-from api.exports import sources
-from api.exports.csv_export import render_catalogue_csv
-from api.exports.document import ExportDocument
-from api.exports.render import CSV_MEDIA_TYPE, FORMATS, filename, render
-from api.i18n import COOKIE, negotiate
 from api.routes.good_practices import catalogue_filter
+from documents import sources
+from documents.csv_export import render_catalogue_csv
+from documents.document import ExportDocument
+from documents.render import CSV_MEDIA_TYPE, FORMATS, filename, render
 from domain.errors import RecordNotFound
+from present.i18n import COOKIE, negotiate
 from projections import good_practices
 from projections.tables import POSITION_MAX
 

@@ -18,11 +18,8 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Connection
 
-from api.bootstrap import Services
 from api.deps import AsOf, Commands, PrintableQuery, ServicesDep, View, etag, page_limit
 from api.errors import BadRequest, problem_responses
-from api.good_practice_source import prefill_source
-from api.people_registry import PeopleRegistry
 from api.request_types import MaxChars, MaxItems
 from api.views import HistoryEntry, PersonRef, history_entries
 from domain.errors import RecordNotFound
@@ -40,6 +37,9 @@ from domain.good_practice import (
 from domain.good_practice_prefill import prefill
 from projections import good_practices as read_model
 from projections import history, initiatives, organisations
+from services.bootstrap import Services
+from services.good_practice_source import prefill_source
+from services.people_registry import PeopleRegistry
 
 router = APIRouter(prefix="/api/good-practices", tags=["good practices"])
 initiative_router = APIRouter(prefix="/api/initiatives", tags=["good practices"])

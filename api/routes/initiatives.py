@@ -12,10 +12,8 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Connection
 
-from api.bootstrap import Services
 from api.deps import AsOf, CommandRunner, Commands, PrintableQuery, ServicesDep, View, etag, page_limit
 from api.errors import BadRequest, problem_responses
-from api.people_registry import PeopleRegistry
 from api.request_types import Day, MaxChars, MaxItems
 from api.views import HistoryEntry, PersonRef, history_entries
 from domain.application import CommandContext, Receipt
@@ -38,6 +36,8 @@ from domain.initiative import (
 )
 from projections import history, organisations
 from projections import initiatives as read_model
+from services.bootstrap import Services
+from services.people_registry import PeopleRegistry
 
 router = APIRouter(prefix="/api/initiatives", tags=["initiatives"])
 InitiativeId = Annotated[UUID, Path(description="The initiative's id")]

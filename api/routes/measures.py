@@ -23,11 +23,8 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 from sqlalchemy import Connection
 
-from api import png, run_chart_svg
 from api.deps import AsOf, Commands, ServicesDep, View, etag
 from api.errors import problem_responses
-from api.i18n import COOKIE, Formatter, negotiate, translations
-from api.people_registry import PeopleRegistry
 from api.request_types import Between, Day, MaxChars
 from api.views import HistoryEntry, PersonRef, history_entries
 from domain.errors import N_, RecordNotFound
@@ -44,10 +41,13 @@ from domain.measure import (
 )
 from domain.run_chart import Analysis, RuleSet, analyse
 from domain.values import NUMBER_MAX
+from present.drawing import png, run_chart_svg
+from present.i18n import COOKIE, Formatter, negotiate, translations
 from projections import experiments as experiments_read_model
 from projections import history
 from projections import initiatives as initiatives_read_model
 from projections import measures as read_model
+from services.people_registry import PeopleRegistry
 
 router = APIRouter(prefix="/api/measures", tags=["measures"])
 initiative_router = APIRouter(prefix="/api/initiatives", tags=["measures"])

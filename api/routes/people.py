@@ -13,9 +13,9 @@ from sqlalchemy import Connection
 
 from api.deps import Commands, PrintableQuery, ServicesDep, etag, page_limit
 from api.errors import problem_responses
-from api.people_registry import EMAIL_MAX, NAME_MAX
 from api.request_types import MaxChars
 from domain.errors import RecordNotFound
+from services.people_registry import EMAIL_MAX, NAME_MAX
 
 router = APIRouter(prefix="/api/people", tags=["people"])
 PersonId = Annotated[UUID, Path(description="The person's id")]

@@ -23,14 +23,11 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Connection
 
-from api import workshop_pack
-from api.bootstrap import Services
 from api.deps import AsOf, CommandRunner, Commands, PrintableQuery, ServicesDep, View, etag, page_limit
 from api.errors import BadRequest, problem_responses
-from api.i18n import COOKIE, negotiate
-from api.people_registry import PeopleRegistry
 from api.request_types import Day, MaxChars, MaxItems
 from api.views import HistoryEntry, PersonRef, history_entries
+from documents import workshop_pack
 from domain.application import CommandContext, Receipt
 from domain.check_in import PROGRESS_SCALE, Rag
 from domain.check_in import TEXT_MAX as CHECK_IN_TEXT_MAX
@@ -45,10 +42,13 @@ from domain.programme import (
     ProgrammeStatus,
     WorkshopKind,
 )
+from present.i18n import COOKIE, negotiate
 from projections import history, organisations, programme_dashboard
 from projections import initiatives as initiatives_read_model
 from projections import programmes as read_model
 from projections.experiments import initiative_titles
+from services.bootstrap import Services
+from services.people_registry import PeopleRegistry
 
 router = APIRouter(prefix="/api/programmes", tags=["programmes"])
 initiative_router = APIRouter(prefix="/api/initiatives", tags=["programmes"])

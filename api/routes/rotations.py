@@ -15,10 +15,8 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Connection, select
 
-from api.bootstrap import Services
 from api.deps import AsOf, CommandRunner, Commands, PlausibleDay, ServicesDep, View, etag, page_limit
 from api.errors import BadRequest, InvalidParam, problem, problem_responses
-from api.people_registry import PeopleRegistry
 from api.request_types import Day, MaxChars, MaxItems
 from api.views import HistoryEntry, PersonRef, history_entries
 from domain.application import CommandContext, Receipt
@@ -29,6 +27,8 @@ from projections import rotations as read_model
 from projections.initiatives import initiatives as initiatives_table
 from projections.rotations import WINDOW_MAX_DAYS
 from projections.tables import visible_at
+from services.bootstrap import Services
+from services.people_registry import PeopleRegistry
 
 router = APIRouter(prefix="/api/rotations", tags=["rotations"])
 people_router = APIRouter(prefix="/api/people", tags=["rotations"])

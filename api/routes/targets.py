@@ -19,10 +19,8 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 from sqlalchemy import Connection
 
-from api.bootstrap import Services
 from api.deps import AsOf, Commands, PrintableQuery, ServicesDep, View, etag, page_limit
 from api.errors import BadRequest, problem_responses
-from api.people_registry import PeopleRegistry
 from api.request_types import Day, MaxChars
 from api.routes.evaluations import EvaluationRef
 from api.views import HistoryEntry, PersonRef, history_entries
@@ -42,6 +40,8 @@ from projections import coverage as coverage_queries
 from projections import development_targets as read_model
 from projections import evaluations, history, organisations
 from projections import measures as measures_read_model
+from services.bootstrap import Services
+from services.people_registry import PeopleRegistry
 
 router = APIRouter(prefix="/api/targets", tags=["development targets"])
 TargetId = Annotated[UUID, Path(description="The development target's id")]

@@ -21,11 +21,11 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from sqlalchemy import Connection
 
-from api import timeline_svg
 from api.deps import AsOf, PlausibleDay, ServicesDep, View
 from api.errors import InvalidParam, problem, problem_responses
-from api.i18n import COOKIE, Formatter, negotiate, translations
 from domain.errors import N_, RecordNotFound
+from present.drawing import timeline_svg
+from present.i18n import COOKIE, Formatter, negotiate, translations
 from projections import development_targets as targets_read_model
 from projections import experiments as experiments_read_model
 from projections import initiatives as initiatives_read_model

@@ -3,7 +3,7 @@ entries).
 
 Served at GET /api/initiatives/{id}/timeline.svg (one swim-lane per kind of entry) and at the
 programme's and development target's timeline.svg (one lane per initiative). Like the run chart
-(`api.run_chart_svg`, whose helpers it reuses) it carries inline presentation attributes as
+(`present.drawing.run_chart_svg`, whose helpers it reuses) it carries inline presentation attributes as
 well as CSS classes, so it looks right on its own and a page stylesheet may restyle it.
 
 Accessibility: `role="img"` with `aria-labelledby` pointing at its `<title>` and `<desc>`;
@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from api.run_chart_svg import _attr, _f, _text, chart_id
+from present.drawing.run_chart_svg import _attr, _f, _text, chart_id
 
 KIND_ORDER = (
     "lifecycle",

@@ -21,10 +21,10 @@ from typing import IO, Any
 import httpx
 from sqlalchemy import Engine, Table, select
 
-from api.idempotency import responses
-from api.people_registry import people
 from projections.db import make_engine
 from projections.tables import metadata
+from services.people_registry import people
+from services.response_cache import responses
 
 REPO = Path(__file__).resolve().parents[2]
 START_TIMEOUT = 60.0

@@ -32,7 +32,7 @@ from fastapi.routing import APIRoute
 from playwright.sync_api import Browser, Page, expect
 
 import api.pages
-from api.settings import Settings
+from services.settings import Settings
 from tests.e2e.browser import LANG_COOKIE, LANGUAGES, UUID_PATH, Guarded, Site
 from tests.e2e.conftest import Browse
 

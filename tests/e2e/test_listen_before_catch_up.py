@@ -18,9 +18,9 @@ from typing import Any
 import psycopg
 import pytest
 
-from api.bootstrap import bootstrap
-from api.settings import Settings
 from domain.application import CommandContext
+from services.bootstrap import bootstrap
+from services.settings import Settings
 from tests.conftest import NO_POSTGRES, POSTGRES_DSN, postgres_database
 from tests.e2e.helpers import ServerProcess
 

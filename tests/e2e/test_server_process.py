@@ -18,8 +18,8 @@ from typing import Any
 import httpx
 import pytest
 
-from api.bootstrap import read_model_url
-from api.settings import Settings
+from services.bootstrap import read_model_url
+from services.settings import Settings
 from tests.conftest import NO_POSTGRES, POSTGRES_DSN, postgres_database
 from tests.e2e.helpers import (
     ServerProcess,

@@ -15,8 +15,8 @@ from typing import Any
 
 import httpx
 
-from api.bootstrap import bootstrap
-from api.settings import Settings
+from services.bootstrap import bootstrap
+from services.settings import Settings
 from tests.conftest import LiveServer
 
 PROBLEM_JSON = "application/problem+json"

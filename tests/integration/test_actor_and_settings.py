@@ -15,8 +15,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.bootstrap import bootstrap
-from api.settings import Settings
+from services.bootstrap import bootstrap
+from services.settings import Settings
 from tests.integration.api_helpers import (
     ACTOR_HEADER,
     HEINAVESI_TARGETS,

@@ -15,8 +15,8 @@ from uuid import uuid4
 import pytest
 from fastapi.testclient import TestClient
 
-from api.settings import Settings
 from scripts import import_pledges as import_script
+from services.settings import Settings
 from tests.integration.api_helpers import (
     OULUNKAARI,
     Org,

@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 import pytest
 
-from api.settings import Settings
+from services.settings import Settings
 from tests.conftest import LiveServer
 from tests.integration.api_helpers import (
     HEINAVESI_TARGETS,

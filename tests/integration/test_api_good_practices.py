@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 import pytest
 
-from api.settings import Settings
+from services.settings import Settings
 from tests.integration.api_helpers import (
     OULUNKAARI,
     OULUNKAARI_MODEL,

@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from api.bootstrap import Services
-from api.people_registry import EMAIL_MAX, NAME_MAX
 from domain.initiative import GOALS_MAX, TEAM_MAX, THEMES_MAX, TITLE_MAX
 from domain.programme import ORGANISATIONS_MAX
+from services.bootstrap import Services
+from services.people_registry import EMAIL_MAX, NAME_MAX
 from tests.integration.api_helpers import assert_problem, propose
 from tests.integration.page_helpers import field_error, parse, submit_form
 

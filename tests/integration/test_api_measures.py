@@ -19,9 +19,9 @@ from typing import Any
 import httpx
 import pytest
 
-from api.bootstrap import Services
 from projections import measures as read_model
 from projections.rebuild import rebuild
+from services.bootstrap import Services
 from tests.e2e.helpers import assert_same_tables, read_model_snapshot
 from tests.integration.api_helpers import (
     HEINAVESI_TARGETS,

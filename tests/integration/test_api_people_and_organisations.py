@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from api.settings import Settings
+from services.settings import Settings
 from tests.integration.api_helpers import (
     HEINAVESI,
     HEINAVESI_TARGETS,

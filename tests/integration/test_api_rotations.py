@@ -20,10 +20,10 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from api.bootstrap import Services
 from domain.application import Kipina
 from domain.rotation import RotationSchedule
 from projections.rebuild import rebuild
+from services.bootstrap import Services
 from tests.conftest import LiveServer
 from tests.e2e.helpers import assert_same_tables, read_model_snapshot
 from tests.integration.api_helpers import (

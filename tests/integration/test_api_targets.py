@@ -16,8 +16,8 @@ from typing import Any
 import httpx
 from fastapi.testclient import TestClient
 
-from api.bootstrap import Services
 from projections.rebuild import rebuild
+from services.bootstrap import Services
 from tests.e2e.helpers import assert_same_tables, read_model_snapshot
 from tests.integration.api_helpers import (
     HEINAVESI_TARGETS,

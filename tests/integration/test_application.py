@@ -17,7 +17,6 @@ from uuid import UUID, uuid4
 
 import pytest
 
-from api.bootstrap import Services
 from domain.application import CommandContext, Receipt, RequestKey
 from domain.errors import (
     DomainError,
@@ -30,6 +29,7 @@ from domain.errors import (
 from domain.initiative import Status
 from domain.organisation import OrganisationKind
 from domain.request import AppliedRequest, request_id_for
+from services.bootstrap import Services
 
 
 @dataclass

@@ -7,10 +7,10 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from api.bootstrap import Services, bootstrap
-from api.settings import Settings
 from scripts import three_w
 from scripts.demo import HEINAVESI_UNITS, load
+from services.bootstrap import Services, bootstrap
+from services.settings import Settings
 
 
 def test_demo_loads_the_seed_cases_and_a_second_run_changes_nothing(

@@ -24,7 +24,7 @@ import pytest
 from fastapi.testclient import TestClient
 from pptx import Presentation
 
-from api.bootstrap import Services
+from services.bootstrap import Services
 from tests.integration.api_helpers import (
     OULUNKAARI,
     OULUNKAARI_MODEL,

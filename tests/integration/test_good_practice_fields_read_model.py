@@ -15,10 +15,10 @@ from typing import Any
 
 from sqlalchemy import select
 
-from api.bootstrap import Services
 from domain.good_practice import PUBLIC_FIELDS, GoodPractice
 from projections import good_practices
 from projections.history import history
+from services.bootstrap import Services
 from tests.integration.test_initiative_lists_read_model import counted
 
 FILLED = {

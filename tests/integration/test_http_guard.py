@@ -19,8 +19,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.bootstrap import Services, bootstrap
-from api.settings import Settings
+from services.bootstrap import Services, bootstrap
+from services.settings import Settings
 from tests.conftest import LiveServer
 from tests.integration.api_helpers import assert_problem, propose
 

@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
-from api.bootstrap import Services
-from api.idempotency import responses
+from services.bootstrap import Services
+from services.response_cache import responses
 from tests.integration.api_helpers import HEINAVESI_TARGETS
 
 AINO = {"name": "Aino Äijälä", "email": "aino.aijala@heinavesi.fi"}

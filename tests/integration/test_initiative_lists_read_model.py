@@ -17,10 +17,10 @@ from uuid import UUID
 
 from sqlalchemy import Connection, event, select
 
-from api.bootstrap import Services
 from domain.initiative import Initiative
 from projections import initiatives
 from projections.history import history
+from services.bootstrap import Services
 
 
 def lists(initiative: dict[str, Any] | Initiative) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:

@@ -19,9 +19,9 @@ from typing import Any
 import httpx
 from sqlalchemy import text
 
-from api.bootstrap import read_model_url
-from api.settings import Settings
 from projections.db import make_engine
+from services.bootstrap import read_model_url
+from services.settings import Settings
 from tests.integration.api_helpers import ACTOR_HEADER, HEINAVESI_TARGETS
 
 REPO = Path(__file__).resolve().parents[2]

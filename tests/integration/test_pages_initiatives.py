@@ -19,8 +19,8 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from api.bootstrap import Services
 from domain.recorded import RecordedEvent
+from services.bootstrap import Services
 from tests.integration.api_helpers import (
     HEINAVESI_TARGETS,
     OULUNKAARI,

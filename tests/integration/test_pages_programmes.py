@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 import httpx
 from fastapi.testclient import TestClient
 
-from api.settings import Settings
+from services.settings import Settings
 from tests.integration.api_helpers import all_events, propose, register_organisation, register_person
 from tests.integration.page_helpers import (
     LANG_COOKIE,

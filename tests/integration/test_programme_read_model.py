@@ -19,11 +19,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from api.bootstrap import Services
 from domain.application import CommandContext, Kipina
 from domain.organisation import OrganisationKind
 from projections import history, programme_dashboard, programmes
 from projections.rebuild import rebuild
+from services.bootstrap import Services
 from tests.e2e.helpers import assert_same_tables, read_model_snapshot
 
 HELSINKI = ZoneInfo("Europe/Helsinki")

@@ -25,8 +25,6 @@ from hypothesis import strategies as st
 from sqlalchemy import text as sql
 
 from api.app import create_app
-from api.bootstrap import Services, bootstrap
-from api.settings import Settings
 from domain import (
     campaign,
     change_action,
@@ -42,6 +40,8 @@ from domain import (
     rotation,
 )
 from projections.tables import UTCDateTime, metadata
+from services.bootstrap import Services, bootstrap
+from services.settings import Settings
 
 # Pieces a text is made of. Case folding grows "ß", "ŉ", "ﬃ" and "ΐ" (up to three code points
 # each); "😀" and "𝔘" are astral (four bytes in UTF-8, two UTF-16 units); "q\u0301" is a base

@@ -17,13 +17,13 @@ from uuid import UUID
 import pytest
 from sqlalchemy import Engine, func, select
 
-from api.bootstrap import Services, event_store_env, read_model_url
-from api.settings import Settings
 from domain.application import CommandContext, Kipina
 from domain.organisation import OrganisationKind
 from projections import history, initiatives, organisations
 from projections.db import make_engine
 from projections.projector import Projector
+from services.bootstrap import Services, event_store_env, read_model_url
+from services.settings import Settings
 
 THREAD_TIMEOUT = 120.0
 

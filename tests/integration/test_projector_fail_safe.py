@@ -24,8 +24,6 @@ from sqlalchemy import select, text, update
 from sqlalchemy.exc import DBAPIError
 
 from api.app import create_app
-from api.bootstrap import Services, bootstrap
-from api.settings import Settings
 from domain.recorded import RecordedEvent
 from projections import projector as projector_module
 from projections.batch import Batch
@@ -33,6 +31,8 @@ from projections.db import make_engine
 from projections.projector import PROJECTION_NAME, Projector, short_message, tracking
 from projections.rebuild import rebuild
 from scripts import rebuild as rebuild_script
+from services.bootstrap import Services, bootstrap
+from services.settings import Settings
 from tests.e2e.helpers import REPO, assert_same_tables, read_model_snapshot, registry_snapshot
 from tests.integration.page_helpers import post_form
 

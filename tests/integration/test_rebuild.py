@@ -14,12 +14,12 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
-from api.bootstrap import Services
-from api.settings import Settings
 from projections.initiatives import initiatives
 from projections.projector import PROJECTION_NAME, tracking
 from projections.rebuild import rebuild
 from scripts import rebuild as rebuild_script
+from services.bootstrap import Services
+from services.settings import Settings
 from tests.e2e.helpers import assert_same_tables, read_model_snapshot, registry_snapshot
 from tests.integration.test_api_change_day import record_change_day
 

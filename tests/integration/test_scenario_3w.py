@@ -14,8 +14,8 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from api.bootstrap import Services
 from scripts import three_w
+from services.bootstrap import Services
 
 FOUR = {
     "Kirkkonummen kunta",

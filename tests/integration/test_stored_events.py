@@ -38,9 +38,6 @@ from eventsourcing.persistence import StoredEvent
 from eventsourcing.utils import get_topic, resolve_topic
 from sqlalchemy import Engine, Table, select
 
-from api.bootstrap import event_store_env, read_model_url
-from api.people_registry import PeopleRegistry
-from api.settings import Settings
 from domain.application import CommandContext, Kipina, RequestKey
 from domain.initiative import Initiative, Status
 from domain.recorded import RecordedEvent
@@ -52,6 +49,9 @@ from projections.organisations import organisations, units
 from projections.projector import Projector
 from projections.rebuild import rebuild
 from scripts.make_event_fixture import plain  # the fixture's own JSON spelling
+from services.bootstrap import event_store_env, read_model_url
+from services.people_registry import PeopleRegistry
+from services.settings import Settings
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 STORE = FIXTURES / "events_v1.sqlite"

@@ -2,7 +2,7 @@
 
 * `practice_document()`: Oulunkaari's Innokylä model "Kehittäminen kuuluu kaikille" (seed 003),
   version 1, with two measures (run charts drawn by the real SVG renderer, turned into PNGs by
-  `api.png`) and an outcome timeline. One field mixes CRLF and LF paragraphs; the tips hold
+  `present.drawing.png`) and an outcome timeline. One field mixes CRLF and LF paragraphs; the tips hold
   characters every format must escape its own way (`<`, `&`, `"`, `|`, `*`).
 * `seminar_document()`: the 3W programme's closing seminar "Hyvät käytännöt jakoon" on
   11.4.2019 (seed 001) with three projects' practices: one with a measure and a timeline, one
@@ -19,8 +19,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from api import png
-from api.exports.document import (
+from documents.document import (
     ExportDocument,
     KeyFigure,
     PracticeSection,
@@ -29,11 +28,12 @@ from api.exports.document import (
     SourceRecord,
     TimelineEntry,
 )
-from api.exports.words import words
-from api.run_chart_svg import ChartPoint
-from api.run_chart_svg import render as run_chart_svg
-from api.timeline_svg import KIND_ORDER, Lane, TimelineMarker
-from api.timeline_svg import render as timeline_svg
+from documents.words import words
+from present.drawing import png
+from present.drawing.run_chart_svg import ChartPoint
+from present.drawing.run_chart_svg import render as run_chart_svg
+from present.drawing.timeline_svg import KIND_ORDER, Lane, TimelineMarker
+from present.drawing.timeline_svg import render as timeline_svg
 
 # The recorded time of the position the documents are built from: the seminar's morning.
 BUILT_FROM_TIME = datetime(2019, 4, 11, 7, 30, tzinfo=UTC)

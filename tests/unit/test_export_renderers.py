@@ -31,14 +31,14 @@ from PIL import Image
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
-from api.exports.csv_export import render_catalogue_csv
-from api.exports.document import INNOKYLA_FIELDS, ExportDocument
-from api.exports.html import render_html
-from api.exports.json_export import render_json
-from api.exports.pptx import ENTRY_LIMIT, IDEA_LIMIT, MAX_FIGURES, MAX_TIMELINE, SHORT_LIMIT, TITLE_LIMIT, fit
-from api.exports.render import FORMATS, filename, render, slug
-from api.exports.view import View
-from api.exports.words import words
+from documents.csv_export import render_catalogue_csv
+from documents.document import INNOKYLA_FIELDS, ExportDocument
+from documents.html import render_html
+from documents.json_export import render_json
+from documents.pptx import ENTRY_LIMIT, IDEA_LIMIT, MAX_FIGURES, MAX_TIMELINE, SHORT_LIMIT, TITLE_LIMIT, fit
+from documents.render import FORMATS, filename, render, slug
+from documents.view import View
+from documents.words import words
 from tests.unit.export_fixtures import (
     BUILT_FROM_POSITION,
     BUILT_FROM_TIME,

@@ -1,6 +1,6 @@
 """Markdown we write keeps a person's text as text in any renderer, including those that pass
 raw HTML through (wikis, Innokylä's editor): the practice and seminar exports, public ones
-included, and the workshop pack's own escaping, which both now share (`api.markdown_text`)."""
+included, and the workshop pack's own escaping, which both now share (`documents.markdown_text`)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from html.parser import HTMLParser
 import pytest
 from markdown_it import MarkdownIt
 
-from api import markdown_text
-from api.exports.document import ExportDocument
-from api.exports.markdown import render_markdown
+from documents import markdown_text
+from documents.document import ExportDocument
+from documents.markdown import render_markdown
 from tests.unit.export_fixtures import (
     OULUNKAARI_FIELDS,
     oulunkaari_section,

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from api.run_chart_svg import ChartAnnotation, ChartPoint, nice_ticks, render
+from present.drawing.run_chart_svg import ChartAnnotation, ChartPoint, nice_ticks, render
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
 SVG = "{http://www.w3.org/2000/svg}"

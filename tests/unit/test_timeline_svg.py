@@ -7,7 +7,7 @@ import re
 import xml.etree.ElementTree as ET
 from datetime import date
 
-from api.timeline_svg import KIND_ORDER, SHAPES, Lane, TimelineMarker, month_ticks, render
+from present.drawing.timeline_svg import KIND_ORDER, SHAPES, Lane, TimelineMarker, month_ticks, render
 from projections.outcome_timeline import KINDS
 
 SVG = "{http://www.w3.org/2000/svg}"

@@ -9,7 +9,7 @@
 - Templates hold no literal words outside `_()`/`ngettext()`/`{% trans %}`, in text
   or in the attributes people see or hear (aria-label, title, alt, placeholder, the
   value of a button), the brand name excepted.
-- The app serves the translations, and `api.i18n` picks the language and sorts names
+- The app serves the translations, and `present.i18n` picks the language and sorts names
   the way Finnish and Swedish readers expect.
 """
 
@@ -29,11 +29,12 @@ from babel.messages.frontend import CommandLineInterface
 from babel.messages.pofile import read_po
 from fastapi.testclient import TestClient
 
-from api.i18n import COOKIE, LOCALE_DIR, collation_key, negotiate
 from api.pages.web import environment
+from present.i18n import COOKIE, LOCALE_DIR, collation_key, negotiate
 
 ROOT = Path(__file__).resolve().parents[2]
-TEMPLATES = ROOT / "api" / "templates"
+# The pages' templates and the documents' templates (exports and the workshop pack).
+TEMPLATE_DIRS = (ROOT / "api" / "templates", ROOT / "documents" / "templates")
 LANGUAGES = ("fi", "sv", "en")
 TRANSLATED = ("fi", "sv")
 # The only words a template may show untranslated.
@@ -331,7 +332,7 @@ def _first_word(tokens: list[tuple[int, str, str]], start: int) -> str:
 
 
 def template_names() -> list[str]:
-    return sorted(path.relative_to(TEMPLATES).as_posix() for path in TEMPLATES.rglob("*.html"))
+    return sorted(path.relative_to(ROOT).as_posix() for d in TEMPLATE_DIRS for path in d.rglob("*.html"))
 
 
 def literals(name: str, source: str) -> list[Literal]:
@@ -340,12 +341,17 @@ def literals(name: str, source: str) -> list[Literal]:
 
 
 def test_templates_are_found() -> None:
-    assert {"base.html", "home.html", "macros/forms.html"} <= set(template_names())
+    assert {
+        "api/templates/base.html",
+        "api/templates/macros/forms.html",
+        "documents/templates/exports/document.html",
+        "documents/templates/packs/workshop_pack.html",
+    } <= set(template_names())
 
 
 @pytest.mark.parametrize("name", template_names())
 def test_template_has_no_untranslated_text(name: str) -> None:
-    source = (TEMPLATES / name).read_text(encoding="utf-8")
+    source = (ROOT / name).read_text(encoding="utf-8")
     found = literals(name, source)
     assert not found, (
         "text people see must go through _() or ngettext() (the brand name excepted):\n  "
