@@ -13,9 +13,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Connection
 
 from api.deps import AsOf, CommandRunner, Commands, PrintableQuery, ServicesDep, View, etag, page_limit
-from api.errors import BadRequest, problem_responses
+from api.errors import problem_responses
 from api.request_types import Day, MaxChars, MaxItems
-from api.views import HistoryEntry, PersonRef, history_entries
+from api.routes.common import WRITE_ERRORS, add_history_route, client_cursor
+from api.views import PersonRef
 from domain.application import CommandContext, Receipt
 from domain.errors import RecordNotFound
 from domain.initiative import (
@@ -34,8 +35,8 @@ from domain.initiative import (
     Status,
     allowed_moves,
 )
-from projections import history, organisations
 from projections import initiatives as read_model
+from projections import organisations
 from services.bootstrap import Services
 from services.people_registry import PeopleRegistry
 
@@ -252,8 +253,6 @@ def _change(
 
 # ---- commands ----------------------------------------------------------------------
 
-WRITE_ERRORS = problem_responses(404, 409, 412, 422)
-
 
 @router.post(
     "",
@@ -459,10 +458,8 @@ def list_initiatives(
         q=q,
     )
     with services.projector.engine.connect() as conn:
-        try:
+        with client_cursor():
             rows, next_cursor = read_model.search(conn, flt, limit=limit, cursor=cursor, as_of=view.position)
-        except ValueError:
-            raise BadRequest("cursor is not one this server gave out; start without it.") from None
         items = _render_many(conn, services.people, rows, view.position)
     return {"items": items, "next_cursor": next_cursor, "as_of": view.moment}
 
@@ -479,17 +476,11 @@ def get_initiative(initiative_id: InitiativeId, services: ServicesDep, view: Vie
     return JSONResponse(body, headers={"ETag": etag(body["version"])})
 
 
-@router.get(
-    "/{initiative_id}/history",
-    response_model=list[HistoryEntry],
-    responses=problem_responses(404),
-    summary="Every change, field by field",
+add_history_route(
+    router,
+    record_type="initiative",
+    id_name="initiative_id",
+    id_type=InitiativeId,
+    missing=lambda record_id, _view: RecordNotFound("There is no initiative with id {id}.", id=record_id),
+    name="initiative_history",
 )
-def initiative_history(
-    initiative_id: InitiativeId, services: ServicesDep, view: View
-) -> list[dict[str, Any]]:
-    with services.projector.engine.connect() as conn:
-        rows = history.of_record(conn, initiative_id, view.position)
-        if not rows or rows[0]["record_type"] != "initiative":
-            raise RecordNotFound("There is no initiative with id {id}.", id=initiative_id)
-        return history_entries(conn, services.people, rows)
