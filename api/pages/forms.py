@@ -16,7 +16,8 @@ from uuid import UUID
 
 from api.pages.web import Page
 from api.request_types import ISO_DAY
-from domain.errors import DomainError, InvalidField
+from domain.application import CommandContext, Receipt
+from domain.errors import DomainError, InvalidField, StaleVersion
 
 
 @dataclass
@@ -40,6 +41,30 @@ class FormState:
             self.errors.setdefault(error.field, message)
         else:
             self.problem = message
+
+
+def submit(
+    page: Page,
+    state: FormState,
+    command: Callable[[CommandContext], Receipt],
+    ctx: CommandContext,
+    *,
+    fields: tuple[str, ...] = (),
+    stale: str | None = None,
+) -> Receipt | None:
+    """The one flow of a posted form: run the command and return its receipt (the page then
+    redirects); on a refusal, place it on `state` and return None (the page shows the form
+    again). When the record changed meanwhile, `stale` (a translated sentence) becomes the
+    form's problem; without one, `StaleVersion` goes to the caller, which shows a conflict."""
+    try:
+        return page.run(command, ctx)
+    except StaleVersion:
+        if stale is None:
+            raise
+        state.problem = stale
+    except DomainError as error:
+        state.refuse(page, error, fields=fields)
+    return None
 
 
 def uuid_or_none(page: Page, state: FormState, name: str, raw: str) -> UUID | None:

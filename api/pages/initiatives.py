@@ -29,6 +29,7 @@ from api.pages.forms import (
     as_of_or_error,
     check_each_field,
     date_or_none,
+    submit,
     theme_list,
     uuid_or_none,
 )
@@ -257,15 +258,15 @@ def _section_command(
     """Run a command posted from one section of the initiative page (goals, team, notes);
     on refusal, show the page again with the message in that section."""
     state = FormState(values={k: v for k, v in form.items() if isinstance(v, str)})
-    try:
-        page.run(command, page.context(form, with_version=with_version))
-    except StaleVersion:
-        state.problem = page.gettext(
-            "Someone else changed this initiative meanwhile. Check it and try again."
-        )
-    except DomainError as error:
-        state.refuse(page, error, fields=("text", "person_id", "role", "occurred_on"))
-    else:
+    receipt = submit(
+        page,
+        state,
+        command,
+        page.context(form, with_version=with_version),
+        fields=("text", "person_id", "role", "occurred_on"),
+        stale=page.gettext("Someone else changed this initiative meanwhile. Check it and try again."),
+    )
+    if receipt is not None:
         return page.redirect(f"/initiatives/{initiative_id}#{section}", flash=flash)
     return _render_show(page, initiative_id, section_states={section: state}, status=422)
 
