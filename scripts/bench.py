@@ -48,9 +48,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import selectors
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -59,8 +57,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
-from typing import Any
 from uuid import UUID
 
 import httpx
@@ -68,20 +64,32 @@ import psycopg
 from sqlalchemy.engine import make_url
 
 from api.pages.initiatives import PAGE_SIZE
-from domain.application import CommandContext, Receipt
-from domain.initiative import Initiative
-from domain.organisation import OrganisationKind
 from projections import history
 from projections import initiatives as read_model
 from projections.rebuild import rebuild
 from scripts.bench_change_day import ChangeDayResult, bench_change_day, change_day_report
 from scripts.bench_exports import ExportsResult, bench_exports, exports_report
+from scripts.bench_kit import (
+    COMMAND_ROUNDS,
+    THEMES,
+    TOPICS,
+    CommandTimer,
+    Latency,
+    Loader,
+    Server,
+    expect,
+    in_process_round,
+    load,
+    log,
+    proposal,
+    vacuum,
+    verdict,
+)
 from scripts.bench_outcomes import OutcomesResult, bench_outcomes, outcomes_report
 from scripts.bench_programme import ProgrammeResult, bench_programme, programme_report
 from services.bootstrap import Services, bootstrap
 from services.settings import Settings
 
-ROOT = Path(__file__).resolve().parents[1]
 SMALL_EVENTS = 10_000
 LARGE_EVENTS = 100_000
 RATIO_TARGETS = {"commands": 0.3, "rebuild": 0.5, "latency": 1.2, "pages": 2.0}
@@ -90,56 +98,10 @@ PAGES_HISTORY = 1_000  # events in the history of its one long initiative
 PAGES_PEOPLE = 1_000  # in the people registry: owners and team members, and the select lists
 PAGES_ORGANISATIONS = 20  # with five units each
 PAGES_REQUESTS = 1_000  # measured rounds of ratio 4 (each: three pages and their JSON)
-SERVER_START_TIMEOUT = 120.0
-SAVE_BATCH = 100  # initiatives per `app.save` while loading
 READ_BATCH = 500  # notifications per select, as the projector reads them
-COMMAND_ROUNDS = 3  # alternating in-process / HTTP rounds; the median of each is used
-
-THEMES = ("kotihoito", "lean", "digitalisaatio", "asiakaskokemus", "työhyvinvointi", "varhaiskasvatus")
-TOPICS = (
-    "aamukäyntien porrastus",
-    "perustehtävän kirkastaminen",
-    "asiakaspalautteen keruu",
-    "työvuorosuunnittelu",
-    "päivittäisjohtaminen",
-    "kotiutuksen tarkistuslista",
-    "etävastaanotto",
-    "perehdytysmalli",
-)
-# Where generated initiatives end up in their lifecycle, with weights: most are under way.
-PATHS: tuple[tuple[tuple[str, ...], float], ...] = (
-    ((), 1.0),
-    (("plan",), 2.0),
-    (("plan", "start"), 4.0),
-    (("plan", "start", "evaluate"), 1.0),
-    (("plan", "start", "evaluate", "complete"), 1.0),
-    (("plan", "start", "evaluate", "complete", "spread"), 0.5),
-    (("plan", "start", "pause"), 0.5),
-    (("plan", "discontinue"), 0.5),
-)
-
-
-def log(message: str) -> None:
-    """Progress goes to stderr, so stdout holds only the results."""
-    print(message, file=sys.stderr, flush=True)
 
 
 # ---- figures -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Latency:
-    p50_ms: float
-    p99_ms: float
-
-    @classmethod
-    def of(cls, seconds: list[float]) -> Latency:
-        ms = sorted(s * 1000 for s in seconds)
-        p99 = statistics.quantiles(ms, n=100, method="inclusive")[98] if len(ms) > 1 else ms[0]
-        return cls(statistics.median(ms), p99)
-
-    def __str__(self) -> str:
-        return f"{self.p50_ms:.1f} / {self.p99_ms:.1f} ms"
 
 
 @dataclass(frozen=True)
@@ -217,251 +179,7 @@ def temporary_store(kind: str, workdir: Path, dsn: str | None) -> Iterator[Setti
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-class Server:
-    """The real server (`python -m scripts.run`, one uvicorn worker) in a subprocess,
-    on an OS-picked loopback port, logging to a file as it would in production."""
-
-    def __init__(self, settings: Settings, workdir: Path) -> None:
-        self.settings = settings
-        self.workdir = workdir
-        self.log_path = workdir / "server.log"
-        self.proc: subprocess.Popen[bytes] | None = None
-        self.url = ""
-
-    def __enter__(self) -> Server:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("KIPINA_")}
-        env.update(
-            PYTHONPATH=os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p),
-            KIPINA_DATA_DIR=str(self.settings.data_dir),
-            KIPINA_DATABASE_URL=self.settings.database_url or "",
-            KIPINA_HOST="127.0.0.1",
-            KIPINA_PORT="0",
-            KIPINA_LOG_FORMAT="json",
-            KIPINA_LOG_LEVEL="info",
-        )
-        with self.log_path.open("ab") as server_log:
-            # cwd is the temporary directory, so no `.env` of the checkout leaks in.
-            self.proc = subprocess.Popen(
-                [sys.executable, "-m", "scripts.run"],
-                cwd=self.workdir,
-                env=env,
-                stdout=subprocess.PIPE,
-                stderr=server_log,
-            )
-        try:
-            self.url = self._read_url()
-        except BaseException:
-            self._stop()
-            raise
-        return self
-
-    def _read_url(self) -> str:
-        """The first stdout line says where it listens; wait for it, within a bound."""
-        assert self.proc is not None and self.proc.stdout is not None
-        deadline = time.monotonic() + SERVER_START_TIMEOUT
-        buffer = b""
-        with selectors.DefaultSelector() as selector:
-            selector.register(self.proc.stdout, selectors.EVENT_READ)
-            while b"\n" not in buffer:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0 or not selector.select(remaining):
-                    raise RuntimeError(f"The server did not start in time. Log: {self._log_tail()}")
-                chunk = os.read(self.proc.stdout.fileno(), 4096)
-                if not chunk:
-                    raise RuntimeError(f"The server exited while starting. Log: {self._log_tail()}")
-                buffer += chunk
-        line = buffer.split(b"\n", 1)[0].decode()
-        return line.rsplit(" ", 1)[-1]
-
-    def _log_tail(self) -> str:
-        return self.log_path.read_text(errors="replace")[-2000:]
-
-    def _stop(self) -> None:
-        if self.proc is None:
-            return
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait(timeout=30)
-        if self.proc.stdout is not None:
-            self.proc.stdout.close()
-        self.proc = None
-
-    def __exit__(
-        self, _type: type[BaseException] | None, _value: BaseException | None, _tb: TracebackType | None
-    ) -> None:
-        self._stop()
-
-
 # ---- loading events fast, in-process ----------------------------------------------
-
-
-class Loader:
-    """Writes many initiatives, each with a realistic history, through the domain
-    model and `app.save(*batch)`: the same events the API would record, fast."""
-
-    def __init__(self, services: Services, rng: random.Random) -> None:
-        self.services = services
-        self.rng = rng
-        self.actor = services.local_actor_id
-        self.places: list[tuple[UUID, UUID]] = []
-        self.people: list[UUID] = []
-        self.initiative_ids: list[UUID] = []
-
-    def add_references(self, organisations: int = 2, people: int = 20) -> None:
-        """Organisations with units, and people: what initiatives refer to and reads render.
-        Two organisations with three units each and twenty people unless told otherwise;
-        more organisations get five units each."""
-        app, ctx = self.services.app, CommandContext(actor=self.actor)
-        named = [("Heinäveden kunta", "municipality"), ("Oulunkaaren kuntayhtymä", "joint_authority")]
-        named += [(f"Mittakunta {n + 1}", "municipality") for n in range(organisations - len(named))]
-        unit_names = ["Kotihoito", "Varhaiskasvatus", "Hallinto"]
-        if organisations > 2:
-            unit_names += ["Perusopetus", "Vastaanotto"]
-        for name, kind in named[:organisations]:
-            org_id = app.register_organisation(ctx, name=name, kind=OrganisationKind(kind)).record_id
-            for unit in unit_names:
-                app.add_unit(ctx, org_id, name=f"{unit} ({name.split()[0]})")
-            organisation = app.get_organisation(org_id)
-            self.places += [(org_id, UUID(unit_id)) for unit_id in organisation.units]
-        with self.services.projector.engine.begin() as conn:
-            for n in range(people):
-                self.people.append(self.services.people.register(conn, {"name": f"Kehittäjä {n + 1}"}))
-        self.services.projector.catch_up()
-
-    def grow_to(self, total_events: int) -> tuple[int, float]:
-        """Add initiatives until the log holds at least `total_events`; returns the
-        log size and the seconds spent saving."""
-        app = self.services.app
-        missing = total_events - (app.recorder.max_notification_id() or 0)
-        batch: list[Initiative] = []
-        saving = 0.0
-        while missing > 0:
-            initiative = self._initiative()
-            missing -= len(initiative.pending_events)
-            batch.append(initiative)
-            if len(batch) == SAVE_BATCH or missing <= 0:
-                started = time.perf_counter()
-                app.save(*batch)
-                saving += time.perf_counter() - started
-                batch = []
-        return int(app.recorder.max_notification_id() or 0), saving
-
-    def add_initiatives(self, count: int) -> None:
-        """Add `count` initiatives like those of `grow_to`, saved 100 at a time."""
-        app = self.services.app
-        for start in range(0, count, SAVE_BATCH):
-            app.save(*(self._initiative() for _ in range(min(SAVE_BATCH, count - start))))
-
-    def add_long_history(self, events: int) -> UUID:
-        """One in-progress initiative with `events` events in its history: after the
-        proposal, a goal and a team member, mostly progress notes, with goals reworded
-        and added and now and then an edited summary."""
-        rng, actor = self.rng, self.actor
-        organisation_id, unit_id = self.places[0]
-        initiative = Initiative.propose(
-            initiative_id=uuid.uuid4(),
-            actor=actor,
-            occurred_on=None,
-            fields={
-                "title": "Kotihoidon aamukäyntien porrastus, pitkä historia",
-                "summary": "Kokeillaan porrastettuja aamukäyntejä kahdessa tiimissä.",
-                "organisation_id": organisation_id,
-                "unit_id": unit_id,
-                "owner_id": self.people[0],
-                "themes": ["kotihoito", "lean"],
-                "target_group": "kotihoidon asiakkaat",
-            },
-        )
-        goals = [uuid.uuid4()]
-        initiative.set_goal(actor=actor, goal_id=goals[0], text="Aamukäynnit alkavat ajallaan")
-        initiative.add_team_member(actor=actor, person_id=self.people[1], role="kehittäjä")
-        initiative.move("plan", actor=actor, occurred_on=None, reason="", lessons="")
-        initiative.move("start", actor=actor, occurred_on=None, reason="", lessons="")
-        n = 0
-        while len(initiative.pending_events) < events:
-            n += 1
-            roll = rng.random()
-            if roll < 0.55:
-                text = f"Viikko {n}: {rng.choice(TOPICS)} eteni, seuraavaksi mittaus. " * rng.randint(1, 3)
-                initiative.add_note(actor=actor, note_id=uuid.uuid4(), text=text, occurred_on=None)
-            elif roll < 0.9 or len(goals) >= 5:
-                goal = rng.choice(goals)
-                text = f"Aamukäynneistä {rng.randint(60, 99)} % alkaa ajallaan (tarkistus {n})"
-                initiative.reword_goal(actor=actor, goal_id=goal, text=text)
-            elif roll < 0.95:
-                goals.append(uuid.uuid4())
-                initiative.set_goal(actor=actor, goal_id=goals[-1], text=f"Uusi tavoite {n}")
-            else:
-                initiative.edit(actor=actor, fields={"summary": f"Tarkennettu kokeilu, vaihe {n}."})
-        self.services.app.save(initiative)
-        return initiative.id
-
-    def initiative(self) -> Initiative:
-        """One generated initiative with its history, not saved."""
-        return self._initiative()
-
-    def _initiative(self) -> Initiative:
-        rng, actor = self.rng, self.actor
-        organisation_id, unit_id = rng.choice(self.places)
-        topic = rng.choice(TOPICS)
-        initiative = Initiative.propose(
-            initiative_id=uuid.uuid4(),
-            actor=actor,
-            occurred_on=None,
-            fields={
-                "title": f"{topic.capitalize()} {len(self.initiative_ids) + 1}",
-                "summary": f"Kokeillaan, miten {topic} toimii yksikössä. " * rng.randint(1, 4),
-                "organisation_id": organisation_id,
-                "unit_id": unit_id,
-                "owner_id": rng.choice(self.people),
-                "themes": rng.sample(THEMES, rng.randint(1, 3)),
-                "target_group": "asiakkaat ja henkilöstö",
-            },
-        )
-        initiative.set_goal(actor=actor, goal_id=uuid.uuid4(), text=f"Parempi {topic} puolessa vuodessa")
-        initiative.add_team_member(actor=actor, person_id=rng.choice(self.people), role="kehittäjä")
-        if rng.random() < 0.5:
-            initiative.edit(actor=actor, fields={"summary": f"Tarkennettu: {topic} kahdessa tiimissä."})
-        path = rng.choices([p for p, _ in PATHS], weights=[w for _, w in PATHS])[0]
-        for verb in path:
-            initiative.move(
-                verb, actor=actor, occurred_on=None, reason="Resurssit siirtyivät", lessons="Aloita pienestä"
-            )
-            for n in range(rng.randint(0, 2)):
-                initiative.add_note(
-                    actor=actor, note_id=uuid.uuid4(), text=f"Tilanne {n + 1}: edetään.", occurred_on=None
-                )
-        self.initiative_ids.append(initiative.id)
-        return initiative
-
-
-def load(services: Services, loader: Loader, total_events: int) -> tuple[int, float, float]:
-    """Grow the log to `total_events` and catch the read models up; returns the log
-    size and the load and catch-up speeds (events/s)."""
-    before = services.app.recorder.max_notification_id() or 0
-    size, saving = loader.grow_to(total_events)
-    started = time.perf_counter()
-    services.projector.catch_up()
-    applying = time.perf_counter() - started
-    written = size - before
-    vacuum(services)
-    return size, written / saving if saving else 0.0, written / applying if written else 0.0
-
-
-def vacuum(services: Services) -> None:
-    """On PostgreSQL, what autovacuum would do after a bulk load, done now rather than
-    while reads are timed."""
-    database_url = services.settings.database_url
-    if database_url is not None:
-        with psycopg.connect(_libpq_url(database_url), autocommit=True) as conn:
-            conn.execute("VACUUM ANALYZE")
-
-
-def _libpq_url(url: str) -> str:
-    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 # ---- ratio 3: read latency at two log sizes -----------------------------------------
@@ -488,21 +206,13 @@ def measure_reads(
             middle = time.perf_counter()
             listing = client.get("/api/initiatives", params=params)
             ended = time.perf_counter()
-            _expect(response, 200)
-            _expect(listing, 200)
+            expect(response, 200)
+            expect(listing, 200)
             if n >= warm_up:
                 one[t].append(middle - started)
                 many[t].append(ended - middle)
                 items[t] += len(listing.json()["items"])
     return [Reads(Latency.of(one[t]), Latency.of(many[t]), items[t] / requests) for t in range(len(targets))]
-
-
-def _expect(response: httpx.Response, status: int) -> None:
-    if response.status_code != status:
-        raise RuntimeError(
-            f"{response.request.method} {response.request.url.path} gave {response.status_code}, "
-            f"expected {status}: {response.text[:300]}"
-        )
 
 
 # ---- ratio 2: rebuild against reading the log ---------------------------------------
@@ -529,64 +239,19 @@ def measure_log_read(services: Services) -> tuple[int, float]:
 # ---- ratio 1: the same commands in-process and over HTTP -----------------------------
 
 
-@dataclass
-class CommandTimer:
-    app_seconds: float = 0.0
-    catch_up_seconds: float = 0.0
-    commands: int = 0
-
-
-def in_process_round(services: Services, loader: Loader, initiatives: int) -> CommandTimer:
-    """propose, plan, start, add note, edit — each followed by the catch-up the API runs."""
-    app, projector = services.app, services.projector
-    ctx = CommandContext(actor=services.local_actor_id)
-    timer = CommandTimer()
-
-    def run(command: Callable[..., Receipt], *args: Any, **kwargs: Any) -> UUID:
-        started = time.perf_counter()
-        receipt = command(ctx, *args, **kwargs)
-        done = time.perf_counter()
-        if receipt.positions:
-            projector.catch_up(up_to=receipt.last_position)
-        timer.app_seconds += done - started
-        timer.catch_up_seconds += time.perf_counter() - done
-        timer.commands += 1
-        return receipt.record_id
-
-    for n in range(initiatives):
-        iid = run(app.propose_initiative, fields=_proposal(loader, n))
-        run(app.move_initiative, iid, "plan")
-        run(app.move_initiative, iid, "start")
-        run(app.add_note, iid, text="Ensimmäinen viikko takana.")
-        run(app.edit_initiative, iid, fields={"summary": "Laajennetaan toiseen tiimiin."})
-    return timer
-
-
 def http_round(client: httpx.Client, loader: Loader, initiatives: int) -> tuple[int, float]:
     """The same five commands per initiative, over HTTP; returns (commands, seconds)."""
     started = time.perf_counter()
     for n in range(initiatives):
-        body = {k: str(v) if isinstance(v, UUID) else v for k, v in _proposal(loader, n).items()}
+        body = {k: str(v) if isinstance(v, UUID) else v for k, v in proposal(loader, n).items()}
         created = client.post("/api/initiatives", json=body)
-        _expect(created, 201)
+        expect(created, 201)
         url = f"/api/initiatives/{created.json()['id']}"
-        _expect(client.post(f"{url}/plan"), 200)
-        _expect(client.post(f"{url}/start"), 200)
-        _expect(client.post(f"{url}/notes", json={"text": "Ensimmäinen viikko takana."}), 200)
-        _expect(client.patch(url, json={"summary": "Laajennetaan toiseen tiimiin."}), 200)
+        expect(client.post(f"{url}/plan"), 200)
+        expect(client.post(f"{url}/start"), 200)
+        expect(client.post(f"{url}/notes", json={"text": "Ensimmäinen viikko takana."}), 200)
+        expect(client.patch(url, json={"summary": "Laajennetaan toiseen tiimiin."}), 200)
     return initiatives * 5, time.perf_counter() - started
-
-
-def _proposal(loader: Loader, n: int) -> dict[str, Any]:
-    organisation_id, unit_id = loader.places[n % len(loader.places)]
-    return {
-        "title": f"Mittauskokeilu {n + 1}",
-        "summary": "Kokeillaan uutta tapaa toimia.",
-        "organisation_id": organisation_id,
-        "unit_id": unit_id,
-        "owner_id": loader.people[n % len(loader.people)],
-        "themes": [THEMES[n % len(THEMES)], THEMES[(n + 1) % len(THEMES)]],
-    }
 
 
 # ---- one store, end to end -----------------------------------------------------------
@@ -757,7 +422,7 @@ def measure_pages(
         response = client.get(path, params=params)
         elapsed = time.perf_counter() - started
         cpu_used = server_cpu() - cpu_before if server_cpu else 0.0
-        _expect(response, 200)
+        expect(response, 200)
         return response, elapsed, cpu_used
 
     def keep_sample(key: str, elapsed: float, cpu_used: float) -> None:
@@ -869,11 +534,6 @@ LABEL_WIDTH = 64
 CELL_WIDTH = 22
 
 
-def _verdict(value: float, target: float, at_least: bool) -> str:
-    ok = value >= target if at_least else value <= target
-    return f"{value:.3f} {'PASS' if ok else 'MISS'}"
-
-
 def report(results: list[StoreResult], scale: float) -> str:
     lines = [f"Kipinä benchmark, scale {scale:g}", ""]
 
@@ -911,20 +571,20 @@ def report(results: list[StoreResult], scale: float) -> str:
     row("ratio (target)", each(lambda r: r.store))
     row(
         f"ratio 1  cmd/s HTTP ÷ in-process App + catch-up (≥ {c})",
-        each(lambda r: _verdict(r.commands_ratio, c, True)),
+        each(lambda r: verdict(r.commands_ratio, c, True)),
     )
     row(
         f"         cmd/s HTTP ÷ in-process App alone (≥ {c})",
-        each(lambda r: _verdict(r.commands_ratio_app, c, True)),
+        each(lambda r: verdict(r.commands_ratio_app, c, True)),
     )
-    row(f"ratio 2  ev/s rebuild ÷ raw log read (≥ {b})", each(lambda r: _verdict(r.rebuild_ratio, b, True)))
+    row(f"ratio 2  ev/s rebuild ÷ raw log read (≥ {b})", each(lambda r: verdict(r.rebuild_ratio, b, True)))
     row(
         f"ratio 3  p99 {large} ÷ {small} events, GET one (≤ {p})",
-        each(lambda r: _verdict(r.latency_ratio("one"), p, False)),
+        each(lambda r: verdict(r.latency_ratio("one"), p, False)),
     )
     row(
         f"ratio 3  p99 {large} ÷ {small} events, filtered list (≤ {p})",
-        each(lambda r: _verdict(r.latency_ratio("listing"), p, False)),
+        each(lambda r: verdict(r.latency_ratio("listing"), p, False)),
     )
     row(
         "         the same as p50, GET one / list",
@@ -1001,15 +661,15 @@ def pages_report(results: list[PagesResult], scale: float) -> str:
     row("ratio (target)", each(lambda r: r.store))
     row(
         f"ratio 4  p99 page ÷ JSON, list first page (≤ {t:g})",
-        each(lambda r: _verdict(pair(0)(r).ratio, t, False)),
+        each(lambda r: verdict(pair(0)(r).ratio, t, False)),
     )
     row(
         f"ratio 4  p99 page ÷ JSON, filtered list (≤ {t:g})",
-        each(lambda r: _verdict(pair(1)(r).ratio, t, False)),
+        each(lambda r: verdict(pair(1)(r).ratio, t, False)),
     )
     row(
         f"ratio 4  p99 page ÷ JSON, initiative + history (≤ {t:g})",
-        each(lambda r: _verdict(pair(2)(r).ratio, t, False)),
+        each(lambda r: verdict(pair(2)(r).ratio, t, False)),
     )
     row(
         "         the same as p50: list / filtered / initiative",

@@ -6,7 +6,7 @@ path itself (`services.pledge_import`: scan, stream, judge each row, save 500 pe
 transaction, catch the read models up), and measures:
 
 5. import events/s ÷ the in-process command rate measured on the same store in the
-   same run, the way ratio 1 measures it (`bench.in_process_round`: propose, plan,
+   same run, the way ratio 1 measures it (`bench_kit.in_process_round`: propose, plan,
    start, note, edit, each followed by the projector catch-up). Target ≥ 1: a bulk
    import records a pledge at least as fast as one command at a time. Memory is
    reported as the process's peak RSS at the start, the middle and the end of the
@@ -37,6 +37,8 @@ import httpx
 
 from domain.application import CommandContext
 from domain.change_action import ChangeAction
+from scripts import bench_kit
+from scripts.bench_kit import Latency, expect, verdict
 from services.bootstrap import Services, bootstrap
 from services.pledge_import import import_pledges, scan, text_lines
 from services.settings import Settings
@@ -152,8 +154,6 @@ def complete_some(services: Services, campaign: UUID, count: int, *, after: int 
 
 def measure_wall(client: httpx.Client, campaigns: list[UUID], requests: int) -> list[Any]:
     """The walls of the campaigns, taking turns request by request, after a warm-up."""
-    from scripts.bench import Latency, _expect
-
     warm_up = max(20, min(200, requests // 5))
     seconds: list[list[float]] = [[] for _ in campaigns]
     for n in range(warm_up + requests):
@@ -161,15 +161,13 @@ def measure_wall(client: httpx.Client, campaigns: list[UUID], requests: int) -> 
             started = time.perf_counter()
             response = client.get(f"/api/campaigns/{campaign}/wall")
             elapsed = time.perf_counter() - started
-            _expect(response, 200)
+            expect(response, 200)
             if n >= warm_up:
                 seconds[index].append(elapsed)
     return [Latency.of(each) for each in seconds]
 
 
 def bench_change_day(label: str, settings: Settings, scale: float) -> ChangeDayResult:
-    from scripts import bench
-
     began = time.perf_counter()
     result = ChangeDayResult(store=label)
     total = max(BASELINE_PLEDGES + 500, round(PLEDGES * scale))
@@ -179,7 +177,7 @@ def bench_change_day(label: str, settings: Settings, scale: float) -> ChangeDayR
     rng = random.Random(2014)
     services = bootstrap(settings)
     try:
-        loader = bench.Loader(services, random.Random(2024))
+        loader = bench_kit.Loader(services, random.Random(2024))
         loader.add_references()
         with services.projector.engine.begin() as conn:
             for n in range(PEOPLE):
@@ -188,8 +186,10 @@ def bench_change_day(label: str, settings: Settings, scale: float) -> ChangeDayR
                 )
         # The in-process command rate of this store, the way ratio 1 measures it.
         per_round = int(min(100, max(2, 100 * scale)))
-        bench.in_process_round(services, loader, 2)
-        timers = [bench.in_process_round(services, loader, per_round) for _ in range(bench.COMMAND_ROUNDS)]
+        bench_kit.in_process_round(services, loader, 2)
+        timers = [
+            bench_kit.in_process_round(services, loader, per_round) for _ in range(bench_kit.COMMAND_ROUNDS)
+        ]
         result.in_process = statistics.median(
             t.commands / (t.app_seconds + t.catch_up_seconds) for t in timers
         )
@@ -207,12 +207,12 @@ def bench_change_day(label: str, settings: Settings, scale: float) -> ChangeDayR
         run_import(services, campaign, small_file)
         complete_some(services, campaign, int(BASELINE_PLEDGES * COMPLETED_SHARE))
         with (
-            bench.Server(settings, workdir) as server,
+            bench_kit.Server(settings, workdir) as server,
             httpx.Client(base_url=server.url, timeout=60) as client,
         ):
             log(f"[{label}] wall at {BASELINE_PLEDGES:,} pledges ({requests} requests)…")
             [result.wall_small] = measure_wall(client, [campaign], requests)
-        bench.vacuum(services)
+        bench_kit.vacuum(services)
 
         log(f"[{label}] importing {total - BASELINE_PLEDGES:,} pledges through the import path…")
         result.rss_mb.append(peak_rss_mb())
@@ -228,9 +228,9 @@ def bench_change_day(label: str, settings: Settings, scale: float) -> ChangeDayR
         ).record_id
         run_import(services, twin, small_file)
         complete_some(services, twin, int(BASELINE_PLEDGES * COMPLETED_SHARE))
-        bench.vacuum(services)
+        bench_kit.vacuum(services)
         with (
-            bench.Server(settings, workdir) as server,
+            bench_kit.Server(settings, workdir) as server,
             httpx.Client(base_url=server.url, timeout=60) as client,
         ):
             log(f"[{label}] wall at {result.pledges:,} pledges, alternating with a twin of 1,000…")
@@ -242,8 +242,6 @@ def bench_change_day(label: str, settings: Settings, scale: float) -> ChangeDayR
 
 
 def change_day_report(results: list[ChangeDayResult], scale: float) -> str:
-    from scripts.bench import _verdict
-
     lines = [f"Change Day: import and wall (scale {scale}: {results[0].pledges:,} pledges)", ""]
 
     def row(label: str, cells: list[str]) -> None:
@@ -274,10 +272,10 @@ def change_day_report(results: list[ChangeDayResult], scale: float) -> str:
     lines.append("")
     i, w = TARGETS["import"], TARGETS["wall"]
     row("ratio (target)", each(lambda r: r.store))
-    row(f"ratio 5  import ev/s ÷ in-process cmd/s (≥ {i})", each(lambda r: _verdict(r.import_ratio, i, True)))
+    row(f"ratio 5  import ev/s ÷ in-process cmd/s (≥ {i})", each(lambda r: verdict(r.import_ratio, i, True)))
     row(
         f"ratio 6  wall p99 at N ÷ at {BASELINE_PLEDGES:,} (≤ {w})",
-        each(lambda r: _verdict(r.wall_ratio, w, False)),
+        each(lambda r: verdict(r.wall_ratio, w, False)),
     )
     row(
         "         the same, against this campaign before it grew",

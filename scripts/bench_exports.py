@@ -55,6 +55,7 @@ from domain.good_practice import GoodPractice
 from domain.initiative import Initiative
 from domain.measure import Measure
 from domain.programme import Programme
+from scripts import bench_kit
 from services.bootstrap import Services, bootstrap
 from services.settings import Settings
 
@@ -198,11 +199,9 @@ class PackBuilder:
     practices, as aggregates saved with `app.save`."""
 
     def __init__(self, services: Services, rng: random.Random) -> None:
-        from scripts import bench
-
         self.services = services
         self.rng = rng
-        self.loader = bench.Loader(services, rng)
+        self.loader = bench_kit.Loader(services, rng)
         self.loader.add_references(organisations=2, people=5)
         self.actor = services.local_actor_id
 
@@ -455,8 +454,6 @@ def measure_peak(settings: Settings, programme_id: UUID | None, practice_id: UUI
 
 
 def bench_exports(label: str, settings: Settings, scale: float) -> ExportsResult:
-    from scripts import bench
-
     began = time.perf_counter()
     result = ExportsResult(store=label, practices=max(2, round(PRACTICES * scale)))
     result.single_repeats = SINGLE_REPEATS if scale >= 0.5 else 3
@@ -466,7 +463,7 @@ def bench_exports(label: str, settings: Settings, scale: float) -> ExportsResult
         log(f"[{label}] exports: building a programme with {result.practices} published practices…")
         programme_id, practice_ids = PackBuilder(services, random.Random(2019)).build(result.practices)
         services.projector.catch_up()
-        bench.vacuum(services)
+        bench_kit.vacuum(services)
         result.log_events = int(services.app.recorder.max_notification_id() or 0)
     finally:
         services.close()

@@ -31,6 +31,8 @@ import httpx
 from domain.experiment import Experiment
 from domain.initiative import Initiative
 from domain.measure import Measure
+from scripts import bench_kit
+from scripts.bench_kit import Latency, expect
 from services.bootstrap import Services, bootstrap
 from services.settings import Settings
 
@@ -68,11 +70,9 @@ class Builder:
     """Initiatives, experiments and measures as aggregates, saved a few at a time."""
 
     def __init__(self, services: Services, rng: random.Random) -> None:
-        from scripts import bench
-
         self.services = services
         self.rng = rng
-        self.loader = bench.Loader(services, rng)
+        self.loader = bench_kit.Loader(services, rng)
         self.loader.add_references(organisations=1, people=5)
         self.actor = services.local_actor_id
         self.today = date.today()
@@ -172,8 +172,6 @@ class Builder:
 
 def measure_latencies(client: httpx.Client, paths: dict[str, str], rounds: int) -> dict[str, Any]:
     """Each path after a warm-up, in turns request by request; the order flips every round."""
-    from scripts.bench import Latency, _expect
-
     warm_up = max(10, min(50, rounds // 5))
     samples: dict[str, list[float]] = {key: [] for key in paths}
     keys = list(paths)
@@ -182,15 +180,13 @@ def measure_latencies(client: httpx.Client, paths: dict[str, str], rounds: int) 
             started = time.perf_counter()
             response = client.get(paths[key])
             elapsed = time.perf_counter() - started
-            _expect(response, 200)
+            expect(response, 200)
             if n >= warm_up:
                 samples[key].append(elapsed)
     return {key: Latency.of(seconds) for key, seconds in samples.items()}
 
 
 def bench_outcomes(label: str, settings: Settings, scale: float) -> OutcomesResult:
-    from scripts import bench
-
     began = time.perf_counter()
     result = OutcomesResult(store=label)
     result.rounds = int(min(ROUNDS, max(20, ROUNDS * scale)))
@@ -205,7 +201,7 @@ def bench_outcomes(label: str, settings: Settings, scale: float) -> OutcomesResu
         for size, events in (("small", TIMELINE_SMALL), ("large", large_events)):
             initiatives[size], result.timeline_events[size] = builder.busy_initiative(events)
         services.projector.catch_up()
-        bench.vacuum(services)
+        bench_kit.vacuum(services)
         result.build_seconds = time.perf_counter() - began
     finally:
         services.close()
@@ -213,7 +209,7 @@ def bench_outcomes(label: str, settings: Settings, scale: float) -> OutcomesResu
     paths = {f"chart_{size}": f"/api/measures/{mid}/chart.svg?lang=en" for size, mid in charts.items()}
     paths |= {f"timeline_{size}": f"/api/initiatives/{iid}/timeline" for size, iid in initiatives.items()}
     with (
-        bench.Server(settings, settings.data_dir.parent) as server,
+        bench_kit.Server(settings, settings.data_dir.parent) as server,
         httpx.Client(base_url=server.url, timeout=60) as client,
     ):
         for size in initiatives:

@@ -33,6 +33,9 @@ import httpx
 
 from domain.initiative import Initiative, Status
 from domain.programme import Programme
+from scripts import bench_kit
+from scripts.bench_kit import Latency, expect, verdict
+from scripts.demo import load_three_w
 from services.bootstrap import Services, bootstrap
 from services.settings import Settings
 
@@ -95,11 +98,9 @@ class UnrelatedProgrammes:
     as aggregates (the same events the API would record) and saved one programme at a time."""
 
     def __init__(self, services: Services, rng: random.Random) -> None:
-        from scripts import bench
-
         self.services = services
         self.rng = rng
-        self.initiatives = bench.Loader(services, rng)
+        self.initiatives = bench_kit.Loader(services, rng)
         self.initiatives.add_references(organisations=4, people=40)
         self.organisations = sorted({org for org, _ in self.initiatives.places}, key=str)
         self.count = 0
@@ -179,15 +180,12 @@ class UnrelatedProgrammes:
 def prepare(label: str, services: Services, small_target: int) -> tuple[UnrelatedProgrammes, str, str, int]:
     """The 3W programme through the HTTP API, then unrelated programmes up to `small_target`
     events; returns the generator, the programme's and workshop 7's ids and the scenario's events."""
-    from scripts import bench
-    from scripts.demo import load_three_w
-
     played = load_three_w(services)
     scenario_events = int(services.app.recorder.max_notification_id() or 0)
     unrelated = UnrelatedProgrammes(services, random.Random(2018))
     unrelated.grow_to(small_target)
     services.projector.catch_up()
-    bench.vacuum(services)
+    bench_kit.vacuum(services)
     log(f"[{label}] 3W recorded ({scenario_events:,} events), store at {small_target:,}+ events")
     return unrelated, played.programme, played.workshops["w7"], scenario_events
 
@@ -195,8 +193,6 @@ def prepare(label: str, services: Services, small_target: int) -> tuple[Unrelate
 def measure(targets: list[Target], rounds: int) -> list[dict[str, Any]]:
     """Dashboard and digest of each target after a warm-up, taking turns request by request;
     the order of the targets flips every round, so neither always goes first."""
-    from scripts.bench import Latency, _expect
-
     warm_up = max(10, min(100, rounds // 5))
     samples: list[dict[str, list[float]]] = [{"dashboard": [], "digest": []} for _ in targets]
     for n in range(warm_up + rounds):
@@ -207,15 +203,13 @@ def measure(targets: list[Target], rounds: int) -> list[dict[str, Any]]:
                 started = time.perf_counter()
                 response = target.client.get(path)
                 elapsed = time.perf_counter() - started
-                _expect(response, 200)
+                expect(response, 200)
                 if n >= warm_up:
                     samples[index][endpoint].append(elapsed)
     return [{k: Latency.of(v) for k, v in each.items()} for each in samples]
 
 
 def bench_programme(label: str, settings: Settings, twin_settings: Settings, scale: float) -> ProgrammeResult:
-    from scripts import bench
-
     began = time.perf_counter()
     result = ProgrammeResult(store=label)
     result.rounds = int(min(ROUNDS, max(20, ROUNDS * scale)))
@@ -232,7 +226,7 @@ def bench_programme(label: str, settings: Settings, twin_settings: Settings, sca
 
         workdir, twin_workdir = settings.data_dir.parent, twin_settings.data_dir.parent
         with (
-            bench.Server(settings, workdir) as server,
+            bench_kit.Server(settings, workdir) as server,
             httpx.Client(base_url=server.url, timeout=60) as client,
         ):
             target = Target(client, programme, workshop)
@@ -251,7 +245,7 @@ def bench_programme(label: str, settings: Settings, twin_settings: Settings, sca
         applying = time.perf_counter()
         services.projector.catch_up()
         applied = time.perf_counter() - applying
-        bench.vacuum(services)
+        bench_kit.vacuum(services)
         result.grow_seconds = time.perf_counter() - started
         written = result.large_events - before
         result.load = written / saving if saving else 0.0
@@ -259,8 +253,8 @@ def bench_programme(label: str, settings: Settings, twin_settings: Settings, sca
         log(f"[{label}] grown in {result.grow_seconds:,.0f} s")
 
         with (
-            bench.Server(settings, workdir) as server,
-            bench.Server(twin_settings, twin_workdir) as twin_server,
+            bench_kit.Server(settings, workdir) as server,
+            bench_kit.Server(twin_settings, twin_workdir) as twin_server,
             httpx.Client(base_url=server.url, timeout=60) as client,
             httpx.Client(base_url=twin_server.url, timeout=60) as twin_client,
         ):
@@ -277,8 +271,6 @@ def bench_programme(label: str, settings: Settings, twin_settings: Settings, sca
 
 
 def programme_report(results: list[ProgrammeResult], scale: float) -> str:
-    from scripts.bench import _verdict
-
     first = results[0]
     small, large = f"{first.small_events:,}", f"{first.large_events:,}"
     lines = [f"Programme dashboard and digest (ratio 7), scale {scale:g}", ""]
@@ -312,11 +304,11 @@ def programme_report(results: list[ProgrammeResult], scale: float) -> str:
     row("ratio (target)", each(lambda r: r.store))
     row(
         f"ratio 7  p99 {large} ÷ {small} events, dashboard (≤ {TARGET})",
-        each(lambda r: _verdict(r.ratio("dashboard"), TARGET, False)),
+        each(lambda r: verdict(r.ratio("dashboard"), TARGET, False)),
     )
     row(
         f"ratio 7  p99 {large} ÷ {small} events, digest (≤ {TARGET})",
-        each(lambda r: _verdict(r.ratio("digest"), TARGET, False)),
+        each(lambda r: verdict(r.ratio("digest"), TARGET, False)),
     )
     row(
         "         the same as p50, dashboard / digest",

@@ -19,18 +19,17 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import warnings
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from api.app import create_app
-from domain.application import CommandContext, RequestKey
 from domain.organisation import OrganisationKind
 from projections import experiments as experiments_read_model
 from projections.experiments import ExperimentFilter
 from scripts import three_w
 from scripts.demo_good_practices import load_good_practices
+from scripts.demo_loader import Loader
 from services.bootstrap import Services, bootstrap
 from services.settings import settings_or_complaint
 
@@ -50,31 +49,6 @@ DEMO_PEOPLE = {
     "vuodeosaston-osastonhoitaja": "Vuodeosaston osastonhoitaja (demo)",
     "kehittamistiimi": "Soten kehittämistiimin vetäjä (demo)",
 }
-
-
-@dataclass
-class Loader:
-    services: Services
-    actor: UUID
-
-    def ctx(self, step: str) -> CommandContext:
-        # The key names the step, so a second run replays instead of recording again.
-        return CommandContext(self.actor, request_key=RequestKey(f"demo:{step}", f"demo:{step}"))
-
-    def person(self, slug: str, name: str, organisation_id: UUID, unit_id: UUID | None) -> UUID:
-        person_id = uuid5(NAMESPACE_URL, f"https://kipina.invalid/demo/{slug}")
-        if not self.services.people.exists(person_id):
-            with self.services.projector.engine.begin() as conn:
-                self.services.people.register(
-                    conn,
-                    {
-                        "name": name,
-                        "organisation_id": str(organisation_id),
-                        "unit_id": str(unit_id) if unit_id else None,
-                    },
-                    person_id=person_id,
-                )
-        return person_id
 
 
 def load(services: Services) -> dict[str, Any]:

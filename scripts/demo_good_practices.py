@@ -14,14 +14,12 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from domain.good_practice_prefill import prefill
+from scripts.demo_loader import Loader
 from services.good_practice_source import prefill_source
-
-if TYPE_CHECKING:
-    from scripts.demo import Loader
 
 OULUNKAARI_MODEL: dict[str, Any] = {
     "name": "Kehittäminen kuuluu kaikille",
