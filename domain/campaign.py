@@ -14,7 +14,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from domain.errors import InvalidField
+from domain.errors import N_, InvalidField
 from domain.recorded import RecordedEvent
 from domain.values import plausible_date, required_text
 
@@ -62,6 +62,14 @@ class Campaign(Aggregate):
     """A Change Day campaign: name, date and target number of pledges."""
 
     TOPIC = "kipina:Campaign"
+    # How a refused command names this kind of record: whole sentences (not a noun glued
+    # into one) so that each translates whole; the application raises them.
+    NOT_FOUND = N_("There is no campaign with id {id}.")
+    STALE = N_(
+        "You edited version {expected_version} of this campaign, but it is now at version "
+        "{current_version}. Reload it and apply your change again."
+    )
+    CONCURRENT = N_("Someone else changed this campaign at the same moment. Reload it and try again.")
 
     name: str
     held_on: date

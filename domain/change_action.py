@@ -24,7 +24,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from domain.errors import InvalidField, RuleViolation
+from domain.errors import N_, InvalidField, RuleViolation
 from domain.recorded import RecordedEvent
 from domain.values import optional_text, past_or_today, required_text
 
@@ -185,6 +185,14 @@ class ChangeAction(Aggregate):
     """One pledged action of a Change Day campaign."""
 
     TOPIC = "kipina:ChangeAction"
+    # How a refused command names this kind of record: whole sentences (not a noun glued
+    # into one) so that each translates whole; the application raises them.
+    NOT_FOUND = N_("There is no Change Day action with id {id}.")
+    STALE = N_(
+        "You changed version {expected_version} of this action, but it is now at version "
+        "{current_version}. Reload it and apply your change again."
+    )
+    CONCURRENT = N_("Someone else changed this action at the same moment. Reload it and try again.")
 
     campaign_id: UUID
     text: str

@@ -32,7 +32,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from domain.errors import InvalidField, RuleViolation
+from domain.errors import N_, InvalidField, RuleViolation
 from domain.recorded import RecordedEvent
 from domain.values import optional_text, past_or_today, plausible_date, required_text
 
@@ -157,6 +157,18 @@ class DevelopmentTarget(Aggregate):
     """A development target, its links and its yearly reviews."""
 
     TOPIC = "kipina:DevelopmentTarget"
+    # How a refused command names this kind of record: whole sentences (not a noun glued
+    # into one) so that each translates whole; the application raises them.
+    NOT_FOUND = N_("There is no development target with id {id}.")
+    STALE = N_(
+        "You edited version {expected_version} of this development target, but it is now at version "
+        "{current_version}. Reload it and apply your change again."
+    )
+    # The conflict may be on a linked initiative or placement, saved in the same save.
+    CONCURRENT = N_(
+        "Someone else changed this development target, or a record being linked to it, at the same "
+        "moment. Reload it and try again."
+    )
 
     title: str
     strategy_goal: str

@@ -22,7 +22,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from domain.errors import IllegalTransition, InvalidField, RuleViolation
+from domain.errors import N_, IllegalTransition, InvalidField, RuleViolation
 from domain.initiative import Initiative
 from domain.recorded import RecordedEvent
 from domain.values import (
@@ -145,6 +145,14 @@ class Experiment(Aggregate):
     """One PDSA cycle of one change idea, under one initiative."""
 
     TOPIC = "kipina:Experiment"
+    # How a refused command names this kind of record: whole sentences (not a noun glued
+    # into one) so that each translates whole; the application raises them.
+    NOT_FOUND = N_("There is no experiment with id {id}.")
+    STALE = N_(
+        "You edited version {expected_version} of this experiment, but it is now at version "
+        "{current_version}. Reload it and apply your change again."
+    )
+    CONCURRENT = N_("Someone else changed this experiment at the same moment. Reload it and try again.")
 
     initiative_id: UUID
     organisation_id: UUID | None

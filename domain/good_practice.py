@@ -31,7 +31,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from domain.errors import InvalidField, InvalidFields, RuleViolation
+from domain.errors import N_, InvalidField, InvalidFields, RuleViolation
 from domain.recorded import RecordedEvent
 from domain.values import optional_text, required_text, tag_list
 
@@ -173,6 +173,14 @@ class GoodPractice(Aggregate):
     """A good practice: its working copy and its published versions."""
 
     TOPIC = "kipina:GoodPractice"
+    # How a refused command names this kind of record: whole sentences (not a noun glued
+    # into one) so that each translates whole; the application raises them.
+    NOT_FOUND = N_("There is no good practice with id {id}.")
+    STALE = N_(
+        "You edited version {expected_version} of this good practice, but it is now at version "
+        "{current_version}. Reload it and apply your change again."
+    )
+    CONCURRENT = N_("Someone else changed this good practice at the same moment. Reload it and try again.")
 
     initiative_id: UUID
     organisation_id: UUID | None

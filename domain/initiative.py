@@ -20,7 +20,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from domain.check_in import clean_check_in
-from domain.errors import IllegalTransition, InvalidField, RecordNotFound, RuleViolation
+from domain.errors import N_, IllegalTransition, InvalidField, RecordNotFound, RuleViolation
 from domain.evaluation import clean_evaluation
 from domain.recorded import RecordedEvent
 from domain.values import optional_text, past_or_today, required_text, tag_list
@@ -148,6 +148,14 @@ class Initiative(Aggregate):
     """A development initiative and everything recorded about it."""
 
     TOPIC = "kipina:Initiative"
+    # How a refused command names this kind of record: whole sentences (not a noun glued
+    # into one) so that each translates whole; the application raises them.
+    NOT_FOUND = N_("There is no initiative with id {id}.")
+    STALE = N_(
+        "You edited version {expected_version} of this initiative, but it is now at version "
+        "{current_version}. Reload it and apply your change again."
+    )
+    CONCURRENT = N_("Someone else changed this initiative at the same moment. Reload it and try again.")
 
     title: str
     summary: str

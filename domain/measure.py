@@ -25,7 +25,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from domain.errors import InvalidField, RuleViolation
+from domain.errors import N_, InvalidField, RuleViolation
 from domain.experiment import Experiment
 from domain.recorded import RecordedEvent
 from domain.run_chart import RuleSet
@@ -255,6 +255,14 @@ class Measure(Aggregate):
     the id of its value, which is what refuses a second value for the same period."""
 
     TOPIC = "kipina:Measure"
+    # How a refused command names this kind of record: whole sentences (not a noun glued
+    # into one) so that each translates whole; the application raises them.
+    NOT_FOUND = N_("There is no measure with id {id}.")
+    STALE = N_(
+        "You edited version {expected_version} of this measure, but it is now at version "
+        "{current_version}. Reload it and apply your change again."
+    )
+    CONCURRENT = N_("Someone else changed this measure at the same moment. Reload it and try again.")
 
     initiative_id: UUID
     name: str

@@ -7,7 +7,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from domain.errors import InvalidField, RuleViolation
+from domain.errors import N_, InvalidField, RuleViolation
 from domain.recorded import RecordedEvent
 from domain.values import required_text
 
@@ -28,6 +28,14 @@ class Organisation(Aggregate):
     """A municipality or joint authority; initiatives and people belong to its units."""
 
     TOPIC = "kipina:Organisation"
+    # How a refused command names this kind of record: whole sentences (not a noun glued
+    # into one) so that each translates whole; the application raises them.
+    NOT_FOUND = N_("There is no organisation with id {id}.")
+    STALE = N_(
+        "You edited version {expected_version} of this organisation, but it is now at version "
+        "{current_version}. Reload it and apply your change again."
+    )
+    CONCURRENT = N_("Someone else changed this organisation at the same moment. Reload it and try again.")
 
     name: str
     kind: OrganisationKind

@@ -17,7 +17,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from domain.errors import InvalidField, RecordNotFound, RuleViolation
+from domain.errors import N_, InvalidField, RecordNotFound, RuleViolation
 from domain.recorded import RecordedEvent
 from domain.values import optional_text, past_or_today, plausible_date, required_text
 
@@ -110,6 +110,14 @@ class Programme(Aggregate):
     """A development programme and its workshop days."""
 
     TOPIC = "kipina:Programme"
+    # How a refused command names this kind of record: whole sentences (not a noun glued
+    # into one) so that each translates whole; the application raises them.
+    NOT_FOUND = N_("There is no programme with id {id}.")
+    STALE = N_(
+        "You edited version {expected_version} of this programme, but it is now at version "
+        "{current_version}. Reload it and apply your change again."
+    )
+    CONCURRENT = N_("Someone else changed this programme at the same moment. Reload it and try again.")
 
     name: str
     description: str

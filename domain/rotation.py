@@ -25,7 +25,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 
-from domain.errors import IllegalTransition, InvalidField, RuleViolation
+from domain.errors import N_, IllegalTransition, InvalidField, RuleViolation
 from domain.recorded import RecordedEvent
 from domain.values import optional_text, past_or_today, plausible_date, required_text, tag_list
 
@@ -124,6 +124,19 @@ class RotationPlacement(Aggregate):
     """One person's placement in a host unit for a period."""
 
     TOPIC = "kipina:RotationPlacement"
+    # How a refused command names this kind of record: whole sentences (not a noun glued
+    # into one) so that each translates whole; the application raises them.
+    NOT_FOUND = N_("There is no rotation placement with id {id}.")
+    STALE = N_(
+        "You edited version {expected_version} of this rotation placement, but it is now at version "
+        "{current_version}. Reload it and apply your change again."
+    )
+    # The conflict may be on the person's schedule: another placement of theirs was
+    # proposed, moved, completed or cancelled at the same moment.
+    CONCURRENT = N_(
+        "Someone else changed this placement, or another placement of the same person, at the same "
+        "moment. Reload and try again."
+    )
 
     person_id: UUID
     home_organisation_id: UUID
