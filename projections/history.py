@@ -11,7 +11,8 @@ projector must apply it *before* them (see `projector.READ_MODELS`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -71,72 +72,18 @@ def prefetch(batch: Batch, events: list[RecordedEvent]) -> None:
 
 
 def apply(batch: Batch, position: int, event: RecordedEvent) -> None:
-    if isinstance(event, Initiative.Event | LifecycleEvent):
-        record_type = "initiative"
-        previous = batch.current(initiatives, str(event.originator_id))
-        if isinstance(event, Initiative.CheckInRecorded):
-            changes = _check_in_changes(batch, event)
-        elif isinstance(event, Initiative.EvaluationRecorded):
-            changes = _evaluation_changes(event)
-        elif isinstance(event, Initiative.LinkedToTarget | Initiative.UnlinkedFromTarget):
-            changes = _target_link_changes(batch, event)
-        else:
-            changes = _initiative_changes(batch, previous, event)
-        title = _title_after(previous, changes, "title")
-    elif isinstance(event, Organisation.Event):
-        record_type = "organisation"
-        previous = batch.current(organisations, str(event.originator_id))
-        changes = _organisation_changes(batch, previous, event)
-        title = _title_after(previous, changes, "name")
-    elif isinstance(event, Experiment.Event):
-        record_type = "experiment"
-        previous = batch.current(experiments, str(event.originator_id))
-        changes = _experiment_changes(previous, event)
-        title = _title_after(previous, changes, "title")
-    elif isinstance(event, RotationPlacement.Event):
-        record_type = "rotation"
-        previous = batch.current(rotations, str(event.originator_id))
-        changes = _rotation_changes(previous, event)
-        title = _rotation_title(batch, previous, event)
-    elif isinstance(event, Campaign.Event):
-        record_type = "campaign"
-        previous = batch.current(campaigns, str(event.originator_id))
-        changes = _campaign_changes(previous, event)
-        title = _title_after(previous, changes, "name")
-    elif isinstance(event, Programme.Event):
-        record_type = "programme"
-        previous = batch.current(programmes, str(event.originator_id))
-        changes = _programme_changes(batch, previous, event)
-        title = _title_after(previous, changes, "name")
-    elif isinstance(event, Measure.Event):
-        record_type = "measure"
-        previous = batch.current(measures, str(event.originator_id))
-        changes = _measure_changes(previous, event)
-        title = _title_after(previous, changes, "name")
-    elif isinstance(event, DevelopmentTarget.Event):
-        record_type = "development_target"
-        previous = batch.current(development_targets, str(event.originator_id))
-        changes = _development_target_changes(previous, event)
-        title = _title_after(previous, changes, "title")
-    elif isinstance(event, GoodPractice.Event):
-        record_type = "good_practice"
-        previous = batch.current(good_practices, str(event.originator_id))
-        changes = _good_practice_changes(batch, previous, event)
-        title = _title_after(previous, changes, "name")
-    elif isinstance(event, ChangeAction.Event):
-        record_type = "change_action"
-        previous = batch.current(change_actions, str(event.originator_id))
-        changes = _change_action_changes(previous, event)
-        title = _title_after(previous, changes, "text")[:200]
-    else:
+    kind = kind_of(event)
+    if kind is None:
         return
+    previous = batch.current(kind.table, str(event.originator_id))
+    changes = kind.changes(batch, previous, event)
     batch.insert(
         history,
         dict(
             position=position,
-            record_type=record_type,
+            record_type=kind.record_type,
             record_id=str(event.originator_id),
-            record_title=title,
+            record_title=kind.title(batch, previous, changes, event),
             version=event.originator_version,
             event_type=type(event).__name__,
             recorded_at=event.timestamp,
@@ -592,6 +539,93 @@ def _change_action_changes(previous: dict[str, Any] | None, event: RecordedEvent
     if isinstance(event, ChangeAction.InspiredBy):
         return [_change(f"inspired_by.{event.action_id}", None, event.action_id)]
     return []
+
+
+# ---- the kinds of record ------------------------------------------------------
+
+Previous = dict[str, Any] | None
+Title = Callable[[Batch, Previous, list[Change], RecordedEvent], str]
+
+
+@dataclass(frozen=True)
+class RecordKind:
+    """How history tells one kind of record: which events are its, the read model holding
+    its state before each event, the field changes an event makes and the record's title."""
+
+    events: Any  # an event class, or a union of them
+    record_type: str
+    table: Table
+    changes: Callable[[Batch, Previous, RecordedEvent], list[Change]]
+    title: Title
+
+
+def _titled(
+    field: str, limit: int | None = None
+) -> Callable[[Batch, Previous, list[Change], RecordedEvent], str]:
+    return lambda _batch, previous, changes, _event: _title_after(previous, changes, field)[:limit]
+
+
+def _initiative_event_changes(batch: Batch, previous: Previous, event: RecordedEvent) -> list[Change]:
+    if isinstance(event, Initiative.CheckInRecorded):
+        return _check_in_changes(batch, event)
+    if isinstance(event, Initiative.EvaluationRecorded):
+        return _evaluation_changes(event)
+    if isinstance(event, Initiative.LinkedToTarget | Initiative.UnlinkedFromTarget):
+        return _target_link_changes(batch, event)
+    return _initiative_changes(batch, previous, event)
+
+
+def _without_batch(
+    changes: Callable[[Previous, RecordedEvent], list[Change]],
+) -> Callable[[Batch, Previous, RecordedEvent], list[Change]]:
+    return lambda _batch, previous, event: changes(previous, event)
+
+
+# Every kind of record, in the order an event is matched against them.
+KINDS: tuple[RecordKind, ...] = (
+    RecordKind(
+        Initiative.Event | LifecycleEvent,
+        "initiative",
+        initiatives,
+        _initiative_event_changes,
+        _titled("title"),
+    ),
+    RecordKind(Organisation.Event, "organisation", organisations, _organisation_changes, _titled("name")),
+    RecordKind(
+        Experiment.Event, "experiment", experiments, _without_batch(_experiment_changes), _titled("title")
+    ),
+    RecordKind(
+        RotationPlacement.Event,
+        "rotation",
+        rotations,
+        _without_batch(_rotation_changes),
+        lambda batch, previous, _changes, event: _rotation_title(batch, previous, event),
+    ),
+    RecordKind(Campaign.Event, "campaign", campaigns, _without_batch(_campaign_changes), _titled("name")),
+    RecordKind(Programme.Event, "programme", programmes, _programme_changes, _titled("name")),
+    RecordKind(Measure.Event, "measure", measures, _without_batch(_measure_changes), _titled("name")),
+    RecordKind(
+        DevelopmentTarget.Event,
+        "development_target",
+        development_targets,
+        _without_batch(_development_target_changes),
+        _titled("title"),
+    ),
+    RecordKind(GoodPractice.Event, "good_practice", good_practices, _good_practice_changes, _titled("name")),
+    RecordKind(
+        ChangeAction.Event,
+        "change_action",
+        change_actions,
+        _without_batch(_change_action_changes),
+        _titled("text", limit=200),
+    ),
+)
+RECORD_TYPES = frozenset(kind.record_type for kind in KINDS)
+
+
+def kind_of(event: RecordedEvent) -> RecordKind | None:
+    """The kind of record an event belongs to; None for events no history shows."""
+    return next((kind for kind in KINDS if isinstance(event, kind.events)), None)
 
 
 # ---- queries -----------------------------------------------------------------
