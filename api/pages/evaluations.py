@@ -17,7 +17,6 @@ from uuid import UUID
 
 from fastapi import APIRouter, Path
 from fastapi.responses import Response
-from sqlalchemy import Connection
 from starlette.datastructures import FormData
 
 from api.pages.forms import FormState, as_of_or_error, date_or_none
@@ -25,6 +24,7 @@ from api.pages.web import Page, PageDep, text
 from api.routes import evaluations as evaluation_bodies
 from domain.errors import DomainError, InvalidField, RecordNotFound
 from domain.evaluation import EFFECT_AREAS, LABEL_MAX, TEXT_MAX, UNIT_MAX, Method, Recommendation
+from present import evaluations as evaluation_views
 from present import labels
 from projections import evaluations as read_model
 from projections import initiatives as initiatives_read_model
@@ -50,7 +50,7 @@ def list_page(page: PageDep, initiative_id: InitiativeId, as_of_date: str = "") 
         items = evaluation_bodies.render_evaluations(conn, page.services.people, initiative, rows)
     for item in items:
         item["recorded_at"] = datetime.fromisoformat(item["recorded_at"])
-    hint = evaluation_bodies.decision_hint(initiative["status"], rows[-1] if rows else None)
+    hint = evaluation_views.decision_hint(initiative["status"], rows[-1] if rows else None)
     return page.render(
         "evaluations/list.html",
         status=200 if state.ok else 400,
@@ -91,23 +91,6 @@ async def record(page: PageDep, initiative_id: InitiativeId) -> Response:
                 flash="evaluation_recorded",
             )
     return _render_form(page, initiative_id, state, status=422)
-
-
-# ---- the initiative page's section ------------------------------------------------------------
-
-
-def latest_of_initiative(
-    conn: Connection, initiative: dict[str, Any], position: int | None
-) -> dict[str, Any] | None:
-    """The latest evaluation and the decision hint it gives, for the initiative page."""
-    rows = read_model.of_initiative(conn, UUID(initiative["id"]), position)
-    if not rows:
-        return None
-    return {
-        **rows[-1],
-        "count": len(rows),
-        "hint": evaluation_bodies.decision_hint(initiative["status"], rows[-1]),
-    }
 
 
 # ---- the form -------------------------------------------------------------------------------

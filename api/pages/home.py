@@ -10,8 +10,9 @@ from fastapi import APIRouter, Query
 from fastapi.responses import RedirectResponse, Response
 
 from api.pages import history_view
-from api.pages.initiatives import summaries
 from api.pages.web import YEAR, PageDep
+from present import initiatives as initiative_views
+from present import labels
 from present.i18n import COOKIE, LANGUAGES
 from projections import history
 from projections import initiatives as read_model
@@ -27,13 +28,20 @@ FEED_PAGE = 50
 def home(page: PageDep) -> Response:
     page.services.projector.catch_up()
     with page.services.projector.engine.connect() as conn:
-        mine = summaries(page, conn, read_model.involving(conn, page.actor, limit=20), None)
+        erased = page.gettext(labels.ERASED_PERSON)
+        mine = initiative_views.summaries(
+            conn, page.services.people, read_model.involving(conn, page.actor, limit=20), None, erased=erased
+        )
         attention_rows = read_model.needing_attention(
             conn, now=datetime.now(UTC), quiet_days=QUIET_DAYS, limit=20
         )
         attention = [
             {**summary, "reason": row["reason"]}
-            for row, summary in zip(attention_rows, summaries(page, conn, attention_rows, None), strict=True)
+            for row, summary in zip(
+                attention_rows,
+                initiative_views.summaries(conn, page.services.people, attention_rows, None, erased=erased),
+                strict=True,
+            )
         ]
         recent = history_view.present(page, conn, history.feed(conn, limit=10))
         me = page.person_names(conn, {str(page.actor)})[str(page.actor)]

@@ -18,11 +18,7 @@ from fastapi.responses import Response
 from sqlalchemy import Connection
 from starlette.datastructures import FormData
 
-from api.pages import evaluations as evaluation_pages
-from api.pages import good_practices as practice_pages  # issue 8
 from api.pages import history_view
-from api.pages import measures as measure_pages
-from api.pages import programmes as programme_pages
 from api.pages.choices import people_choices
 from api.pages.forms import (
     FormState,
@@ -44,12 +40,16 @@ from domain.initiative import (
     TITLE_MAX,
     VERBS,
     Status,
-    accepts_changes,
     allowed_moves,
     clean_fields,
 )
 from domain.values import required_text
+from present import evaluations as evaluation_views
+from present import good_practices as practice_views
+from present import initiatives as initiative_views
 from present import labels
+from present import measures as measure_views
+from present import programmes as programme_views
 from projections import experiments as experiments_read_model
 from projections import history, organisations
 from projections import initiatives as read_model
@@ -97,7 +97,7 @@ def list_page(
             except ValueError:
                 state.problem = page.gettext("That page link is out of date; showing the first page.")
                 rows, next_cursor = read_model.search(conn, flt, limit=PAGE_SIZE, as_of=position)
-        items = summaries(page, conn, rows, position)
+        items = _summaries(page, conn, rows, position)
         choices = _choices(page, conn)
     query = {k: v for k, v in page.request.query_params.items() if k != "cursor"}
     return page.render(
@@ -385,19 +385,20 @@ def _render_show(
                 return page.render(
                     "initiatives/not_yet.html",
                     status=404,
-                    initiative=summaries(page, conn, [read_model.get(conn, initiative_id) or {}], None)[0],
+                    initiative=_summaries(page, conn, [read_model.get(conn, initiative_id) or {}], None)[0],
                     as_of_date=day,
                 )
             raise RecordNotFound("There is no initiative with id {id}.", id=initiative_id)
-        initiative = summaries(page, conn, [row], position)[0]
-        notes = read_model.notes(conn, initiative_id, position)
-        authors = page.person_names(conn, {n["actor_id"] for n in notes})
+        initiative = _summaries(page, conn, [row], position)[0]
+        notes = initiative_views.notes(
+            conn, page.services.people, initiative_id, position, erased=page.gettext(labels.ERASED_PERSON)
+        )
         entries = history_view.present(page, conn, history.of_record(conn, initiative_id, position))
         experiments_count = experiments_read_model.count_for_initiative(conn, initiative_id, position)
-        in_programmes = programme_pages.of_initiative(page, conn, initiative_id, position)
-        measures = measure_pages.of_initiative(page, conn, initiative_id, position)
-        latest_evaluation = evaluation_pages.latest_of_initiative(conn, row, position)
-        practices = practice_pages.of_initiative(conn, initiative_id, position)  # issue 8
+        in_programmes = programme_views.of_initiative(conn, initiative_id, position)
+        measures = measure_views.of_initiative(conn, initiative_id, position)
+        latest_evaluation = evaluation_views.latest_of_initiative(conn, row, position)
+        practices = practice_views.of_initiative(conn, initiative_id, position)
         in_team = {m["person"]["id"] for m in initiative["team"]}
         people = [p for p in people_choices(page, conn) if p[0] not in in_team]
     states = section_states or {}
@@ -405,7 +406,7 @@ def _render_show(
         "initiatives/show.html",
         status=status,
         initiative=initiative,
-        notes=[{**n, "author": authors[n["actor_id"]]} for n in reversed(notes)],
+        notes=list(reversed(notes)),
         history=list(reversed(entries)),
         as_of_date=day,
         as_of_state=as_of_state or FormState(values={"as_of_date": day.isoformat() if day else ""}),
@@ -419,7 +420,7 @@ def _render_show(
         programmes=in_programmes,
         measures=measures,
         latest_evaluation=latest_evaluation,
-        good_practices=practices,  # issue 8
+        good_practices=practices,
     )
 
 
@@ -475,26 +476,12 @@ def _render_conflict(
     )
 
 
-def summaries(
+def _summaries(
     page: Page, conn: Connection, rows: list[dict[str, Any]], position: int | None
 ) -> list[dict[str, Any]]:
-    place_ids = {r[k] for r in rows for k in ("organisation_id", "unit_id") if r[k]}
-    places = organisations.names(conn, place_ids, position)
-    person_ids = {r["owner_id"] for r in rows if r["owner_id"]} | {p for r in rows for p in r["team"]}
-    names = page.person_names(conn, person_ids)
-    return [
-        {
-            **r,
-            "organisation": places.get(r["organisation_id"]) if r["organisation_id"] else None,
-            "unit": places.get(r["unit_id"]) if r["unit_id"] else None,
-            "owner": {"id": r["owner_id"], "name": names[r["owner_id"]]} if r["owner_id"] else None,
-            "team": [{"person": {"id": k, "name": names[k]}, "role": v} for k, v in r["team"].items()],
-            "goals": [{"id": k, "text": v} for k, v in r["goals"].items()],
-            "allowed_moves": allowed_moves(Status(r["status"])),
-            "accepts_changes": accepts_changes(Status(r["status"])),
-        }
-        for r in rows
-    ]
+    return initiative_views.summaries(
+        conn, page.services.people, rows, position, erased=page.gettext(labels.ERASED_PERSON)
+    )
 
 
 def _choices(page: Page, conn: Connection) -> dict[str, Any]:

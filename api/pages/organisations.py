@@ -17,13 +17,13 @@ from sqlalchemy import Connection
 
 from api.pages import history_view
 from api.pages.forms import FormState
-from api.pages.initiatives import summaries
-from api.pages.people import everyone
 from api.pages.web import Page, PageDep, text
 from domain.errors import DomainError, RecordNotFound, RuleViolation
 from domain.organisation import NAME_MAX, OrganisationKind
 from domain.values import required_text
+from present import initiatives as initiative_views
 from present import labels
+from present import people as people_views
 from projections import history
 from projections import initiatives as initiatives_model
 from projections import organisations as read_model
@@ -203,7 +203,9 @@ def _render_show(
             limit=INITIATIVES_SHOWN,
             as_of=position,
         )
-        initiatives = summaries(page, conn, found, position)
+        initiatives = initiative_views.summaries(
+            conn, page.services.people, found, position, erased=page.gettext(labels.ERASED_PERSON)
+        )
         # The people registry keeps no past, so people show only on the page as it is now.
         people = _people_of(page, conn, organisation_id, row["units"]) if position is None else []
         entries = history_view.present(page, conn, history.of_record(conn, organisation_id, position))
@@ -228,7 +230,11 @@ def _people_of(
     key = page.fmt.sort_key()
     unit_names = {u["id"]: u["name"] for u in units}
     # The registry has no query by organisation; a municipality's people fit in memory.
-    members = [p for p in everyone(page, conn) if p["organisation_id"] == str(organisation_id)]
+    members = [
+        p
+        for p in people_views.everyone(conn, page.services.people)
+        if p["organisation_id"] == str(organisation_id)
+    ]
     return [
         {"id": p["id"], "name": p["name"], "unit": unit_names.get(p["unit_id"] or "")}
         for p in sorted(members, key=lambda p: key(p["name"]))

@@ -20,7 +20,6 @@ from sqlalchemy.exc import IntegrityError
 from starlette.datastructures import FormData
 
 from api.pages.forms import FormState, uuid_or_none
-from api.pages.initiatives import summaries
 from api.pages.web import Page, PageDep, text
 from domain.application import CommandContext
 from domain.errors import (
@@ -32,6 +31,10 @@ from domain.errors import (
     StaleVersion,
 )
 from domain.request import request_id_for
+from present import initiatives as initiative_views
+from present import labels
+from present import organisations as organisation_views
+from present import people as people_views
 from projections import initiatives as initiatives_model
 from projections import organisations
 from services.logging import get_logger
@@ -58,32 +61,21 @@ def list_page(
     state = FormState(values={"q": q})
     key = page.fmt.sort_key()
     with page.services.projector.engine.connect() as conn:
-        found = sorted(everyone(page, conn, q.strip() or None), key=lambda p: key(p["name"]))
+        found = sorted(
+            people_views.everyone(conn, page.services.people, q.strip() or None), key=lambda p: key(p["name"])
+        )
         shown = found[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
-        place_ids = {p[k] for p in shown for k in ("organisation_id", "unit_id") if p[k]}
-        places = organisations.names(conn, place_ids)
+        places = organisation_views.place_names(conn, shown)
     return page.render(
         "people/list.html",
         state=state,
-        people=[_with_places(p, places) for p in shown],
+        people=[organisation_views.with_places(p, places) for p in shown],
         total=len(found),
         previous_href=page.url("/people", q=q, page=number - 1 if number > 2 else None)
         if number > 1
         else None,
         next_href=page.url("/people", q=q, page=number + 1) if number * PAGE_SIZE < len(found) else None,
     )
-
-
-def everyone(page: Page, conn: Connection, q: str | None = None) -> list[dict[str, Any]]:
-    """Every person whose name contains `q` (everyone if None), in no particular order."""
-    found: list[dict[str, Any]] = []
-    after = None
-    while True:
-        batch = page.services.people.search(conn, q=q, limit=1000, after=after)
-        found += batch.items
-        if batch.next_cursor is None:
-            return found
-        after = batch.next_cursor
 
 
 # ---- registering ----------------------------------------------------------------------
@@ -119,7 +111,9 @@ def show(page: PageDep, person_id: PersonId) -> Response:
     with page.services.projector.engine.connect() as conn:
         person = _present(conn, _require(page, conn, person_id))
         rows = initiatives_model.involving(conn, person_id, limit=50)
-        initiatives = summaries(page, conn, rows, None)
+        initiatives = initiative_views.summaries(
+            conn, page.services.people, rows, None, erased=page.gettext(labels.ERASED_PERSON)
+        )
     for item in initiatives:
         item["parts"] = _parts(page, item, str(person_id))
     return page.render("people/show.html", person=person, initiatives=initiatives)
@@ -319,16 +313,7 @@ def _unit_owners(conn: Connection) -> dict[str, str]:
 
 
 def _present(conn: Connection, person: dict[str, Any]) -> dict[str, Any]:
-    ids = {person[k] for k in ("organisation_id", "unit_id") if person[k]}
-    return _with_places(person, organisations.names(conn, ids))
-
-
-def _with_places(person: dict[str, Any], places: dict[str, str]) -> dict[str, Any]:
-    return {
-        **person,
-        "organisation": places.get(person["organisation_id"]) if person["organisation_id"] else None,
-        "unit": places.get(person["unit_id"]) if person["unit_id"] else None,
-    }
+    return organisation_views.with_places(person, organisation_views.place_names(conn, [person]))
 
 
 def _parts(page: Page, initiative: dict[str, Any], person_id: str) -> list[str]:

@@ -33,10 +33,9 @@ from domain.initiative import (
     TITLE_MAX,
     VERBS,
     Status,
-    allowed_moves,
 )
+from present import initiatives as initiative_views
 from projections import initiatives as read_model
-from projections import organisations
 from services.bootstrap import Services
 from services.people_registry import PeopleRegistry
 
@@ -169,45 +168,25 @@ class InitiativePage(BaseModel):
 # ---- rendering ---------------------------------------------------------------------
 
 
+def _summary(view: dict[str, Any]) -> dict[str, Any]:
+    """An initiative's view as the API shows it: places as references rather than names."""
+    return InitiativeSummary.model_validate(
+        {
+            **view,
+            "organisation": _ref(view["organisation_id"], view["organisation"]),
+            "unit": _ref(view["unit_id"], view["unit"]),
+        }
+    ).model_dump(mode="json")
+
+
+def _ref(place_id: str | None, name: str | None) -> Ref | None:
+    return Ref(id=place_id, name=name or "") if place_id else None
+
+
 def _render_many(
     conn: Connection, people: PeopleRegistry, rows: list[dict[str, Any]], as_of: int | None
 ) -> list[dict[str, Any]]:
-    place_ids = {r[k] for r in rows for k in ("organisation_id", "unit_id") if r[k]}
-    places = organisations.names(conn, place_ids, as_of)
-    person_ids = {r["owner_id"] for r in rows if r["owner_id"]}
-    person_ids |= {pid for r in rows for pid in r["team"]}
-    names = people.names(conn, person_ids)
-
-    def ref(value: str | None, lookup: dict[str, str]) -> Ref | None:
-        return Ref(id=value, name=lookup.get(value, "")) if value else None
-
-    def person(value: str | None) -> PersonRef | None:
-        return PersonRef(id=value, name=names[value]) if value else None
-
-    return [
-        InitiativeSummary(
-            id=r["id"],
-            version=r["version"],
-            title=r["title"],
-            summary=r["summary"],
-            status=r["status"],
-            allowed_moves=allowed_moves(Status(r["status"])),
-            paused_from=r["paused_from"],
-            organisation=ref(r["organisation_id"], places),
-            unit=ref(r["unit_id"], places),
-            owner=person(r["owner_id"]),
-            themes=r["themes"],
-            target_group=r["target_group"],
-            goals=[GoalOut(id=k, text=v) for k, v in r["goals"].items()],
-            team=[TeamMemberOut(person=PersonRef(id=k, name=names[k]), role=v) for k, v in r["team"].items()],
-            notes_count=r["notes_count"],
-            discontinued_reason=r["discontinued_reason"],
-            lessons=r["lessons"],
-            created_at=r["created_at"],
-            updated_at=r["updated_at"],
-        ).model_dump(mode="json")
-        for r in rows
-    ]
+    return [_summary(view) for view in initiative_views.summaries(conn, people, rows, as_of)]
 
 
 def render(
@@ -224,17 +203,15 @@ def render(
             )
         raise RecordNotFound("There is no initiative with id {id}.", id=initiative_id)
     body = _render_many(conn, people, [row], position)[0]
-    notes = read_model.notes(conn, initiative_id, position)
-    authors = people.names(conn, {n["actor_id"] for n in notes})
     body["notes"] = [
         NoteOut(
             id=n["note_id"],
             text=n["text"],
             occurred_on=n["occurred_on"],
             recorded_at=n["recorded_at"],
-            author=PersonRef(id=n["actor_id"], name=authors[n["actor_id"]]),
+            author=PersonRef(id=n["actor_id"], name=n["author"]),
         ).model_dump(mode="json")
-        for n in notes
+        for n in initiative_views.notes(conn, people, initiative_id, position)
     ]
     body["as_of"] = view.moment.isoformat() if view and view.moment else None
     return body

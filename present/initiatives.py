@@ -1,0 +1,54 @@
+"""How an initiative is shown: its row with the names of its places, owner and team,
+its goals, the moves its status allows, and its notes with their authors' names."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Connection
+
+from domain.initiative import Status, accepts_changes, allowed_moves
+from present import organisations as organisation_views
+from present import people as people_views
+from projections import initiatives as read_model
+from services.people_registry import ERASED_NAME, PeopleRegistry
+
+
+def summaries(
+    conn: Connection,
+    people: PeopleRegistry,
+    rows: list[dict[str, Any]],
+    as_of: int | None,
+    *,
+    erased: str = ERASED_NAME,
+) -> list[dict[str, Any]]:
+    """The rows with names resolved; `organisation` and `unit` are names (None where unset)."""
+    places = organisation_views.place_names(conn, rows, as_of)
+    person_ids = {r["owner_id"] for r in rows if r["owner_id"]} | {p for r in rows for p in r["team"]}
+    names = people_views.names(conn, people, person_ids, erased)
+    return [
+        {
+            **organisation_views.with_places(r, places),
+            "owner": {"id": r["owner_id"], "name": names[r["owner_id"]]} if r["owner_id"] else None,
+            "team": [{"person": {"id": k, "name": names[k]}, "role": v} for k, v in r["team"].items()],
+            "goals": [{"id": k, "text": v} for k, v in r["goals"].items()],
+            "allowed_moves": allowed_moves(Status(r["status"])),
+            "accepts_changes": accepts_changes(Status(r["status"])),
+        }
+        for r in rows
+    ]
+
+
+def notes(
+    conn: Connection,
+    people: PeopleRegistry,
+    initiative_id: UUID,
+    as_of: int | None,
+    *,
+    erased: str = ERASED_NAME,
+) -> list[dict[str, Any]]:
+    """The initiative's progress notes, oldest first, each with its author's name as `author`."""
+    rows = read_model.notes(conn, initiative_id, as_of)
+    authors = people_views.names(conn, people, {n["actor_id"] for n in rows}, erased)
+    return [{**n, "author": authors[n["actor_id"]]} for n in rows]

@@ -1,0 +1,32 @@
+"""How people are shown: their display names, an erased person worded as the reader needs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection
+
+from services.people_registry import ERASED_NAME, PeopleRegistry
+
+
+def names(
+    conn: Connection, people: PeopleRegistry, ids: set[str], erased: str = ERASED_NAME
+) -> dict[str, str]:
+    """Display names by person id; an erased (or unknown) person is called `erased`:
+    the API keeps the registry's word, a page says it in the reader's language."""
+    found = people.names(conn, ids)
+    if erased == ERASED_NAME:
+        return found
+    return {pid: erased if name == ERASED_NAME else name for pid, name in found.items()}
+
+
+def everyone(conn: Connection, people: PeopleRegistry, q: str | None = None) -> list[dict[str, Any]]:
+    """Every person whose name contains `q` (everyone if None), in no particular order."""
+    found: list[dict[str, Any]] = []
+    after = None
+    while True:
+        batch = people.search(conn, q=q, limit=1000, after=after)
+        found += batch.items
+        if batch.next_cursor is None:
+            return found
+        after = batch.next_cursor
