@@ -330,3 +330,10 @@ def titles(conn: Connection, ids: Iterable[str], as_of: int | None = None) -> di
     t = development_targets
     query = select(t.c.id, t.c.title).where(t.c.id.in_(wanted), visible_at(t, as_of))
     return {row["id"]: row["title"] for row in conn.execute(query).mappings()}
+
+
+def active_titles(conn: Connection, *, limit: int) -> list[tuple[str, str]]:
+    """(id, title) of at most `limit` active targets as they are now, in no particular order."""
+    t = development_targets
+    query = select(t.c.id, t.c.title).where(t.c.valid_to.is_(None), t.c.status == "active").limit(limit)
+    return [(row.id, row.title) for row in conn.execute(query)]

@@ -495,3 +495,13 @@ def titles(conn: Connection, ids: Iterable[str], as_of: int | None = None) -> di
     t = initiatives
     query = select(t.c.id, t.c.title).where(t.c.id.in_(wanted), visible_at(t, as_of))
     return {row.id: row.title for row in conn.execute(query)}
+
+
+def current_titles(conn: Connection, *, limit: int, excluding: str | None = None) -> list[tuple[str, str]]:
+    """(id, title) of at most `limit` initiatives as they are now, optionally leaving out one
+    status; in no particular order (the caller sorts them the reader's way)."""
+    t = initiatives
+    query = select(t.c.id, t.c.title).where(t.c.valid_to.is_(None))
+    if excluding is not None:
+        query = query.where(t.c.status != excluding)
+    return [(row.id, row.title) for row in conn.execute(query.limit(limit))]

@@ -16,22 +16,20 @@ from uuid import UUID
 
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 from starlette.datastructures import FormData
 
 from api.pages import history_view
 from api.pages.choices import people_choices
-from api.pages.forms import FormState, as_of_or_error, date_or_none, uuid_or_none
+from api.pages.forms import FormState, as_of_or_error, date_or_none, submit, uuid_or_none
 from api.pages.web import Page, PageDep, form_version, text
 from domain.application import CommandContext, Receipt
-from domain.errors import DomainError, InvalidField, RecordNotFound, StaleVersion
+from domain.errors import InvalidField, RecordNotFound, StaleVersion
 from domain.rotation import (
     GOAL_MAX,
     REASON_MAX,
     TEXT_MAX,
     Status,
-    accepts_edits,
-    allowed_moves,
     check_mentor,
     check_units,
     clean_learning_goals,
@@ -39,16 +37,16 @@ from domain.rotation import (
 )
 from domain.values import required_text
 from present import labels
-from projections import development_targets as targets_read_model
-from projections import history, organisations
+from present import rotations as rotation_views
+from projections import development_targets, history, initiatives, organisations
 from projections import rotations as read_model
-from projections.initiatives import initiatives as initiatives_table
 from projections.rotations import WINDOW_MAX_DAYS
 
 router = APIRouter(prefix="/rotations", include_in_schema=False)
 RotationId = Annotated[UUID, Path()]
 PAGE_SIZE = 25
 CALENDAR_WEEKS = 12  # the window the calendar opens with
+CHOICES_MAX = 2000  # initiatives and targets offered in each select list
 PROPOSE_FIELDS = (
     "person_id",
     "home_unit_id",
@@ -61,6 +59,17 @@ PROPOSE_FIELDS = (
     "target_id",
 )
 EDIT_FIELDS = ("learning_goals", "mentor_id", "initiative_id", "target_id")
+# The fields the step forms of a placement's page (reschedule, reflect, complete, cancel) show.
+STEP_FIELDS = (
+    "starts_on",
+    "ends_on",
+    "reason",
+    "text",
+    "occurred_on",
+    "learned",
+    "bring_home",
+    "host_feedback",
+)
 # A refusal about an organisation is shown at the unit chosen with it.
 _FIELD_SHOWN_AT = {"home_organisation_id": "home_unit_id", "host_organisation_id": "host_unit_id"}
 
@@ -141,9 +150,11 @@ def calendar_page(
         sections: list[dict[str, Any]] = []
         weeks: list[read_model.Week] = []
         if state.ok:
-            result = read_model.calendar(conn, first, last, unit_id=unit_id)
-            weeks = result["weeks"]
-            sections = _calendar_sections(page, conn, result)
+            found = rotation_views.calendar(
+                conn, page.services.people, first, last, unit_id=unit_id, **_wording(page)
+            )
+            weeks = found["weeks"]
+            sections = rotation_views.calendar_sections(found, page.fmt.sort_key())
     return page.render(
         "rotations/calendar.html",
         status=200 if state.ok else 400,
@@ -154,25 +165,6 @@ def calendar_page(
         unit_sections=sections,
         **choices,
     )
-
-
-def _calendar_sections(page: Page, conn: Connection, result: dict[str, Any]) -> list[dict[str, Any]]:
-    """One section per unit: who is away from it, who it hosts, and the counts per week."""
-    placements = summaries(page, conn, result["placements"], None)
-    unit_ids = {u["unit_id"] for u in result["units"]}
-    places = organisations.names(conn, unit_ids | {p["home_organisation_id"] for p in placements})
-    key = page.fmt.sort_key()
-    sections = [
-        {
-            "unit_id": u["unit_id"],
-            "name": places.get(u["unit_id"], u["unit_id"]),
-            "away": [p for p in placements if p["home_unit_id"] == u["unit_id"]],
-            "hosted": [p for p in placements if p["host_unit_id"] == u["unit_id"]],
-            "weeks": list(zip(result["weeks"], u["away"], u["hosted"], strict=True)),
-        }
-        for u in result["units"]
-    ]
-    return sorted(sections, key=lambda s: key(s["name"]))
 
 
 # ---- proposing ---------------------------------------------------------------------
@@ -212,33 +204,33 @@ async def create(page: PageDep) -> Response:
         unit_orgs = _unit_organisations(conn)
     if state.ok and person_id and home_unit_id and host_unit_id:
         home_org, host_org = unit_orgs.get(str(home_unit_id)), unit_orgs.get(str(host_unit_id))
-        try:
-            receipt = page.run(
-                lambda ctx: page.services.app.propose_rotation(
-                    ctx,
-                    person_id=person_id,
-                    # A unit the read model does not know cannot be chosen; the command then
-                    # refuses it with the sentence for a missing organisation.
-                    home_organisation_id=home_org or home_unit_id,
-                    home_unit_id=home_unit_id,
-                    host_organisation_id=host_org or host_unit_id,
-                    host_unit_id=host_unit_id,
-                    starts_on=starts_on,
-                    ends_on=ends_on,
-                    learning_goals=goals,
-                    mentor_id=mentor_id,
-                    initiative_id=initiative_id,
-                    target_id=target_id,
-                ),
-                page.context(form),
-            )
-        except DomainError as error:
-            state.refuse(page, error, fields=(*PROPOSE_FIELDS, *_FIELD_SHOWN_AT))
-            for given, shown in _FIELD_SHOWN_AT.items():
-                if given in state.errors:
-                    state.errors.setdefault(shown, state.errors.pop(given))
-        else:
+        receipt = submit(
+            page,
+            state,
+            lambda ctx: page.services.app.propose_rotation(
+                ctx,
+                person_id=person_id,
+                # A unit the read model does not know cannot be chosen; the command then
+                # refuses it with the sentence for a missing organisation.
+                home_organisation_id=home_org or home_unit_id,
+                home_unit_id=home_unit_id,
+                host_organisation_id=host_org or host_unit_id,
+                host_unit_id=host_unit_id,
+                starts_on=starts_on,
+                ends_on=ends_on,
+                learning_goals=goals,
+                mentor_id=mentor_id,
+                initiative_id=initiative_id,
+                target_id=target_id,
+            ),
+            page.context(form),
+            fields=(*PROPOSE_FIELDS, *_FIELD_SHOWN_AT),
+        )
+        if receipt is not None:
             return page.redirect(f"/rotations/{receipt.record_id}", flash="rotation_proposed")
+        for given, shown in _FIELD_SHOWN_AT.items():
+            if given in state.errors:
+                state.errors.setdefault(shown, state.errors.pop(given))
     return _render_form(page, state, status=422)
 
 
@@ -290,7 +282,7 @@ def show(page: PageDep, rotation_id: RotationId, as_of_date: str = "") -> Respon
 @router.get("/{rotation_id}/edit")
 def edit_form(page: PageDep, rotation_id: RotationId) -> Response:
     with page.services.projector.engine.connect() as conn:
-        row = _require(conn, rotation_id)
+        row = rotation_views.require(conn, rotation_id)
     return _render_edit(page, FormState(values=_edit_values(row)), row)
 
 
@@ -306,7 +298,7 @@ async def edit(page: PageDep, rotation_id: RotationId) -> Response:
         "target_id": uuid_or_none(page, state, "target_id", text(form, "target_id")),
     }
     with page.services.projector.engine.connect() as conn:
-        current = _require(conn, rotation_id)
+        current = rotation_views.require(conn, rotation_id)
         base_version = form_version(form) or current["version"]
         base = read_model.at_version(conn, rotation_id, base_version) or current
     # Send only what this person changed, so saving again after a conflict keeps the other's edits.
@@ -323,9 +315,12 @@ async def edit(page: PageDep, rotation_id: RotationId) -> Response:
                 state.refuse(page, error)
     if state.ok:
         try:
-            page.run(
+            receipt = submit(
+                page,
+                state,
                 lambda ctx: page.services.app.edit_rotation(ctx, rotation_id, fields=changed),
                 page.context(form, with_version=True),
+                fields=EDIT_FIELDS,
             )
         except StaleVersion:
             state.problem = page.gettext(
@@ -335,9 +330,7 @@ async def edit(page: PageDep, rotation_id: RotationId) -> Response:
             # Their saved values, with this person's changes over them, based on the current version.
             state.values = {**_edit_values(current), **{k: state.values[k] for k in changed}}
             return _render_edit(page, state, current, status=409)
-        except DomainError as error:
-            state.refuse(page, error, fields=EDIT_FIELDS)
-        else:
+        if receipt is not None:
             return page.redirect(f"/rotations/{rotation_id}", flash="rotation_saved")
     state.values["version"] = base_version
     return _render_edit(page, state, current, status=422 if state.errors else 409)
@@ -361,13 +354,6 @@ def _edit_values(row: dict[str, Any]) -> dict[str, Any]:
         "target_id": row["target_id"] or "",
         "version": row["version"],
     }
-
-
-def _require(conn: Connection, rotation_id: UUID) -> dict[str, Any]:
-    row = read_model.get(conn, rotation_id)
-    if row is None:
-        raise RecordNotFound("There is no rotation placement with id {id}.", id=rotation_id)
-    return row
 
 
 @router.post("/{rotation_id}/approve")
@@ -491,26 +477,15 @@ def _step(
     """Run a command posted from one section of the placement page; on refusal, show the
     page again with the message in that section."""
     state = FormState()
-    try:
-        page.run(command, page.context(form, with_version=True))
-    except StaleVersion:
-        state.problem = page.gettext("Someone else changed this placement meanwhile. Check it and try again.")
-    except DomainError as error:
-        state.refuse(
-            page,
-            error,
-            fields=(
-                "starts_on",
-                "ends_on",
-                "reason",
-                "text",
-                "occurred_on",
-                "learned",
-                "bring_home",
-                "host_feedback",
-            ),
-        )
-    else:
+    receipt = submit(
+        page,
+        state,
+        command,
+        page.context(form, with_version=True),
+        fields=STEP_FIELDS,
+        stale=page.gettext("Someone else changed this placement meanwhile. Check it and try again."),
+    )
+    if receipt is not None:
         return page.redirect(f"/rotations/{rotation_id}#{section}", flash=flash)
     return _refused(page, rotation_id, form, section, state)
 
@@ -549,8 +524,9 @@ def _render_show(
                 )
             raise RecordNotFound("There is no rotation placement with id {id}.", id=rotation_id)
         rotation = summaries(page, conn, [row], position)[0]
-        reflections = read_model.reflections(conn, rotation_id, position)
-        authors = page.person_names(conn, {r["actor_id"] for r in reflections})
+        reflections = rotation_views.reflections(
+            conn, page.services.people, rotation_id, position, erased=page.gettext(labels.ERASED_PERSON)
+        )
         entries = history_view.present(page, conn, history.of_record(conn, rotation_id, position))
     states = section_states or {}
     reschedule = states.setdefault("reschedule", FormState())
@@ -560,7 +536,7 @@ def _render_show(
         "rotations/show.html",
         status=status,
         rotation=rotation,
-        reflections=[{**r, "author": authors[r["actor_id"]]} for r in reversed(reflections)],
+        reflections=list(reversed(reflections)),
         history=list(reversed(entries)),
         as_of_date=day,
         as_of_state=as_of_state or FormState(values={"as_of_date": day.isoformat() if day else ""}),
@@ -598,52 +574,18 @@ def _render_edit(page: Page, state: FormState, row: dict[str, Any], status: int 
 def summaries(
     page: Page, conn: Connection, rows: list[dict[str, Any]], position: int | None
 ) -> list[dict[str, Any]]:
-    """Placement rows with names for their people, units and initiative."""
-    place_ids = {
-        r[k]
-        for r in rows
-        for k in ("home_organisation_id", "home_unit_id", "host_organisation_id", "host_unit_id")
+    """Placement rows with names for their people, units, initiative and target."""
+    return rotation_views.summaries(conn, page.services.people, rows, position, **_wording(page))
+
+
+def _wording(page: Page) -> dict[str, Any]:
+    """How the pages word what is missing: an erased person and a record that no longer
+    exists in the reader's language; the initiative by its title now."""
+    return {
+        "erased": page.gettext(labels.ERASED_PERSON),
+        "gone": page.gettext("(no longer exists)"),
+        "initiatives_now": True,
     }
-    places = organisations.names(conn, place_ids, position)
-    names = page.person_names(
-        conn, {r[k] for r in rows for k in ("person_id", "mentor_id", "approved_by") if r[k]}
-    )
-    titles = _initiative_titles(conn, {r["initiative_id"] for r in rows if r["initiative_id"]})
-    targets = targets_read_model.titles(conn, {r["target_id"] for r in rows if r["target_id"]}, position)
-    gone = page.gettext("(no longer exists)")
-
-    def person(value: str | None) -> dict[str, str] | None:
-        return {"id": value, "name": names[value]} if value else None
-
-    return [
-        {
-            **r,
-            "person": person(r["person_id"]),
-            "mentor": person(r["mentor_id"]),
-            "approver": person(r["approved_by"]),
-            "home_unit": places.get(r["home_unit_id"], gone),
-            "home_organisation": places.get(r["home_organisation_id"], gone),
-            "host_unit": places.get(r["host_unit_id"], gone),
-            "host_organisation": places.get(r["host_organisation_id"], gone),
-            "initiative": {"id": r["initiative_id"], "title": titles.get(r["initiative_id"], gone)}
-            if r["initiative_id"]
-            else None,
-            "target": {"id": r["target_id"], "title": targets.get(r["target_id"], gone)}
-            if r["target_id"]
-            else None,
-            "allowed_moves": allowed_moves(Status(r["status"])),
-            "accepts_edits": accepts_edits(Status(r["status"])),
-        }
-        for r in rows
-    ]
-
-
-def _initiative_titles(conn: Connection, ids: set[str]) -> dict[str, str]:
-    if not ids:
-        return {}
-    t = initiatives_table
-    rows = conn.execute(select(t.c.id, t.c.title).where(t.c.id.in_(ids), t.c.valid_to.is_(None)))
-    return {r.id: r.title for r in rows}
 
 
 def _unit_organisations(conn: Connection) -> dict[str, UUID]:
@@ -655,8 +597,7 @@ def _choices(page: Page, conn: Connection) -> dict[str, Any]:
     """Options for the person, unit, initiative and status lists, sorted the reader's way."""
     key = page.fmt.sort_key()
     orgs = sorted(organisations.list_all(conn), key=lambda o: key(o["name"]))
-    t = initiatives_table
-    initiative_rows = conn.execute(select(t.c.id, t.c.title).where(t.c.valid_to.is_(None)).limit(2000))
+    initiative_rows = initiatives.current_titles(conn, limit=CHOICES_MAX)
     return {
         "unit_groups": [
             (o["name"], sorted(((u["id"], u["name"]) for u in o["units"]), key=lambda u: key(u[1])))
@@ -664,20 +605,12 @@ def _choices(page: Page, conn: Connection) -> dict[str, Any]:
             if o["units"]
         ],
         "people_options": people_choices(page, conn),
-        "initiative_options": sorted(((r.id, r.title) for r in initiative_rows), key=lambda i: key(i[1])),
-        "target_options": _target_options(page, conn),
+        "initiative_options": sorted(initiative_rows, key=lambda i: key(i[1])),
+        "target_options": sorted(
+            development_targets.active_titles(conn, limit=CHOICES_MAX), key=lambda o: key(o[1])
+        ),
         "status_options": [(s.value, page.gettext(labels.STATUS[s.value])) for s in Status],
     }
-
-
-def _target_options(page: Page, conn: Connection) -> list[tuple[str, str]]:
-    """Active development targets, for the placement's "target it serves" (issue 7)."""
-    t = targets_read_model.development_targets
-    rows = conn.execute(
-        select(t.c.id, t.c.title).where(t.c.valid_to.is_(None), t.c.status == "active").limit(2000)
-    )
-    key = page.fmt.sort_key()
-    return sorted(((r.id, r.title) for r in rows), key=lambda o: key(o[1]))
 
 
 def _now() -> datetime:

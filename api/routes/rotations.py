@@ -13,20 +13,19 @@ from uuid import UUID
 from fastapi import APIRouter, Body, Path, Query
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
 from api.deps import AsOf, CommandRunner, Commands, PlausibleDay, ServicesDep, View, etag, page_limit
-from api.errors import BadRequest, InvalidParam, problem, problem_responses
+from api.errors import InvalidParam, problem, problem_responses
 from api.request_types import Day, MaxChars, MaxItems
-from api.views import HistoryEntry, PersonRef, history_entries
+from api.routes.common import WRITE_ERRORS, add_history_route, client_cursor
+from api.views import PersonRef
 from domain.application import CommandContext, Receipt
 from domain.errors import RecordNotFound
-from domain.rotation import GOAL_MAX, GOALS_MAX, REASON_MAX, TEXT_MAX, Status, allowed_moves
-from projections import history, organisations
+from domain.rotation import GOAL_MAX, GOALS_MAX, REASON_MAX, TEXT_MAX, Status
+from present import rotations as rotation_views
 from projections import rotations as read_model
-from projections.initiatives import initiatives as initiatives_table
 from projections.rotations import WINDOW_MAX_DAYS
-from projections.tables import visible_at
 from services.bootstrap import Services
 from services.people_registry import PeopleRegistry
 
@@ -214,96 +213,46 @@ class ReflectionOnPlacement(ReflectionOut):
 
 # ---- rendering ---------------------------------------------------------------------
 
+_PLACES = ("home_organisation", "home_unit", "host_organisation", "host_unit")
 
-def initiative_titles(conn: Connection, ids: set[str], as_of: int | None) -> dict[str, str]:
-    if not ids:
-        return {}
-    t = initiatives_table
-    rows = conn.execute(select(t.c.id, t.c.title).where(t.c.id.in_(ids), visible_at(t, as_of)))
-    return {r.id: r.title for r in rows}
+
+def _summary(found: dict[str, Any]) -> dict[str, Any]:
+    """A placement as `present.rotations.summaries` shows it, in the API's shape."""
+    initiative = found["initiative"]
+    return RotationSummary.model_validate(
+        {
+            **found,
+            **{k: {"id": found[f"{k}_id"], "name": found[k]} for k in _PLACES},
+            "approved_by": found["approver"],
+            "initiative": {"id": initiative["id"], "name": initiative["title"]} if initiative else None,
+        }
+    ).model_dump(mode="json")
 
 
 def render_many(
     conn: Connection, people: PeopleRegistry, rows: list[dict[str, Any]], as_of: int | None
 ) -> list[dict[str, Any]]:
-    place_ids = {
-        r[k]
-        for r in rows
-        for k in ("home_organisation_id", "home_unit_id", "host_organisation_id", "host_unit_id")
-    }
-    places = organisations.names(conn, place_ids, as_of)
-    names = people.names(
-        conn, {r[k] for r in rows for k in ("person_id", "mentor_id", "approved_by") if r[k]}
-    )
-    titles = initiative_titles(conn, {r["initiative_id"] for r in rows if r["initiative_id"]}, as_of)
-
-    def place(value: str) -> Ref:
-        return Ref(id=value, name=places.get(value, ""))
-
-    def person(value: str | None) -> PersonRef | None:
-        return PersonRef(id=value, name=names[value]) if value else None
-
-    return [
-        RotationSummary(
-            id=r["id"],
-            version=r["version"],
-            status=r["status"],
-            allowed_moves=allowed_moves(Status(r["status"])),
-            person=PersonRef(id=r["person_id"], name=names[r["person_id"]]),
-            home_organisation=place(r["home_organisation_id"]),
-            home_unit=place(r["home_unit_id"]),
-            host_organisation=place(r["host_organisation_id"]),
-            host_unit=place(r["host_unit_id"]),
-            starts_on=r["starts_on"],
-            ends_on=r["ends_on"],
-            learning_goals=r["learning_goals"],
-            mentor=person(r["mentor_id"]),
-            initiative=Ref(id=r["initiative_id"], name=titles.get(r["initiative_id"], ""))
-            if r["initiative_id"]
-            else None,
-            target_id=r["target_id"],
-            approved_by=person(r["approved_by"]),
-            approved_at=r["approved_at"],
-            started_at=r["started_at"],
-            reflections_count=r["reflections_count"],
-            learned=r["learned"],
-            bring_home=r["bring_home"],
-            host_feedback=r["host_feedback"],
-            cancel_reason=r["cancel_reason"],
-            created_at=r["created_at"],
-            updated_at=r["updated_at"],
-        ).model_dump(mode="json")
-        for r in rows
-    ]
+    return [_summary(found) for found in rotation_views.summaries(conn, people, rows, as_of)]
 
 
 def render(
     conn: Connection, people: PeopleRegistry, rotation_id: UUID, view: AsOf | None = None
 ) -> dict[str, Any]:
     position = view.position if view else None
-    row = read_model.get(conn, rotation_id, position)
-    if row is None:
-        if view and view.moment:
-            raise RecordNotFound(
-                "There is no rotation placement with id {id} as of {moment}.",
-                id=rotation_id,
-                moment=view.moment.isoformat(),
-            )
-        raise RecordNotFound("There is no rotation placement with id {id}.", id=rotation_id)
+    moment = view.moment.isoformat() if view and view.moment else None
+    row = rotation_views.require(conn, rotation_id, position, moment)
     body = render_many(conn, people, [row], position)[0]
-    reflections = read_model.reflections(conn, rotation_id, position)
-    authors = people.names(conn, {r["actor_id"] for r in reflections})
     body["reflections"] = [
         ReflectionOut(
             id=r["reflection_id"],
             text=r["text"],
             occurred_on=r["occurred_on"],
             recorded_at=r["recorded_at"],
-            author=PersonRef(id=r["actor_id"], name=authors[r["actor_id"]]),
+            author=PersonRef(id=r["actor_id"], name=r["author"]),
         ).model_dump(mode="json")
-        for r in reflections
+        for r in rotation_views.reflections(conn, people, rotation_id, position)
     ]
-    body["as_of"] = view.moment.isoformat() if view and view.moment else None
+    body["as_of"] = moment
     return body
 
 
@@ -319,8 +268,6 @@ def _change(
 
 
 # ---- commands ----------------------------------------------------------------------
-
-WRITE_ERRORS = problem_responses(404, 409, 412, 422)
 
 
 @router.post(
@@ -522,26 +469,24 @@ def calendar(
             invalid_params=[InvalidParam(field=f"query.{field}", message=detail)],
         )
     with services.projector.engine.connect() as conn:
-        result = read_model.calendar(conn, from_, to, unit_id=unit, as_of=view.position)
-        placements = render_many(conn, services.people, result["placements"], view.position)
-        unit_names = organisations.names(conn, {u["unit_id"] for u in result["units"]}, view.position)
-    weeks = result["weeks"]
+        window = rotation_views.calendar(conn, services.people, from_, to, unit_id=unit, as_of=view.position)
+    weeks = window["weeks"]
     body = CalendarOut.model_validate(
         {
             "from": from_,
             "to": to,
             "unit_id": str(unit) if unit else None,
-            "placements": [CalendarPlacement(**p) for p in placements],
+            "placements": [CalendarPlacement(**_summary(p)) for p in window["placements"]],
             "weeks": [WeekOut(year=w.year, week=w.week, starts_on=w.monday, ends_on=w.sunday) for w in weeks],
             "units": [
                 UnitLoad(
-                    unit=Ref(id=u["unit_id"], name=unit_names.get(u["unit_id"], "")),
+                    unit=Ref(id=u["unit_id"], name=u["name"] or ""),
                     weeks=[
                         UnitWeek(year=w.year, week=w.week, away=away, hosted=hosted)
                         for w, away, hosted in zip(weeks, u["away"], u["hosted"], strict=True)
                     ],
                 )
-                for u in result["units"]
+                for u in window["units"]
             ],
             "as_of": view.moment,
         }
@@ -561,28 +506,8 @@ def reflections_for_initiative(
     initiative_id: Annotated[UUID, Query(description="The linked initiative (development target later)")],
 ) -> list[dict[str, Any]]:
     with services.projector.engine.connect() as conn:
-        rows = read_model.reflections_for_initiative(conn, initiative_id, view.position)
-        people_ids = {r["actor_id"] for r in rows} | {r["rotation_person_id"] for r in rows}
-        names = services.people.names(conn, people_ids)
-        places = organisations.names(
-            conn,
-            {r[k] for r in rows for k in ("rotation_home_unit_id", "rotation_host_unit_id")},
-            view.position,
-        )
-    return [
-        ReflectionOnPlacement(
-            id=r["reflection_id"],
-            text=r["text"],
-            occurred_on=r["occurred_on"],
-            recorded_at=r["recorded_at"],
-            author=PersonRef(id=r["actor_id"], name=names[r["actor_id"]]),
-            rotation_id=r["rotation_id"],
-            person=PersonRef(id=r["rotation_person_id"], name=names[r["rotation_person_id"]]),
-            home_unit=Ref(id=r["rotation_home_unit_id"], name=places.get(r["rotation_home_unit_id"], "")),
-            host_unit=Ref(id=r["rotation_host_unit_id"], name=places.get(r["rotation_host_unit_id"], "")),
-        ).model_dump(mode="json")
-        for r in rows
-    ]
+        found = rotation_views.initiative_reflections(conn, services.people, initiative_id, view.position)
+    return [ReflectionOnPlacement.model_validate(r).model_dump(mode="json") for r in found]
 
 
 @router.get("", response_model=RotationPage, responses=problem_responses(), summary="List placements")
@@ -603,10 +528,8 @@ def list_rotations(
         initiative_id=initiative_id,
     )
     with services.projector.engine.connect() as conn:
-        try:
+        with client_cursor():
             rows, next_cursor = read_model.search(conn, flt, limit=limit, cursor=cursor, as_of=view.position)
-        except ValueError:
-            raise BadRequest("cursor is not one this server gave out; start without it.") from None
         items = render_many(conn, services.people, rows, view.position)
     return {"items": items, "next_cursor": next_cursor, "as_of": view.moment}
 
@@ -623,18 +546,16 @@ def get_rotation(rotation_id: RotationId, services: ServicesDep, view: View) -> 
     return JSONResponse(body, headers={"ETag": etag(body["version"])})
 
 
-@router.get(
-    "/{rotation_id}/history",
-    response_model=list[HistoryEntry],
-    responses=problem_responses(404),
-    summary="Every change, field by field",
+add_history_route(
+    router,
+    record_type="rotation",
+    id_name="rotation_id",
+    id_type=RotationId,
+    missing=lambda record_id, _view: RecordNotFound(
+        "There is no rotation placement with id {id}.", id=record_id
+    ),
+    name="rotation_history",
 )
-def rotation_history(rotation_id: RotationId, services: ServicesDep, view: View) -> list[dict[str, Any]]:
-    with services.projector.engine.connect() as conn:
-        rows = history.of_record(conn, rotation_id, view.position)
-        if not rows or rows[0]["record_type"] != "rotation":
-            raise RecordNotFound("There is no rotation placement with id {id}.", id=rotation_id)
-        return history_entries(conn, services.people, rows)
 
 
 @people_router.get(
