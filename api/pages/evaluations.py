@@ -21,7 +21,6 @@ from starlette.datastructures import FormData
 
 from api.pages.forms import FormState, as_of_or_error, date_or_none
 from api.pages.web import Page, PageDep, text
-from api.routes import evaluations as evaluation_bodies
 from domain.errors import DomainError, InvalidField, RecordNotFound
 from domain.evaluation import EFFECT_AREAS, LABEL_MAX, TEXT_MAX, UNIT_MAX, Method, Recommendation
 from present import evaluations as evaluation_views
@@ -47,9 +46,7 @@ def list_page(page: PageDep, initiative_id: InitiativeId, as_of_date: str = "") 
                 return page.render("evaluations/not_yet.html", status=404, initiative=current, as_of_date=day)
             raise RecordNotFound("There is no initiative with id {id}.", id=initiative_id)
         rows = read_model.of_initiative(conn, initiative_id, position)
-        items = evaluation_bodies.render_evaluations(conn, page.services.people, initiative, rows)
-    for item in items:
-        item["recorded_at"] = datetime.fromisoformat(item["recorded_at"])
+        items = evaluation_views.evaluations(conn, page.services.people, initiative, rows)
     hint = evaluation_views.decision_hint(initiative["status"], rows[-1] if rows else None)
     return page.render(
         "evaluations/list.html",

@@ -4,22 +4,21 @@ measures are still being recorded, and those whose latest evaluation recommended
 but that have no good practice yet — for a year and, optionally, one organisation, now or
 as Kipinä knew it at the end of a day. Each row links to its initiative.
 
-The lists come from the JSON API's own body (`api.routes.evaluations.follow_up`).
+The lists are the JSON API's own (`present.evaluations.follow_up`).
 """
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 from sqlalchemy import Connection
 
-from api.deps import AsOf
 from api.pages.forms import FormState, as_of_or_error, uuid_or_none
 from api.pages.web import Page, PageDep
-from api.routes import evaluations as evaluation_bodies
+from present import evaluations as evaluation_views
 from projections import organisations
 
 router = APIRouter(prefix="/follow-up", include_in_schema=False)
@@ -37,11 +36,10 @@ def follow_up_page(
     org_id = uuid_or_none(page, state, "organisation_id", organisation_id)
     chosen = _year(page, state, year)
     day, position = as_of_or_error(page, state, as_of_date)
-    view = AsOf(datetime.combine(day, time.max, tzinfo=page.fmt.zone) if day else None, position)
     if chosen is None:
         chosen = (day or page.fmt.local_date(datetime.now(page.fmt.zone))).year
-    body = evaluation_bodies.follow_up(page.services, view, chosen, org_id if state.ok else None)
     with page.services.projector.engine.connect() as conn:
+        body = evaluation_views.follow_up(conn, chosen, position, org_id if state.ok else None)
         options = _organisation_options(page, conn)
     names = dict(options)
     for section in ("not_evaluated", "still_measured", "recommended_spreading"):

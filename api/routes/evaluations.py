@@ -28,7 +28,6 @@ from api.views import PersonRef
 from domain.errors import RecordNotFound
 from domain.evaluation import (
     AMOUNT_MAX,
-    EFFECT_AREAS,
     FIGURES_MAX,
     LABEL_MAX,
     TEXT_MAX,
@@ -36,12 +35,12 @@ from domain.evaluation import (
     Method,
     Recommendation,
 )
-from domain.initiative import Status, allowed_moves
+from domain.initiative import Status
 from domain.values import NUMBER_MAX
+from present import evaluations as evaluation_views
+from present.evaluations import NO_GOOD_PRACTICE
 from projections import evaluations as read_model
-from projections import good_practices
 from projections import initiatives as initiatives_read_model
-from projections import measures as measures_read_model
 from services.people_registry import PeopleRegistry
 
 router = APIRouter(prefix="/api/initiatives", tags=["evaluations"])
@@ -170,47 +169,10 @@ class EvaluationPage(BaseModel):
 def render_evaluations(
     conn: Connection, people: PeopleRegistry, initiative: dict[str, Any], rows: list[dict[str, Any]]
 ) -> list[dict[str, Any]]:
-    names = people.names(conn, {r["actor_id"] for r in rows})
     return [
-        EvaluationOut(
-            id=r["evaluation_id"],
-            initiative=Ref(id=initiative["id"], name=initiative["title"]),
-            evaluated_on=r["evaluated_on"],
-            method=r["method"],
-            effects={area: r["effects"][area] for area in EFFECT_AREAS},
-            costs=Costs(text=r["costs_text"], amount_eur=r["costs_amount_eur"]),
-            worked=r["worked"],
-            did_not_work=r["did_not_work"],
-            lessons=r["lessons"],
-            recommendation=r["recommendation"],
-            recorded_at=r["recorded_at"],
-            author=PersonRef(id=r["actor_id"], name=names[r["actor_id"]]),
-        ).model_dump(mode="json")
-        for r in rows
+        EvaluationOut.model_validate(view).model_dump(mode="json")
+        for view in evaluation_views.evaluations(conn, people, initiative, rows)
     ]
-
-
-# Moves that follow each recommendation, in the order a person would make them.
-_FOLLOWING_MOVES: dict[str, tuple[str, ...]] = {
-    "continue": ("complete",),
-    "spread": ("complete", "spread"),
-    "adapt": ("start",),
-    "stop": ("discontinue",),
-}
-
-
-def decision_hint(status: str, latest: dict[str, Any] | None) -> dict[str, Any] | None:
-    """The latest recommendation and the next moves it points to, among those allowed now."""
-    if latest is None:
-        return None
-    allowed = allowed_moves(Status(status))
-    suggested = [verb for verb in _FOLLOWING_MOVES[latest["recommendation"]] if verb in allowed]
-    return DecisionHint(
-        status=Status(status),
-        recommendation=latest["recommendation"],
-        evaluation_id=latest["evaluation_id"],
-        suggested_moves=suggested,
-    ).model_dump(mode="json")
 
 
 def _require_initiative(conn: Connection, initiative_id: UUID, as_of: int | None) -> dict[str, Any]:
@@ -287,7 +249,7 @@ def list_evaluations(initiative_id: InitiativeId, services: ServicesDep, view: V
         "initiative": {"id": initiative["id"], "name": initiative["title"]},
         "items": items,
         "latest": latest,
-        "decision_hint": decision_hint(initiative["status"], latest_row),
+        "decision_hint": evaluation_views.decision_hint(initiative["status"], latest_row),
         "as_of": view.moment,
     }
 
@@ -306,8 +268,6 @@ def get_evaluation(
 
 
 # ---- the yearly follow-up ------------------------------------------------------------
-
-NO_GOOD_PRACTICE = "recommended spreading; no good practice recorded yet"
 
 
 class InitiativeRef(BaseModel):
@@ -367,53 +327,6 @@ class FollowUp(BaseModel):
     as_of: datetime | None = None
 
 
-def _initiative_ref(row: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "id": row["id"],
-        "name": row["title"],
-        "status": row["status"],
-        "organisation_id": row["organisation_id"],
-    }
-
-
-def still_measured(
-    completed: list[dict[str, Any]],
-    completed_days: dict[str, date],
-    measure_rows: list[dict[str, Any]],
-    values_by_measure: dict[str, list[dict[str, Any]]],
-    year: int,
-) -> list[dict[str, Any]]:
-    """Completed initiatives whose measures have values for days in `year` on or after the
-    completion. Pure: it takes the measure rows and their values (projections/measures.py)."""
-    year_start, year_end = date(year, 1, 1).isoformat(), date(year, 12, 31).isoformat()
-    by_initiative: dict[str, list[dict[str, Any]]] = {}
-    for measure in measure_rows:
-        by_initiative.setdefault(measure["initiative_id"], []).append(measure)
-    found = []
-    for initiative in completed:
-        done = completed_days.get(initiative["id"])
-        since = max(year_start, done.isoformat()) if done else year_start
-        active = []
-        for measure in by_initiative.get(initiative["id"], []):
-            days = [
-                v["day"] for v in values_by_measure.get(measure["id"], []) if since <= v["day"] <= year_end
-            ]
-            if days:
-                active.append(
-                    {
-                        "id": measure["id"],
-                        "name": measure["name"],
-                        "values_since_completion": len(days),
-                        "last_value_on": max(days),
-                    }
-                )
-        if active:
-            found.append(
-                {"initiative": _initiative_ref(initiative), "completed_on": done, "measures": active}
-            )
-    return found
-
-
 @follow_up_router.get(
     "",
     response_model=FollowUp,
@@ -430,38 +343,6 @@ def follow_up(
     organisation_id: Annotated[UUID | None, Query(description="Only this organisation's initiatives")] = None,
 ) -> dict[str, Any]:
     chosen = year or (view.moment or datetime.now(UTC)).year
-    position = view.position
     with services.projector.engine.connect() as conn:
-        missing = read_model.not_evaluated(conn, chosen, position, organisation_id)
-        completed = read_model.initiatives_in(conn, read_model.CLOSED_WELL, position, organisation_id)
-        completed = [r for r in completed if r["status"] in read_model.CLOSED_WELL]
-        days = read_model.completed_on(conn, (r["id"] for r in completed), position)
-        measure_rows = measures_read_model.of_initiatives(conn, (r["id"] for r in completed), position)
-        values = measures_read_model.values_of(conn, (m["id"] for m in measure_rows), position)
-        spreading = read_model.recommended_spreading(conn, chosen, position, organisation_id)
-        written_up = good_practices.initiatives_with_practices(
-            conn, (i["id"] for i, _ in spreading), position
-        )
-    return {
-        "year": chosen,
-        "organisation_id": str(organisation_id) if organisation_id else None,
-        "not_evaluated": [{"initiative": _initiative_ref(r)} for r in missing],
-        "still_measured": still_measured(completed, days, measure_rows, values, chosen),
-        # An initiative with a good practice drafted from it (even an unpublished one) is being
-        # written up already: it is left out.
-        "recommended_spreading": [
-            {
-                "initiative": _initiative_ref(initiative),
-                "evaluation": {
-                    "id": evaluation["evaluation_id"],
-                    "evaluated_on": evaluation["evaluated_on"],
-                    "recommendation": evaluation["recommendation"],
-                },
-                "good_practice": None,
-                "note": NO_GOOD_PRACTICE,
-            }
-            for initiative, evaluation in spreading
-            if initiative["id"] not in written_up
-        ],
-        "as_of": view.moment,
-    }
+        body = evaluation_views.follow_up(conn, chosen, view.position, organisation_id)
+    return {**body, "as_of": view.moment}
