@@ -57,3 +57,31 @@ def last_activity(conn: Connection, record_ids: Iterable[str], as_of: int | None
         return None
     # max() over the UTC text column comes back as text on some drivers: parse it the same way.
     return found if isinstance(found, datetime) else datetime.fromisoformat(found)
+
+
+# ---- what can still be linked ------------------------------------------------------------
+
+
+def linkable_placements(conn: Connection, *, limit: int) -> list[dict[str, Any]]:
+    """Placements as they are now that serve no target yet and are not cancelled, earliest
+    period first: who goes, from which unit to which, and when."""
+    r = rotations
+    query = (
+        select(r.c.id, r.c.person_id, r.c.home_unit_id, r.c.host_unit_id, r.c.starts_on, r.c.ends_on)
+        .where(r.c.valid_to.is_(None), r.c.target_id.is_(None), r.c.status != "cancelled")
+        .order_by(r.c.starts_on)
+        .limit(limit)
+    )
+    return [dict(row) for row in conn.execute(query).mappings()]
+
+
+def linkable_actions(conn: Connection, *, limit: int) -> list[tuple[str, str]]:
+    """(id, text) of Change Day actions as they are now that are not withdrawn, oldest first."""
+    a = change_actions
+    query = (
+        select(a.c.id, a.c.text)
+        .where(a.c.valid_to.is_(None), a.c.status != "withdrawn")
+        .order_by(a.c.created_position)
+        .limit(limit)
+    )
+    return [(row.id, row.text) for row in conn.execute(query)]

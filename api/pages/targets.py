@@ -9,8 +9,8 @@ same page again with the reader's input and the domain's sentence next to the fi
 names (422). The edit form carries the version it was based on: when someone else saved
 first, the form comes back with their values and a sentence saying so.
 
-Reads come from the read models through the JSON API's own bodies
-(`api.routes.targets.render` and `coverage`); nothing is replayed per request.
+Reads come from the read models through the views of present/targets.py, the same as the
+JSON API's; nothing is replayed per request.
 """
 
 from __future__ import annotations
@@ -22,14 +22,12 @@ from uuid import UUID
 
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 from starlette.datastructures import FormData
 
-from api.deps import AsOf
 from api.pages import history_view
-from api.pages.forms import FormState, as_of_or_error, check_each_field, date_or_none, uuid_or_none
+from api.pages.forms import FormState, as_of_or_error, check_each_field, date_or_none, submit, uuid_or_none
 from api.pages.web import Page, PageDep, text
-from api.routes import targets as target_bodies
 from domain.application import CommandContext, Receipt
 from domain.development_target import (
     EDITABLE_FIELDS,
@@ -45,13 +43,10 @@ from domain.development_target import (
     clean_fields,
 )
 from domain.errors import DomainError, InvalidField, RecordNotFound, StaleVersion
-from domain.initiative import Status as InitiativeStatus
 from present import labels
+from present import targets as target_views
 from projections import development_targets as read_model
 from projections import history, organisations
-from projections.change_actions import change_actions as actions_table
-from projections.initiatives import initiatives as initiatives_table
-from projections.rotations import rotations as rotations_table
 
 router = APIRouter(prefix="/targets", include_in_schema=False)
 TargetId = Annotated[UUID, Path()]
@@ -128,7 +123,7 @@ def list_page(
     )
     rows: list[dict[str, Any]] = []
     next_cursor = None
-    view = _view(page, day, position)
+    moment = _moment(page, day)
     with page.services.projector.engine.connect() as conn:
         if state.ok:
             try:
@@ -138,10 +133,11 @@ def list_page(
             except ValueError:
                 state.problem = page.gettext("That page link is out of date; showing the first page.")
                 rows, next_cursor = read_model.search(conn, flt, limit=PAGE_SIZE, as_of=position)
-        items = target_bodies.render_many(conn, rows, position)
+        items = target_views.summaries(conn, rows, position)
         organisation_options = _organisation_options(page, conn)
-    for item in items:
-        item["flags"] = target_bodies.coverage(UUID(item["id"]), page.services, view)["flags"]
+        for item in items:
+            cover = target_views.coverage(conn, page.services.people, UUID(item["id"]), position, moment)
+            item["flags"] = cover["flags"]
     query = {k: v for k, v in page.request.query_params.items() if k != "cursor"}
     return page.render(
         "targets/list.html",
@@ -189,7 +185,7 @@ async def define(page: PageDep) -> Response:
 @router.get("/{target_id}/edit")
 def edit_form(page: PageDep, target_id: TargetId) -> Response:
     with page.services.projector.engine.connect() as conn:
-        row = _require(conn, target_id)
+        row = target_views.require(conn, target_id)
     return _render_form(
         page, FormState(values={**_form_values(row), "version": str(row["version"])}), target=row
     )
@@ -200,16 +196,19 @@ async def edit(page: PageDep, target_id: TargetId) -> Response:
     form = await page.form()
     state, fields = _parse_fields(page, form)
     with page.services.projector.engine.connect() as conn:
-        current = _require(conn, target_id)
+        current = target_views.require(conn, target_id)
     shown = _form_values(current)
     changed = {k: v for k, v in fields.items() if shown.get(k) != state.values.get(k)}
     _require_fields(page, state, changed, fields)
     check_each_field(page, state, {k: v for k, v in changed.items() if v is not None}, clean_fields)
     if state.ok:
         try:
-            page.run(
+            receipt = submit(
+                page,
+                state,
                 lambda ctx: page.services.app.edit_target(ctx, target_id, fields=changed),
                 page.context(form, with_version=True),
+                fields=EDITABLE_FIELDS,
             )
         except StaleVersion:
             state.problem = page.gettext(
@@ -217,10 +216,9 @@ async def edit(page: PageDep, target_id: TargetId) -> Response:
                 "Check its details below and save again."
             )
             state.values["version"] = str(current["version"])
-        except DomainError as error:
-            state.refuse(page, error, fields=EDITABLE_FIELDS)
         else:
-            return page.redirect(f"/targets/{target_id}", flash="target_saved")
+            if receipt is not None:
+                return page.redirect(f"/targets/{target_id}", flash="target_saved")
     state.values.setdefault("version", text(form, "version") or str(current["version"]))
     return _render_form(page, state, target=current, status=422)
 
@@ -383,7 +381,7 @@ async def retire(page: PageDep, target_id: TargetId) -> Response:
 def history_page(page: PageDep, target_id: TargetId) -> Response:
     page.services.projector.catch_up()
     with page.services.projector.engine.connect() as conn:
-        target = _require(conn, target_id)
+        target = target_views.require(conn, target_id)
         entries = history_view.present(page, conn, history.of_record(conn, target_id))
     return page.render("targets/history.html", target=target, history=list(reversed(entries)))
 
@@ -401,18 +399,18 @@ def _render_show(
     as_of_state: FormState | None = None,
 ) -> Response:
     day, position = as_of
-    view = _view(page, day, position)
+    moment = _moment(page, day)
     with page.services.projector.engine.connect() as conn:
         if read_model.get(conn, target_id, position) is None:
             current = read_model.get(conn, target_id)
             if position is not None and current is not None:
                 return page.render("targets/not_yet.html", status=404, target=current, as_of_date=day)
             raise RecordNotFound("There is no development target with id {id}.", id=target_id)
-        body = target_bodies.render(conn, page.services.people, target_id, view)
+        body = target_views.detail(conn, page.services.people, target_id, position, moment)
         live = position is None and body["status"] == Status.ACTIVE
         linked = {link["record_id"] for link in body["links"]}
-        choices = _link_choices(page, conn, linked) if live else {}
-    cover = target_bodies.coverage(target_id, page.services, view)
+        choices = target_views.link_choices(conn, page, linked, limit=CHOICES_MAX) if live else {}
+        cover = target_views.coverage(conn, page.services.people, target_id, position, moment)
     states = section_states or {}
     this_year = page.fmt.local_date(datetime.now(page.fmt.zone)).year
     return page.render(
@@ -420,10 +418,8 @@ def _render_show(
         status=status,
         target=body,
         cover=cover,
-        links=[{**link, "linked_at": datetime.fromisoformat(link["linked_at"])} for link in body["links"]],
-        reviews=[
-            {**r, "recorded_at": datetime.fromisoformat(r["recorded_at"])} for r in reversed(body["reviews"])
-        ],
+        links=body["links"],
+        reviews=list(reversed(body["reviews"])),
         review_years={r["year"] for r in body["reviews"]},
         as_of_date=day,
         as_of_state=as_of_state or FormState(values={"as_of_date": day.isoformat() if day else ""}),
@@ -460,7 +456,7 @@ def _render_form(
 
 def _render_retire(page: Page, target_id: UUID, state: FormState, status: int = 200) -> Response:
     with page.services.projector.engine.connect() as conn:
-        target = _require(conn, target_id)
+        target = target_views.require(conn, target_id)
         links = read_model.links_of(conn, target_id)
     return page.render(
         "targets/retire.html",
@@ -487,57 +483,6 @@ def _code_options(page: Page) -> dict[str, Any]:
 def _organisation_options(page: Page, conn: Connection) -> list[tuple[str, str]]:
     key = page.fmt.sort_key()
     return sorted(((o["id"], o["name"]) for o in organisations.list_all(conn)), key=lambda o: key(o[1]))
-
-
-def _link_choices(page: Page, conn: Connection, linked: set[str]) -> dict[str, list[tuple[str, str]]]:
-    """What can be linked: initiatives (not discontinued), placements that serve no target yet
-    (not cancelled) and Change Day actions (not withdrawn); none already linked here."""
-    key = page.fmt.sort_key()
-    i = initiatives_table
-    initiative_rows = conn.execute(
-        select(i.c.id, i.c.title)
-        .where(i.c.valid_to.is_(None), i.c.status != InitiativeStatus.DISCONTINUED.value)
-        .limit(CHOICES_MAX)
-    )
-    r = rotations_table
-    placement_rows = list(
-        conn.execute(
-            select(r.c.id, r.c.person_id, r.c.home_unit_id, r.c.host_unit_id, r.c.starts_on, r.c.ends_on)
-            .where(r.c.valid_to.is_(None), r.c.target_id.is_(None), r.c.status != "cancelled")
-            .order_by(r.c.starts_on)
-            .limit(CHOICES_MAX)
-        )
-    )
-    units = organisations.names(
-        conn, {p.home_unit_id for p in placement_rows} | {p.host_unit_id for p in placement_rows}
-    )
-    people = page.person_names(conn, {p.person_id for p in placement_rows})
-    a = actions_table
-    action_rows = conn.execute(
-        select(a.c.id, a.c.text)
-        .where(a.c.valid_to.is_(None), a.c.status != "withdrawn")
-        .order_by(a.c.created_position)
-        .limit(CHOICES_MAX)
-    )
-    return {
-        "initiative": sorted(
-            ((row.id, row.title) for row in initiative_rows if row.id not in linked), key=lambda o: key(o[1])
-        ),
-        "rotation": [
-            (
-                p.id,
-                f"{people[p.person_id]}: {units.get(p.home_unit_id, '')} → {units.get(p.host_unit_id, '')} "
-                f"({page.fmt.date(p.starts_on)} – {page.fmt.date(p.ends_on)})",
-            )
-            for p in placement_rows
-            if p.id not in linked
-        ],
-        "change_action": [(row.id, _short(row.text)) for row in action_rows if row.id not in linked],
-    }
-
-
-def _short(words: str, limit: int = 120) -> str:
-    return words if len(words) <= limit else words[: limit - 1].rstrip() + "…"
 
 
 # ---- forms and as-of ----------------------------------------------------------------------
@@ -600,13 +545,6 @@ def _place(page: Page, state: FormState, error: DomainError, fields: dict[str, s
         state.problem = page.error_text(error.message, error.params)
 
 
-def _view(page: Page, day: date | None, position: int | None) -> AsOf:
-    """The API's view for an as-of day: the end of that day, local time."""
-    return AsOf(datetime.combine(day, time.max, tzinfo=page.fmt.zone) if day else None, position)
-
-
-def _require(conn: Connection, target_id: UUID) -> dict[str, Any]:
-    row = read_model.get(conn, target_id)
-    if row is None:
-        raise RecordNotFound("There is no development target with id {id}.", id=target_id)
-    return row
+def _moment(page: Page, day: date | None) -> datetime | None:
+    """The moment of an as-of day: the end of that day, local time."""
+    return datetime.combine(day, time.max, tzinfo=page.fmt.zone) if day else None

@@ -10,7 +10,7 @@ nothing is ever deleted, the link's history stays.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -20,10 +20,11 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt
 from sqlalchemy import Connection
 
 from api.deps import AsOf, Commands, PrintableQuery, ServicesDep, View, etag, page_limit
-from api.errors import BadRequest, problem_responses
+from api.errors import problem_responses
 from api.request_types import Day, MaxChars
+from api.routes.common import WRITE_ERRORS, add_history_route, client_cursor
 from api.routes.evaluations import EvaluationRef
-from api.views import HistoryEntry, PersonRef, history_entries
+from api.views import PersonRef
 from domain.development_target import (
     GOAL_MAX,
     TEXT_MAX,
@@ -36,17 +37,13 @@ from domain.development_target import (
     Strategy,
 )
 from domain.errors import RecordNotFound
-from projections import coverage as coverage_queries
+from present import targets as target_views
 from projections import development_targets as read_model
-from projections import evaluations, history, organisations
-from projections import measures as measures_read_model
 from services.bootstrap import Services
 from services.people_registry import PeopleRegistry
 
 router = APIRouter(prefix="/api/targets", tags=["development targets"])
 TargetId = Annotated[UUID, Path(description="The development target's id")]
-# No activity recorded on any linked record for this long flags a target (a year: KS reviews yearly).
-ACTIVITY_WINDOW = timedelta(days=365)
 
 
 # ---- request bodies ----------------------------------------------------------------
@@ -234,102 +231,19 @@ class Coverage(BaseModel):
 
 
 def render_many(conn: Connection, rows: list[dict[str, Any]], as_of: int | None) -> list[dict[str, Any]]:
-    names = organisations.names(conn, {r["organisation_id"] for r in rows if r["organisation_id"]}, as_of)
     return [
-        TargetSummary(
-            **{k: r[k] for k in TargetSummary.model_fields if k in r},
-            organisation=Ref(id=r["organisation_id"], name=names.get(r["organisation_id"], ""))
-            if r["organisation_id"]
-            else None,
-        ).model_dump(mode="json")
-        for r in rows
+        TargetSummary.model_validate(found).model_dump(mode="json")
+        for found in target_views.summaries(conn, rows, as_of)
     ]
-
-
-def _reviews(
-    conn: Connection, people: PeopleRegistry, target_id: UUID, as_of: int | None
-) -> list[dict[str, Any]]:
-    rows = read_model.reviews_of(conn, target_id, as_of)
-    names = people.names(conn, {r["actor_id"] for r in rows})
-    return [
-        ReviewOut(
-            id=r["review_id"],
-            **{k: r[k] for k in ("year", "status", "what_changed", "decision", "corrects", "corrected_by")},
-            occurred_on=r["occurred_on"],
-            recorded_at=r["recorded_at"],
-            author=PersonRef(id=r["actor_id"], name=names[r["actor_id"]]),
-        ).model_dump(mode="json")
-        for r in rows
-    ]
-
-
-def _latest_review(reviews: list[dict[str, Any]]) -> dict[str, Any] | None:
-    counting = [r for r in reviews if r["corrected_by"] is None]
-    return max(counting, key=lambda r: r["year"]) if counting else None
-
-
-def _link_names(conn: Connection, links: list[dict[str, Any]], as_of: int | None) -> dict[str, str]:
-    ids = _ids_by_type(links)
-    found = {
-        i: row["title"]
-        for i, row in coverage_queries.initiatives_by_id(conn, ids["initiative"], as_of).items()
-    }
-    placements = coverage_queries.rotations_by_id(conn, ids["rotation"], as_of)
-    units = organisations.names(
-        conn, {p[k] for p in placements.values() for k in ("home_unit_id", "host_unit_id")}, as_of
-    )
-    for i, p in placements.items():
-        found[i] = f"{units.get(p['home_unit_id'], '')} → {units.get(p['host_unit_id'], '')}"
-    for i, a in coverage_queries.actions_by_id(conn, ids["change_action"], as_of).items():
-        found[i] = a["text"]
-    return found
-
-
-def _ids_by_type(links: list[dict[str, Any]]) -> dict[str, list[str]]:
-    """Linked record ids by record type (initiative, rotation, change_action), in link order."""
-    return {
-        kind.value: [link["record_id"] for link in links if link["record_type"] == kind.value]
-        for kind in RecordType
-    }
-
-
-def _require(conn: Connection, target_id: UUID, view: AsOf | None) -> dict[str, Any]:
-    position = view.position if view else None
-    row = read_model.get(conn, target_id, position)
-    if row is None:
-        if view and view.moment:
-            raise RecordNotFound(
-                "There is no development target with id {id} as of {moment}.",
-                id=target_id,
-                moment=view.moment.isoformat(),
-            )
-        raise RecordNotFound("There is no development target with id {id}.", id=target_id)
-    return row
 
 
 def render(
     conn: Connection, people: PeopleRegistry, target_id: UUID, view: AsOf | None = None
 ) -> dict[str, Any]:
     position = view.position if view else None
-    row = _require(conn, target_id, view)
-    body = render_many(conn, [row], position)[0]
-    links = read_model.links_of(conn, target_id, position)
-    names = _link_names(conn, links, position)
-    linkers = people.names(conn, {link["linked_by"] for link in links})
-    body["links"] = [
-        LinkOut(
-            record_type=link["record_type"],
-            record_id=link["record_id"],
-            name=names.get(link["record_id"], ""),
-            linked_at=link["linked_at"],
-            linked_by=PersonRef(id=link["linked_by"], name=linkers[link["linked_by"]]),
-        ).model_dump(mode="json")
-        for link in links
-    ]
-    body["reviews"] = _reviews(conn, people, target_id, position)
-    body["latest_review"] = _latest_review(body["reviews"])
-    body["as_of"] = view.moment.isoformat() if view and view.moment else None
-    return body
+    moment = view.moment if view else None
+    body = TargetOut.model_validate(target_views.detail(conn, people, target_id, position, moment))
+    return {**body.model_dump(mode="json"), "as_of": moment.isoformat() if moment else None}
 
 
 def _location(target_id: UUID) -> str:
@@ -341,8 +255,6 @@ def _run(commands: Commands, services: Services, command: Any, **options: Any) -
 
 
 # ---- commands ----------------------------------------------------------------------
-
-WRITE_ERRORS = problem_responses(404, 409, 412, 422)
 
 
 @router.post(
@@ -475,10 +387,8 @@ def list_targets(
         q=q,
     )
     with services.projector.engine.connect() as conn:
-        try:
+        with client_cursor():
             rows, next_cursor = read_model.search(conn, flt, limit=limit, cursor=cursor, as_of=view.position)
-        except ValueError:
-            raise BadRequest("cursor is not one this server gave out; start without it.") from None
         items = render_many(conn, rows, view.position)
     return {"items": items, "next_cursor": next_cursor, "as_of": view.moment}
 
@@ -495,18 +405,16 @@ def get_target(target_id: TargetId, services: ServicesDep, view: View) -> JSONRe
     return JSONResponse(body, headers={"ETag": etag(body["version"])})
 
 
-@router.get(
-    "/{target_id}/history",
-    response_model=list[HistoryEntry],
-    responses=problem_responses(404),
-    summary="Every change, field by field",
+add_history_route(
+    router,
+    record_type="development_target",
+    id_name="target_id",
+    id_type=TargetId,
+    missing=lambda record_id, _view: RecordNotFound(
+        "There is no development target with id {id}.", id=record_id
+    ),
+    name="target_history",
 )
-def target_history(target_id: TargetId, services: ServicesDep, view: View) -> list[dict[str, Any]]:
-    with services.projector.engine.connect() as conn:
-        rows = history.of_record(conn, target_id, view.position)
-        if not rows or rows[0]["record_type"] != "development_target":
-            raise RecordNotFound("There is no development target with id {id}.", id=target_id)
-        return history_entries(conn, services.people, rows)
 
 
 @router.get(
@@ -517,91 +425,6 @@ def target_history(target_id: TargetId, services: ServicesDep, view: View) -> li
     "flags for no measure and no activity",
 )
 def coverage(target_id: TargetId, services: ServicesDep, view: View) -> dict[str, Any]:
-    position = view.position
-    now = view.moment or datetime.now(UTC)
     with services.projector.engine.connect() as conn:
-        row = _require(conn, target_id, view)
-        target = render_many(conn, [row], position)[0]
-        links = read_model.links_of(conn, target_id, position)
-        ids = _ids_by_type(links)
-        linked_initiatives = coverage_queries.initiatives_by_id(conn, ids["initiative"], position)
-        latest = evaluations.latest_of(conn, ids["initiative"], position)
-        measure_rows = measures_read_model.of_initiatives(conn, ids["initiative"], position)
-        placements = coverage_queries.rotations_by_id(conn, ids["rotation"], position)
-        units = organisations.names(
-            conn, {p[k] for p in placements.values() for k in ("home_unit_id", "host_unit_id")}, position
-        )
-        actions = coverage_queries.actions_by_id(conn, ids["change_action"], position)
-        watched = [link["record_id"] for link in links] + [m["id"] for m in measure_rows]
-        last_activity = coverage_queries.last_activity(conn, watched, position)
-        reviews = _reviews(conn, services.people, target_id, position)
-    return {
-        "target": target,
-        "initiatives": covered_initiatives(ids["initiative"], linked_initiatives, latest, measure_rows),
-        "placements": [
-            {
-                "id": p["id"],
-                "status": p["status"],
-                "starts_on": p["starts_on"],
-                "ends_on": p["ends_on"],
-                "home_unit": {"id": p["home_unit_id"], "name": units.get(p["home_unit_id"], "")},
-                "host_unit": {"id": p["host_unit_id"], "name": units.get(p["host_unit_id"], "")},
-            }
-            for i in ids["rotation"]
-            if (p := placements.get(i)) is not None
-        ],
-        "actions": [
-            {"id": a["id"], "text": a["text"], "status": a["status"]}
-            for i in ids["change_action"]
-            if (a := actions.get(i)) is not None
-        ],
-        "latest_review": _latest_review(reviews),
-        "last_activity_at": last_activity,
-        "flags": {
-            "no_measure": not measure_rows,
-            "no_activity": not links or last_activity is None or last_activity < now - ACTIVITY_WINDOW,
-        },
-        "as_of": view.moment,
-    }
-
-
-def covered_initiatives(
-    ids: list[str],
-    rows: dict[str, dict[str, Any]],
-    latest: dict[str, dict[str, Any]],
-    measure_rows: list[dict[str, Any]],
-) -> list[dict[str, Any]]:
-    """The linked initiatives in link order, each with its latest evaluation and its measures
-    (rows of projections/measures.py)."""
-    found = []
-    for initiative_id in ids:
-        row = rows.get(initiative_id)
-        if row is None:
-            continue
-        evaluation = latest.get(initiative_id)
-        found.append(
-            {
-                "id": initiative_id,
-                "name": row["title"],
-                "status": row["status"],
-                "latest_evaluation": {
-                    "id": evaluation["evaluation_id"],
-                    "evaluated_on": evaluation["evaluated_on"],
-                    "recommendation": evaluation["recommendation"],
-                }
-                if evaluation
-                else None,
-                "measures": [
-                    {
-                        "id": m["id"],
-                        "name": m["name"],
-                        "unit": m["unit"],
-                        "values_count": m["values_count"],
-                        "last_value_on": m["last_value_on"],
-                    }
-                    for m in measure_rows
-                    if m["initiative_id"] == initiative_id
-                ],
-            }
-        )
-    return found
+        found = target_views.coverage(conn, services.people, target_id, view.position, view.moment)
+    return {**found, "as_of": view.moment}
