@@ -1,4 +1,4 @@
-"""Good practice pages (issue 8; Innokylä's operating-model template): the catalogue with its
+"""Good practice pages (Innokylä's operating-model template): the catalogue with its
 filters, a practice's working copy with what is still missing before publishing, its published
 versions and exports, the edit form, the publish confirmation, retracting with a reason, one
 published version as it was published, and the history. Drafting is a button on the
@@ -17,6 +17,7 @@ export routes (`api.routes.exports`); nothing is rendered here.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -28,7 +29,7 @@ from starlette.datastructures import FormData
 from api.pages import history_view
 from api.pages.forms import FormState, uuid_or_none
 from api.pages.web import Page, PageDep, text
-from api.routes import good_practices as practice_bodies
+from domain.application import CommandContext, Receipt
 from domain.errors import DomainError, InvalidField, InvalidFields, RecordNotFound, StaleVersion
 from domain.good_practice import (
     EDITABLE_FIELDS,
@@ -45,6 +46,7 @@ from domain.good_practice import (
     missing_for_publishing,
 )
 from domain.good_practice_prefill import prefill
+from present import good_practices as practice_views
 from present import labels
 from present.labels import N_
 from projections import good_practices as read_model
@@ -107,7 +109,7 @@ def list_page(
             except ValueError:
                 state.problem = page.gettext("That page link is out of date; showing the first page.")
                 rows, next_cursor = read_model.search(conn, flt, limit=PAGE_SIZE)
-        items = practice_bodies.render_many(conn, rows, None)
+        items = practice_views.summaries(conn, rows, None)
         organisation_options = _organisation_options(page, conn)
     query = {k: v for k, v in page.request.query_params.items() if k != "cursor"}
     return page.render(
@@ -145,13 +147,6 @@ async def draft(page: PageDep, initiative_id: Annotated[UUID, Path()]) -> Respon
     return page.redirect(f"/good-practices/{receipt.record_id}/edit", flash="practice_drafted")
 
 
-def of_initiative(conn: Connection, initiative_id: UUID, position: int | None) -> list[dict[str, Any]]:
-    """The initiative's practices for its page: name, status and newest published version."""
-    return practice_bodies.render_many(
-        conn, read_model.of_initiative(conn, initiative_id, position), position
-    )
-
-
 # ---- the practice's page -----------------------------------------------------------------------
 
 
@@ -159,9 +154,9 @@ def of_initiative(conn: Connection, initiative_id: UUID, position: int | None) -
 def show(page: PageDep, practice_id: PracticeId) -> Response:
     page.services.projector.catch_up()
     with page.services.projector.engine.connect() as conn:
-        row = _require(conn, practice_id)
-        practice = practice_bodies.render_many(conn, [row], None)[0]
-        versions = _versions(page, conn, practice_id)
+        row = practice_views.require(conn, practice_id)
+        practice = practice_views.summaries(conn, [row], None)[0]
+        versions = practice_views.named_versions(conn, page.person_names, practice_id)
     newest = versions[-1] if versions else None
     exportable = newest is not None and row["status"] == Status.PUBLISHED
     return page.render(
@@ -184,7 +179,7 @@ def show(page: PageDep, practice_id: PracticeId) -> Response:
 def edit_form(page: PageDep, practice_id: PracticeId) -> Response:
     page.services.projector.catch_up()
     with page.services.projector.engine.connect() as conn:
-        row = _require(conn, practice_id)
+        row = practice_views.require(conn, practice_id)
     state = FormState(values={**_form_values(row["fields"]), "version": str(row["version"])})
     return _render_form(page, state, row)
 
@@ -194,7 +189,7 @@ async def edit(page: PageDep, practice_id: PracticeId) -> Response:
     form = await page.form()
     state, fields = _parse_fields(form)
     with page.services.projector.engine.connect() as conn:
-        current = _require(conn, practice_id)
+        current = practice_views.require(conn, practice_id)
     changed = {k: v for k, v in fields.items() if current["fields"].get(k) != v}
     _check_each_field(page, state, changed)
     if state.ok:
@@ -229,16 +224,7 @@ def publish_form(page: PageDep, practice_id: PracticeId) -> Response:
 async def publish(page: PageDep, practice_id: PracticeId) -> Response:
     form = await page.form()
     state = FormState()
-    try:
-        page.run(
-            lambda ctx: page.services.app.publish_good_practice(ctx, practice_id),
-            page.context(form),
-        )
-    except RecordNotFound:
-        raise
-    except DomainError as error:
-        _refuse(page, state, error)
-    else:
+    if _submit(page, state, lambda ctx: page.services.app.publish_good_practice(ctx, practice_id), form):
         return page.redirect(f"/good-practices/{practice_id}#versions", flash="practice_published")
     return _render_publish(page, practice_id, state, status=422)
 
@@ -254,20 +240,13 @@ async def retract(page: PageDep, practice_id: PracticeId) -> Response:
     state = FormState(values={"reason": text(form, "reason")})
     if not state.values["reason"].strip():
         state.errors["reason"] = page.gettext("Say why the good practice is retracted.")
-    if state.ok:
-        try:
-            page.run(
-                lambda ctx: page.services.app.retract_good_practice(
-                    ctx, practice_id, reason=state.values["reason"]
-                ),
-                page.context(form),
-            )
-        except RecordNotFound:
-            raise
-        except DomainError as error:
-            _refuse(page, state, error)
-        else:
-            return page.redirect(f"/good-practices/{practice_id}", flash="practice_retracted")
+    if state.ok and _submit(
+        page,
+        state,
+        lambda ctx: page.services.app.retract_good_practice(ctx, practice_id, reason=state.values["reason"]),
+        form,
+    ):
+        return page.redirect(f"/good-practices/{practice_id}", flash="practice_retracted")
     return _render_retract(page, practice_id, state, status=422)
 
 
@@ -278,9 +257,9 @@ async def retract(page: PageDep, practice_id: PracticeId) -> Response:
 def version_page(page: PageDep, practice_id: PracticeId, number: VersionNumber) -> Response:
     page.services.projector.catch_up()
     with page.services.projector.engine.connect() as conn:
-        row = _require(conn, practice_id)
-        practice = practice_bodies.render_many(conn, [row], None)[0]
-        versions = _versions(page, conn, practice_id)
+        row = practice_views.require(conn, practice_id)
+        practice = practice_views.summaries(conn, [row], None)[0]
+        versions = practice_views.named_versions(conn, page.person_names, practice_id)
     chosen = next((v for v in versions if v["version"] == number), None)
     if chosen is None:
         raise RecordNotFound(
@@ -302,7 +281,7 @@ def version_page(page: PageDep, practice_id: PracticeId, number: VersionNumber) 
 def history_page(page: PageDep, practice_id: PracticeId) -> Response:
     page.services.projector.catch_up()
     with page.services.projector.engine.connect() as conn:
-        row = _require(conn, practice_id)
+        row = practice_views.require(conn, practice_id)
         entries = history_view.present(page, conn, history.of_record(conn, practice_id))
     return page.render("good_practices/history.html", practice=row, history=list(reversed(entries)))
 
@@ -330,7 +309,7 @@ def _render_form(page: Page, state: FormState, row: dict[str, Any], status: int 
 def _render_publish(page: Page, practice_id: UUID, state: FormState, status: int = 200) -> Response:
     page.services.projector.catch_up()
     with page.services.projector.engine.connect() as conn:
-        row = _require(conn, practice_id)
+        row = practice_views.require(conn, practice_id)
     return page.render(
         "good_practices/publish.html",
         status=status,
@@ -345,28 +324,10 @@ def _render_publish(page: Page, practice_id: UUID, state: FormState, status: int
 def _render_retract(page: Page, practice_id: UUID, state: FormState, status: int = 200) -> Response:
     page.services.projector.catch_up()
     with page.services.projector.engine.connect() as conn:
-        row = _require(conn, practice_id)
+        row = practice_views.require(conn, practice_id)
     return page.render(
         "good_practices/retract.html", status=status, state=state, practice=row, text_max=TEXT_MAX
     )
-
-
-def _versions(page: Page, conn: Connection, practice_id: UUID) -> list[dict[str, Any]]:
-    """Every published version, oldest first, with who published it (named the reader's way)."""
-    rows = read_model.versions(conn, practice_id)
-    people = page.person_names(
-        conn,
-        {r["published_by"] for r in rows}
-        | {r["retraction"]["retracted_by"] for r in rows if r["retraction"]},
-    )
-    return [
-        {
-            **r,
-            "published_by_name": people[r["published_by"]],
-            "retracted_by_name": people[r["retraction"]["retracted_by"]] if r["retraction"] else None,
-        }
-        for r in rows
-    ]
 
 
 def _shown_fields(page: Page, fields: dict[str, Any]) -> list[dict[str, Any]]:
@@ -490,6 +451,21 @@ def _sentence(page: Page, error: DomainError) -> str:
     return page.error_text(error.message, params)
 
 
+def _submit(
+    page: Page, state: FormState, command: Callable[[CommandContext], Receipt], form: FormData
+) -> bool:
+    """Run a posted command; a refusal lands on `state`, named the Innokylä way. A practice
+    that is missing is the not-found page, not a refusal."""
+    try:
+        page.run(command, page.context(form))
+    except RecordNotFound:
+        raise
+    except DomainError as error:
+        _refuse(page, state, error)
+        return False
+    return True
+
+
 def _refuse(page: Page, state: FormState, error: DomainError) -> None:
     """Place a refusal: each invalid field's sentence by its field (the publish page, which
     has no fields, links each to the edit form); anything else at the top."""
@@ -502,10 +478,3 @@ def _refuse(page: Page, state: FormState, error: DomainError) -> None:
         state.errors.setdefault("reason", _sentence(page, error))
     else:
         state.problem = _sentence(page, error)
-
-
-def _require(conn: Connection, practice_id: UUID) -> dict[str, Any]:
-    row = read_model.get(conn, practice_id)
-    if row is None:
-        raise RecordNotFound("There is no good practice with id {id}.", id=practice_id)
-    return row

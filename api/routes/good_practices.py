@@ -16,12 +16,12 @@ from uuid import UUID
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import Connection
 
-from api.deps import AsOf, Commands, PrintableQuery, ServicesDep, View, etag, page_limit
-from api.errors import BadRequest, problem_responses
+from api.deps import Commands, PrintableQuery, ServicesDep, View, etag, page_limit
+from api.errors import problem_responses
 from api.request_types import MaxChars, MaxItems
-from api.views import HistoryEntry, PersonRef, history_entries
+from api.routes.common import WRITE_ERRORS, add_history_route, client_cursor
+from api.views import PersonRef
 from domain.errors import RecordNotFound
 from domain.good_practice import (
     LINE_MAX,
@@ -32,14 +32,12 @@ from domain.good_practice import (
     TEXT_MAX,
     Phase,
     Status,
-    missing_for_publishing,
 )
 from domain.good_practice_prefill import prefill
+from present import good_practices as practice_views
 from projections import good_practices as read_model
-from projections import history, initiatives, organisations
 from services.bootstrap import Services
 from services.good_practice_source import prefill_source
-from services.people_registry import PeopleRegistry
 
 router = APIRouter(prefix="/api/good-practices", tags=["good practices"])
 initiative_router = APIRouter(prefix="/api/initiatives", tags=["good practices"])
@@ -167,120 +165,14 @@ class PublicPage(BaseModel):
     next_cursor: str | None
 
 
-# ---- rendering ---------------------------------------------------------------------
-
-
-def render_many(conn: Connection, rows: list[dict[str, Any]], as_of: int | None) -> list[dict[str, Any]]:
-    titles = initiatives.titles(conn, {r["initiative_id"] for r in rows}, as_of)
-    names = organisations.names(conn, {r["organisation_id"] for r in rows if r["organisation_id"]}, as_of)
-    return [
-        PracticeSummary(
-            **{k: r[k] for k in ("id", "version", "name", "status", "development_phase")},
-            initiative=Ref(id=r["initiative_id"], name=titles.get(r["initiative_id"], "")),
-            organisation=Ref(id=r["organisation_id"], name=names.get(r["organisation_id"], ""))
-            if r["organisation_id"]
-            else None,
-            published_version=r["published_version"] or None,
-            has_unpublished_changes=read_model.has_unpublished_changes(r),
-            created_at=r["created_at"],
-            updated_at=r["updated_at"],
-        ).model_dump(mode="json")
-        for r in rows
-    ]
-
-
-def _versions(conn: Connection, people: PeopleRegistry, practice_id: UUID, as_of: int | None) -> list[Any]:
-    rows = read_model.versions(conn, practice_id, as_of)
-    names = people.names(conn, {r["published_by"] for r in rows})
-    return [_version(r, names, with_fields=False) for r in rows]
-
-
-def _version(row: dict[str, Any], names: dict[str, str], *, with_fields: bool) -> dict[str, Any]:
-    retraction = row["retraction"]
-    summary = VersionSummary(
-        version=row["version"],
-        name=row["name"],
-        published_at=row["published_at"],
-        published_by=PersonRef(id=row["published_by"], name=names[row["published_by"]]),
-        source=SourceOut(
-            initiative_id=row["initiative_id"],
-            initiative_version=row["source_version"],
-            position=row["source_position"],
-        ),
-        retraction=RetractionOut(
-            reason=retraction["reason"],
-            retracted_at=retraction["retracted_at"],
-            position=retraction["position"],
-        )
-        if retraction
-        else None,
-    )
-    if not with_fields:
-        return summary.model_dump(mode="json")
-    base = f"/api/good-practices/{row['practice_id']}"
-    return VersionOut(
-        **summary.model_dump(),
-        practice_id=row["practice_id"],
-        fields=row["fields"],
-        links={
-            "practice": base,
-            # A retracted version is not exported (409), so it has no export link.
-            **(
-                {"export": f"{base}/export.pdf?version={row['version']}&position={row['position']}"}
-                if retraction is None
-                else {}
-            ),
-            "timeline": f"/api/initiatives/{row['initiative_id']}/timeline",
-        },
-    ).model_dump(mode="json")
-
-
-def _require(conn: Connection, practice_id: UUID, view: AsOf | None) -> dict[str, Any]:
-    row = read_model.get(conn, practice_id, view.position if view else None)
-    if row is None:
-        if view and view.moment:
-            raise RecordNotFound(
-                "There is no good practice with id {id} as of {moment}.",
-                id=practice_id,
-                moment=view.moment.isoformat(),
-            )
-        raise RecordNotFound("There is no good practice with id {id}.", id=practice_id)
-    return row
-
-
-def render(
-    conn: Connection, people: PeopleRegistry, practice_id: UUID, view: AsOf | None = None
-) -> dict[str, Any]:
-    position = view.position if view else None
-    row = _require(conn, practice_id, view)
-    body = render_many(conn, [row], position)[0]
-    base = f"/api/good-practices/{practice_id}"
-    body.update(
-        fields=row["fields"],
-        missing_for_publishing=missing_for_publishing(row["fields"]),
-        retracted_reason=row["retracted_reason"],
-        versions=_versions(conn, people, practice_id, position),
-        links={
-            "initiative": f"/api/initiatives/{row['initiative_id']}",
-            "timeline": f"/api/initiatives/{row['initiative_id']}/timeline",
-            "history": f"{base}/history",
-            **(
-                {"export": f"{base}/export.pdf"}
-                if row["published_version"] and not row["retracted_reason"]
-                else {}
-            ),
-        },
-        as_of=view.moment.isoformat() if view and view.moment else None,
-    )
-    return body
-
-
 def _location(practice_id: UUID) -> str:
     return f"/api/good-practices/{practice_id}"
 
 
 def _run(commands: Commands, services: Services, command: Any, **options: Any) -> Response:
-    return commands.run(command, lambda conn, rid: render(conn, services.people, rid), **options)
+    return commands.run(
+        command, lambda conn, rid: practice_views.practice(conn, services.people, rid), **options
+    )
 
 
 def _fields(body: PracticeFields) -> dict[str, Any]:
@@ -291,8 +183,6 @@ def _fields(body: PracticeFields) -> dict[str, Any]:
 
 
 # ---- commands ----------------------------------------------------------------------
-
-WRITE_ERRORS = problem_responses(404, 409, 412, 422)
 
 
 @initiative_router.post(
@@ -420,11 +310,9 @@ def list_practices(
         initiative_id=initiative_id,
     )
     with services.projector.engine.connect() as conn:
-        try:
+        with client_cursor():
             rows, next_cursor = read_model.search(conn, flt, limit=limit, cursor=cursor, as_of=view.position)
-        except ValueError:
-            raise BadRequest("cursor is not one this server gave out; start without it.") from None
-        items = render_many(conn, rows, view.position)
+        items = practice_views.summaries(conn, rows, view.position)
     return {"items": items, "next_cursor": next_cursor, "as_of": view.moment}
 
 
@@ -436,7 +324,7 @@ def list_practices(
 )
 def get_practice(practice_id: PracticeId, services: ServicesDep, view: View) -> JSONResponse:
     with services.projector.engine.connect() as conn:
-        body = render(conn, services.people, practice_id, view)
+        body = practice_views.practice(conn, services.people, practice_id, view.position, view.moment)
     return JSONResponse(body, headers={"ETag": etag(body["version"])})
 
 
@@ -448,8 +336,8 @@ def get_practice(practice_id: PracticeId, services: ServicesDep, view: View) -> 
 )
 def list_versions(practice_id: PracticeId, services: ServicesDep, view: View) -> list[Any]:
     with services.projector.engine.connect() as conn:
-        _require(conn, practice_id, view)
-        return _versions(conn, services.people, practice_id, view.position)
+        practice_views.require(conn, practice_id, view.position, view.moment)
+        return practice_views.versions(conn, services.people, practice_id, view.position)
 
 
 @router.get(
@@ -460,49 +348,27 @@ def list_versions(practice_id: PracticeId, services: ServicesDep, view: View) ->
 )
 def get_version(practice_id: PracticeId, number: VersionNumber, services: ServicesDep, view: View) -> Any:
     with services.projector.engine.connect() as conn:
-        _require(conn, practice_id, view)
+        practice_views.require(conn, practice_id, view.position, view.moment)
         row = read_model.version(conn, practice_id, number, view.position)
         if row is None:
             raise RecordNotFound(
                 "Good practice {id} has no published version {number}.", id=practice_id, number=number
             )
         names = services.people.names(conn, {row["published_by"]})
-        return _version(row, names, with_fields=True)
+        return practice_views.version(row, names, with_fields=True)
 
 
-@router.get(
-    "/{practice_id}/history",
-    response_model=list[HistoryEntry],
-    responses=problem_responses(404),
-    summary="Every change, field by field",
+add_history_route(
+    router,
+    record_type="good_practice",
+    id_name="practice_id",
+    id_type=PracticeId,
+    missing=lambda record_id, _view: RecordNotFound("There is no good practice with id {id}.", id=record_id),
+    name="practice_history",
 )
-def practice_history(practice_id: PracticeId, services: ServicesDep, view: View) -> list[dict[str, Any]]:
-    with services.projector.engine.connect() as conn:
-        rows = history.of_record(conn, practice_id, view.position)
-        if not rows or rows[0]["record_type"] != "good_practice":
-            raise RecordNotFound("There is no good practice with id {id}.", id=practice_id)
-        return history_entries(conn, services.people, rows)
 
 
 # ---- the public catalogue ------------------------------------------------------------
-
-
-def public_body(conn: Connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    names = organisations.names(conn, {r["organisation_id"] for r in rows if r["organisation_id"]})
-    return [
-        PublicPractice(
-            id=r["practice_id"],
-            version=r["version"],
-            published_at=r["published_at"],
-            organisation=names.get(r["organisation_id"] or "", ""),
-            fields=r["fields"],
-            links={
-                "self": f"/api/public/good-practices/{r['practice_id']}",
-                "export": f"/api/public/good-practices/{r['practice_id']}/export.html",
-            },
-        ).model_dump(mode="json")
-        for r in rows
-    ]
 
 
 @public_router.get(
@@ -524,11 +390,9 @@ def public_catalogue(
     services.projector.catch_up()
     flt = catalogue_filter(q, topic, target_group, organisation_id, phase)
     with services.projector.engine.connect() as conn:
-        try:
+        with client_cursor():
             rows, next_cursor = read_model.published(conn, flt, limit=limit, cursor=cursor)
-        except ValueError:
-            raise BadRequest("cursor is not one this server gave out; start without it.") from None
-        return {"items": public_body(conn, rows), "next_cursor": next_cursor}
+        return {"items": practice_views.public(conn, rows), "next_cursor": next_cursor}
 
 
 @public_router.get(
@@ -543,4 +407,4 @@ def public_practice(practice_id: PracticeId, services: ServicesDep) -> dict[str,
         row = read_model.published_version(conn, practice_id)
         if row is None:
             raise RecordNotFound("There is no published good practice with id {id}.", id=practice_id)
-        return public_body(conn, [row])[0]
+        return practice_views.public(conn, [row])[0]
