@@ -142,6 +142,14 @@ def text_lines(binary: IO[bytes]) -> Iterator[str]:
 # ---- the import ------------------------------------------------------------------------
 
 
+def import_file(services: Services, actor: UUID, campaign_id: UUID, binary: IO[bytes]) -> ImportReport:
+    """Import an uploaded CSV file (the JSON API's and the import page's way): the campaign
+    must exist before the file is read, and a file that is not UTF-8 records nothing."""
+    services.app.get_campaign(campaign_id)
+    scan(binary)
+    return import_pledges(services, actor, campaign_id, text_lines(binary))
+
+
 def import_pledges(
     services: Services,
     actor: UUID,

@@ -8,6 +8,7 @@ same form again with the reader's input and the message next to its field (422).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
@@ -15,21 +16,27 @@ from uuid import UUID
 from fastapi import APIRouter, Path
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
-from sqlalchemy import Connection
 from starlette.datastructures import UploadFile
 
-from api.deps import AsOf
 from api.pages import history_view
-from api.pages.forms import FormState, as_of_or_error, date_or_none, uuid_or_none
+from api.pages.forms import (
+    FormState,
+    as_of_or_error,
+    check_each_field,
+    date_or_none,
+    submit,
+    uuid_or_none,
+)
 from api.pages.web import Page, PageDep, text
-from api.routes.change_day import render_action, render_handprints, render_wall
+from domain.application import CommandContext, Receipt
 from domain.campaign import NAME_MAX, clean_fields
 from domain.change_action import REASON_MAX, STORY_MAX, TEAM_MAX, TEXT_MAX, Category, pledge_errors
-from domain.errors import DomainError, InvalidField, RecordNotFound
+from domain.errors import DomainError, RecordNotFound
+from present import change_day as day_views
 from present import labels
 from projections import campaigns, change_actions, history, organisations
-from services.people_registry import ERASED_NAME
-from services.pledge_import import ImportReport, import_pledges, scan, text_lines
+from services import pledge_import
+from services.pledge_import import ImportReport
 
 router = APIRouter(include_in_schema=False)
 CampaignId = Annotated[UUID, Path()]
@@ -61,19 +68,16 @@ async def create(page: PageDep) -> Response:
         state.errors.setdefault(
             "held_on", page.gettext("Enter a date such as %(example)s.", example="2026-03-12")
         )
-    for name, value in fields.items():  # every message at once, not one per save
-        try:
-            clean_fields({name: value})
-        except InvalidField as error:
-            state.refuse(page, error)
+    check_each_field(page, state, fields, clean_fields)
     if state.ok:
-        try:
-            receipt = page.run(
-                lambda ctx: page.services.app.create_campaign(ctx, fields=fields), page.context(form)
-            )
-        except DomainError as error:
-            state.refuse(page, error, fields=("name", "held_on", "target_count"))
-        else:
+        receipt = submit(
+            page,
+            state,
+            lambda ctx: page.services.app.create_campaign(ctx, fields=fields),
+            page.context(form),
+            fields=("name", "held_on", "target_count"),
+        )
+        if receipt is not None:
             return page.redirect(f"/campaigns/{receipt.record_id}", flash="campaign_created")
     return _render_list(page, state, status=422)
 
@@ -88,10 +92,8 @@ def _render_list(page: Page, state: FormState, status: int = 200) -> Response:
 def wall_page(page: PageDep, campaign_id: CampaignId, as_of_date: str = "") -> Response:
     state = FormState(values={"as_of_date": as_of_date})
     day, position = as_of_or_error(page, state, as_of_date)
-    view = AsOf(None, position)
     with page.services.projector.engine.connect() as conn:
-        wall = render_wall(conn, page.services.people, campaign_id, view)
-        _translate_erased(page, wall["latest_stories"])
+        wall = day_views.wall(conn, page.services.people, campaign_id, position, erased=_erased(page))
         flt = change_actions.ActionFilter(campaign_id=campaign_id)
         recent, _ = change_actions.search(conn, flt, limit=RECENT_ACTIONS, as_of=position)
         names = page.person_names(conn, {r["person_id"] for r in recent if r["person_id"]})
@@ -166,7 +168,7 @@ def _organisation_of(page: Page, unit_id: UUID) -> UUID | None:
 
 def _render_pledge(page: Page, campaign_id: UUID, state: FormState, status: int = 200) -> Response:
     with page.services.projector.engine.connect() as conn:
-        campaign = _require_campaign(conn, campaign_id)
+        campaign = day_views.require_campaign(conn, campaign_id)
         key = page.fmt.sort_key()
         orgs = sorted(organisations.list_all(conn), key=lambda o: key(o["name"]))
         people = page.services.people.search(conn, q=None, limit=2000, after=None).items
@@ -208,7 +210,9 @@ async def import_file(page: PageDep, campaign_id: CampaignId) -> Response:
         state.errors["file"] = page.gettext("Choose the CSV file to import.")
         return _render_import(page, campaign_id, state, status=422)
     try:
-        report = await run_in_threadpool(_import, page, campaign_id, upload)
+        report = await run_in_threadpool(
+            pledge_import.import_file, page.services, page.actor, campaign_id, upload.file
+        )
     except RecordNotFound:
         raise
     except DomainError as error:
@@ -217,17 +221,11 @@ async def import_file(page: PageDep, campaign_id: CampaignId) -> Response:
     return _render_import(page, campaign_id, state, report=report)
 
 
-def _import(page: Page, campaign_id: UUID, upload: UploadFile) -> ImportReport:
-    page.services.app.get_campaign(campaign_id)
-    scan(upload.file)
-    return import_pledges(page.services, page.actor, campaign_id, text_lines(upload.file))
-
-
 def _render_import(
     page: Page, campaign_id: UUID, state: FormState, *, report: ImportReport | None = None, status: int = 200
 ) -> Response:
     with page.services.projector.engine.connect() as conn:
-        campaign = _require_campaign(conn, campaign_id)
+        campaign = day_views.require_campaign(conn, campaign_id)
     rejected = [
         {"line": r.line, "reasons": [page.error_text(e.message, e.params) for e in r.errors]}
         for r in (report.rejected if report else [])
@@ -261,38 +259,36 @@ async def complete(page: PageDep, action_id: ActionId) -> Response:
     form = await page.form()
     state = FormState(values={"story": text(form, "story")})
     occurred_on = date_or_none(page, state, "occurred_on", text(form, "occurred_on"))
-    if state.ok:
-        try:
-            page.run(
-                lambda ctx: page.services.app.complete_action(
-                    ctx, action_id, story=state.values["story"], occurred_on=occurred_on
-                ),
-                page.context(form),
-            )
-        except RecordNotFound:
-            raise
-        except DomainError as error:
-            state.refuse(page, error, fields=("story", "occurred_on"))
-        else:
-            return page.redirect(f"/actions/{action_id}", flash="action_completed")
-    return _render_action(page, action_id, states={"complete": state}, status=422)
+    if not state.ok:
+        return _render_action(page, action_id, states={"complete": state}, status=422)
+    return _action_command(
+        page,
+        action_id,
+        lambda ctx: page.services.app.complete_action(
+            ctx, action_id, story=state.values["story"], occurred_on=occurred_on
+        ),
+        page.context(form),
+        state,
+        section="complete",
+        fields=("story", "occurred_on"),
+        flash="action_completed",
+    )
 
 
 @router.post("/actions/{action_id}/withdraw")
 async def withdraw(page: PageDep, action_id: ActionId) -> Response:
     form = await page.form()
     state = FormState(values={"reason": text(form, "reason")})
-    try:
-        page.run(
-            lambda ctx: page.services.app.withdraw_action(ctx, action_id, reason=state.values["reason"]),
-            page.context(form),
-        )
-    except RecordNotFound:
-        raise
-    except DomainError as error:
-        state.refuse(page, error, fields=("reason",))
-        return _render_action(page, action_id, states={"withdraw": state}, status=422)
-    return page.redirect(f"/actions/{action_id}", flash="action_withdrawn")
+    return _action_command(
+        page,
+        action_id,
+        lambda ctx: page.services.app.withdraw_action(ctx, action_id, reason=state.values["reason"]),
+        page.context(form),
+        state,
+        section="withdraw",
+        fields=("reason",),
+        flash="action_withdrawn",
+    )
 
 
 @router.post("/actions/{action_id}/inspired-by")
@@ -303,17 +299,40 @@ async def link(page: PageDep, action_id: ActionId) -> Response:
     if source_id is None:
         state.errors.setdefault("action_id", page.gettext("Choose the action that inspired this one."))
         return _render_action(page, action_id, states={"link": state}, status=422)
+    return _action_command(
+        page,
+        action_id,
+        lambda ctx: page.services.app.link_inspiration(ctx, action_id, source_id=source_id),
+        page.context(form),
+        state,
+        section="link",
+        fields=("action_id",),
+        flash="action_linked",
+    )
+
+
+def _action_command(
+    page: Page,
+    action_id: UUID,
+    command: Callable[[CommandContext], Receipt],
+    ctx: CommandContext,
+    state: FormState,
+    *,
+    section: str,
+    fields: tuple[str, ...],
+    flash: str,
+) -> Response:
+    """Run a command posted from one section of the action's page, then show the action;
+    a refusal shows the page again with the message in that section. A record that is
+    missing is the not-found page, not a refusal."""
     try:
-        page.run(
-            lambda ctx: page.services.app.link_inspiration(ctx, action_id, source_id=source_id),
-            page.context(form),
-        )
+        page.run(command, ctx)
     except RecordNotFound:
         raise
     except DomainError as error:
-        state.refuse(page, error, fields=("action_id",))
-        return _render_action(page, action_id, states={"link": state}, status=422)
-    return page.redirect(f"/actions/{action_id}", flash="action_linked")
+        state.refuse(page, error, fields=fields)
+        return _render_action(page, action_id, states={section: state}, status=422)
+    return page.redirect(f"/actions/{action_id}", flash=flash)
 
 
 def _render_action(
@@ -327,8 +346,7 @@ def _render_action(
 ) -> Response:
     day, position = as_of
     with page.services.projector.engine.connect() as conn:
-        action = render_action(conn, page.services.people, action_id, AsOf(None, position))
-        _translate_erased(page, [action])
+        action = day_views.action(conn, page.services.people, action_id, position, erased=_erased(page))
         entries = history_view.present(page, conn, history.of_record(conn, action_id, position))
         flt = change_actions.ActionFilter(campaign_id=UUID(action["campaign"]["id"]))
         others, _ = change_actions.search(conn, flt, limit=INSPIRATION_CHOICES)
@@ -375,7 +393,7 @@ def person_handprints(page: PageDep, person_id: Annotated[UUID, Path()]) -> Resp
         if person is None:
             raise RecordNotFound("There is no person with id {id}.", id=person_id)
         rows, _, count = change_actions.handprints_of_person(conn, person_id, limit=500)
-        items = render_handprints(conn, page.services.people, rows)
+        items = day_views.handprints(conn, page.services.people, rows)
     return _render(page, "campaigns/handprints.html", person=person, items=items, count=count)
 
 
@@ -392,16 +410,6 @@ def _percent(rate: float) -> float:
     return round(rate * 100, 1)
 
 
-def _require_campaign(conn: Connection, campaign_id: UUID) -> dict[str, Any]:
-    row = campaigns.get(conn, campaign_id)
-    if row is None:
-        raise RecordNotFound("There is no campaign with id {id}.", id=campaign_id)
-    return row
-
-
-def _translate_erased(page: Page, items: list[dict[str, Any]]) -> None:
-    erased = page.gettext(labels.ERASED_PERSON)
-    for item in items:
-        person = item["pledger"]["person"]
-        if person and person["name"] == ERASED_NAME:
-            person["name"] = erased
+def _erased(page: Page) -> str:
+    """An erased pledger, named in the reader's language."""
+    return page.gettext(labels.ERASED_PERSON)

@@ -18,28 +18,27 @@ from fastapi import APIRouter, Body, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
-from sqlalchemy import Connection
 
 from api.actor import Actor
-from api.deps import AsOf, CommandRunner, Commands, PrintableQuery, ServicesDep, View, etag, page_limit
+from api.deps import CommandRunner, Commands, PrintableQuery, ServicesDep, View, etag, page_limit
 from api.errors import BadRequest, problem_responses
 from api.request_types import Between, Day, MaxChars
-from api.views import HistoryEntry, PersonRef, history_entries
+from api.routes.common import WRITE_ERRORS, add_history_route, client_cursor
+from api.views import PersonRef
 from domain.application import CommandContext, Receipt
 from domain.campaign import NAME_MAX, TARGET_MAX
 from domain.change_action import REASON_MAX, STORY_MAX, TEAM_MAX, TEXT_MAX, Category, Status
 from domain.errors import InvalidField, RecordNotFound
-from projections import campaigns, change_actions, change_day_wall, history, organisations
+from present import change_day as day_views
+from projections import campaigns, change_actions
 from services.bootstrap import Services
-from services.people_registry import PeopleRegistry
-from services.pledge_import import import_pledges, scan, text_lines
+from services.pledge_import import import_file
 
 campaigns_router = APIRouter(prefix="/api/campaigns", tags=["change day"])
 actions_router = APIRouter(prefix="/api/actions", tags=["change day"])
 handprints_router = APIRouter(prefix="/api/people", tags=["change day"])
 CampaignId = Annotated[UUID, Path(description="The campaign's id")]
 ActionId = Annotated[UUID, Path(description="The action's id")]
-STORIES_ON_WALL = 10
 IMPORT_TYPES = ("text/csv", "multipart/form-data")
 
 
@@ -252,175 +251,7 @@ class TeamHandprints(HandprintPage):
     teams: list[TeamCount]
 
 
-# ---- rendering ---------------------------------------------------------------------
-
-
-def render_campaign(conn: Connection, campaign_id: UUID, view: AsOf | None = None) -> dict[str, Any]:
-    position = view.position if view else None
-    row = campaigns.get(conn, campaign_id, position)
-    if row is None:
-        if view and view.moment:
-            raise RecordNotFound(
-                "There is no campaign with id {id} as of {moment}.",
-                id=campaign_id,
-                moment=view.moment.isoformat(),
-            )
-        raise RecordNotFound("There is no campaign with id {id}.", id=campaign_id)
-    body = _campaign_out(row)
-    body["as_of"] = view.moment.isoformat() if view and view.moment else None
-    return body
-
-
-def _campaign_out(row: dict[str, Any]) -> dict[str, Any]:
-    return CampaignOut(
-        id=row["id"],
-        version=row["version"],
-        name=row["name"],
-        date=row["held_on"],
-        target_count=row["target_count"],
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
-    ).model_dump(mode="json")
-
-
-class Names:
-    """Display names of the campaigns, places and people some action rows name (a few queries)."""
-
-    def __init__(
-        self, conn: Connection, people: PeopleRegistry, rows: list[dict[str, Any]], as_of: int | None
-    ) -> None:
-        self.campaigns = campaigns.names(conn, {r["campaign_id"] for r in rows})
-        place_ids = {r[k] for r in rows for k in ("organisation_id", "unit_id") if r[k]}
-        self.places = organisations.names(conn, place_ids, as_of)
-        self.people = people.names(conn, {r["person_id"] for r in rows if r["person_id"]})
-
-    def ref(self, value: str | None, lookup: dict[str, str]) -> Ref | None:
-        return Ref(id=value, name=lookup.get(value, "")) if value else None
-
-    def pledger(self, row: dict[str, Any]) -> Pledger:
-        person_id = row["person_id"]
-        if person_id:
-            return Pledger(person=PersonRef(id=person_id, name=self.people[person_id]), team=None)
-        return Pledger(person=None, team=row["team"])
-
-    def campaign(self, row: dict[str, Any]) -> Ref:
-        return Ref(id=row["campaign_id"], name=self.campaigns.get(row["campaign_id"], ""))
-
-
-def render_actions(
-    conn: Connection, people: PeopleRegistry, rows: list[dict[str, Any]], as_of: int | None
-) -> list[dict[str, Any]]:
-    names = Names(conn, people, rows, as_of)
-    sources = {s for r in rows for s in r["inspired_by"]}
-    texts = {UUID(s): change_actions.get(conn, UUID(s), as_of) for s in sources}
-    return [
-        ActionOut(
-            id=r["id"],
-            version=r["version"],
-            campaign=names.campaign(r),
-            text=r["text"],
-            pledger=names.pledger(r),
-            organisation=names.ref(r["organisation_id"], names.places),
-            unit=names.ref(r["unit_id"], names.places),
-            category=r["category"],
-            status=r["status"],
-            handprint=r["status"] == Status.COMPLETED,
-            story=r["story"],
-            completed_on=r["completed_on"],
-            completed_at=r["completed_at"],
-            withdrawal_reason=r["withdrawal_reason"],
-            inspired_by=[
-                InspirationOut(id=s, text=(texts[UUID(s)] or {}).get("text", "")) for s in r["inspired_by"]
-            ],
-            import_key=r["import_key"],
-            created_at=r["created_at"],
-            updated_at=r["updated_at"],
-        ).model_dump(mode="json")
-        for r in rows
-    ]
-
-
-def render_action(
-    conn: Connection, people: PeopleRegistry, action_id: UUID, view: AsOf | None = None
-) -> dict[str, Any]:
-    position = view.position if view else None
-    row = change_actions.get(conn, action_id, position)
-    if row is None:
-        if view and view.moment:
-            raise RecordNotFound(
-                "There is no Change Day action with id {id} as of {moment}.",
-                id=action_id,
-                moment=view.moment.isoformat(),
-            )
-        raise RecordNotFound("There is no Change Day action with id {id}.", id=action_id)
-    body = render_actions(conn, people, [row], position)[0]
-    body["as_of"] = view.moment.isoformat() if view and view.moment else None
-    return body
-
-
-def render_handprints(
-    conn: Connection, people: PeopleRegistry, rows: list[dict[str, Any]]
-) -> list[dict[str, Any]]:
-    names = Names(conn, people, rows, None)
-    return [
-        Handprint(
-            action_id=r["id"],
-            campaign=names.campaign(r),
-            text=r["text"],
-            story=r["story"],
-            pledger=names.pledger(r),
-            unit=names.ref(r["unit_id"], names.places),
-            completed_on=r["completed_on"],
-            completed_at=r["completed_at"],
-        ).model_dump(mode="json")
-        for r in rows
-    ]
-
-
-def render_wall(conn: Connection, people: PeopleRegistry, campaign_id: UUID, view: AsOf) -> dict[str, Any]:
-    campaign = render_campaign(conn, campaign_id, view)
-    counts = change_day_wall.wall(conn, campaign_id, view.position)
-    place_ids = {r["key"] for r in counts["organisation"] if r["key"]} | {r["key"] for r in counts["unit"]}
-    places = organisations.names(conn, place_ids, view.position)
-
-    def numbers(row: dict[str, Any]) -> dict[str, Any]:
-        return {k: row[k] for k in ("pledged", "completed", "withdrawn", "open", "completion_rate")}
-
-    units_of: dict[str, list[UnitCounts]] = {}
-    for row in counts["unit"]:
-        unit = UnitCounts(unit=Ref(id=row["key"], name=places.get(row["key"], "")), **numbers(row))
-        units_of.setdefault(row["organisation_id"] or "", []).append(unit)
-    orgs = [
-        OrganisationCounts(
-            organisation=Ref(id=row["key"], name=places.get(row["key"], "")) if row["key"] else None,
-            units=sorted(units_of.get(row["key"], []), key=lambda u: (-u.pledged, u.unit.name)),
-            **numbers(row),
-        )
-        for row in counts["organisation"]
-    ]
-    orgs.sort(
-        key=lambda o: (o.organisation is None, -o.pledged, o.organisation.name if o.organisation else "")
-    )
-    order = list(Category)
-    categories = sorted(
-        (CategoryCounts(category=row["key"], **numbers(row)) for row in counts["category"]),
-        key=lambda c: order.index(c.category),
-    )
-    totals = counts["totals"]
-    standing = totals["pledged"] - totals["withdrawn"]
-    stories = change_actions.latest_stories(conn, campaign_id, limit=STORIES_ON_WALL, as_of=view.position)
-    return WallOut(
-        campaign=CampaignOut(**campaign),
-        totals=Totals(
-            target_count=campaign["target_count"],
-            target_progress=round(standing / campaign["target_count"], 4),
-            **numbers(totals),
-        ),
-        organisations=orgs,
-        categories=categories,
-        latest_stories=[Handprint(**h) for h in render_handprints(conn, people, stories)],
-        as_of=view.moment,
-    ).model_dump(mode="json")
+# ---- command helpers ---------------------------------------------------------------
 
 
 def _campaign_location(campaign_id: UUID) -> str:
@@ -434,10 +265,7 @@ def _action_location(action_id: UUID) -> str:
 def _change_action(
     commands: CommandRunner, services: Services, command: Callable[[CommandContext], Receipt]
 ) -> Response:
-    return commands.run(command, lambda conn, rid: render_action(conn, services.people, rid))
-
-
-WRITE_ERRORS = problem_responses(404, 409, 412, 422)
+    return commands.run(command, lambda conn, rid: day_views.action(conn, services.people, rid))
 
 
 # ---- campaigns -------------------------------------------------------------------------
@@ -454,7 +282,7 @@ def create_campaign(body: CampaignCreate, commands: Commands, services: Services
     fields = {"name": body.name, "held_on": body.date, "target_count": body.target_count}
     return commands.run(
         lambda ctx: services.app.create_campaign(ctx, fields=fields),
-        lambda conn, rid: render_campaign(conn, rid),
+        lambda conn, rid: day_views.campaign(conn, rid),
         created=True,
         location=_campaign_location,
     )
@@ -473,7 +301,7 @@ def edit_campaign(
     fields = {("held_on" if k == "date" else k): v for k, v in given.items()}
     return commands.run(
         lambda ctx: services.app.edit_campaign(ctx, campaign_id, fields=fields),
-        lambda conn, rid: render_campaign(conn, rid),
+        lambda conn, rid: day_views.campaign(conn, rid),
     )
 
 
@@ -481,7 +309,7 @@ def edit_campaign(
 def list_campaigns(services: ServicesDep, view: View) -> dict[str, Any]:
     with services.projector.engine.connect() as conn:
         rows = campaigns.list_all(conn, view.position)
-    return {"items": [_campaign_out(r) for r in rows], "as_of": view.moment}
+    return {"items": [day_views.campaign_of_row(r) for r in rows], "as_of": view.moment}
 
 
 @campaigns_router.get(
@@ -492,22 +320,18 @@ def list_campaigns(services: ServicesDep, view: View) -> dict[str, Any]:
 )
 def get_campaign(campaign_id: CampaignId, services: ServicesDep, view: View) -> JSONResponse:
     with services.projector.engine.connect() as conn:
-        body = render_campaign(conn, campaign_id, view)
+        body = day_views.campaign(conn, campaign_id, view.position, view.moment)
     return JSONResponse(body, headers={"ETag": etag(body["version"])})
 
 
-@campaigns_router.get(
-    "/{campaign_id}/history",
-    response_model=list[HistoryEntry],
-    responses=problem_responses(404),
-    summary="Every change, field by field",
+add_history_route(
+    campaigns_router,
+    record_type="campaign",
+    id_name="campaign_id",
+    id_type=CampaignId,
+    missing=lambda record_id, _view: RecordNotFound("There is no campaign with id {id}.", id=record_id),
+    name="campaign_history",
 )
-def campaign_history(campaign_id: CampaignId, services: ServicesDep, view: View) -> list[dict[str, Any]]:
-    with services.projector.engine.connect() as conn:
-        rows = history.of_record(conn, campaign_id, view.position)
-        if not rows or rows[0]["record_type"] != "campaign":
-            raise RecordNotFound("There is no campaign with id {id}.", id=campaign_id)
-        return history_entries(conn, services.people, rows)
 
 
 @campaigns_router.get(
@@ -518,7 +342,7 @@ def campaign_history(campaign_id: CampaignId, services: ServicesDep, view: View)
 )
 def campaign_wall(campaign_id: CampaignId, services: ServicesDep, view: View) -> dict[str, Any]:
     with services.projector.engine.connect() as conn:
-        return render_wall(conn, services.people, campaign_id, view)
+        return day_views.wall(conn, services.people, campaign_id, view.position, view.moment)
 
 
 @campaigns_router.post(
@@ -532,7 +356,7 @@ def pledge(campaign_id: CampaignId, body: PledgeIn, commands: Commands, services
     fields = body.model_dump(exclude={"inspired_by"})
     return commands.run(
         lambda ctx: services.app.pledge_action(ctx, campaign_id, fields=fields, inspired_by=body.inspired_by),
-        lambda conn, rid: render_action(conn, services.people, rid),
+        lambda conn, rid: day_views.action(conn, services.people, rid),
         created=True,
         location=_action_location,
     )
@@ -589,9 +413,7 @@ async def import_actions(
 
 
 def _import(services: Services, actor: UUID, campaign_id: UUID, spool: Any) -> dict[str, Any]:
-    services.app.get_campaign(campaign_id)
-    scan(spool)
-    return import_pledges(services, actor, campaign_id, text_lines(spool)).as_json()
+    return import_file(services, actor, campaign_id, spool).as_json()
 
 
 class UnsupportedMediaType(BadRequest):
@@ -616,15 +438,13 @@ def team_handprints(
 ) -> dict[str, Any]:
     services.projector.catch_up()
     with services.projector.engine.connect() as conn:
-        campaign = render_campaign(conn, campaign_id)
-        try:
+        campaign = day_views.require_campaign(conn, campaign_id)
+        with client_cursor():
             rows, next_cursor, count = change_actions.handprints_of_teams(
                 conn, campaign_id, team=team.strip() if team else None, limit=limit, cursor=cursor
             )
-        except ValueError:
-            raise BadRequest("cursor is not one this server gave out; start without it.") from None
         teams = change_actions.team_counts(conn, campaign_id)
-        items = render_handprints(conn, services.people, rows)
+        items = day_views.handprints(conn, services.people, rows)
     return {
         "campaign": {"id": campaign["id"], "name": campaign["name"]},
         "team": team.strip() if team else None,
@@ -703,13 +523,11 @@ def list_actions(
         category=category.value if category else None,
     )
     with services.projector.engine.connect() as conn:
-        try:
+        with client_cursor():
             rows, next_cursor = change_actions.search(
                 conn, flt, limit=limit, cursor=cursor, as_of=view.position
             )
-        except ValueError:
-            raise BadRequest("cursor is not one this server gave out; start without it.") from None
-        items = render_actions(conn, services.people, rows, view.position)
+        items = day_views.actions(conn, services.people, rows, view.position)
     return {"items": items, "next_cursor": next_cursor, "as_of": view.moment}
 
 
@@ -721,22 +539,20 @@ def list_actions(
 )
 def get_action(action_id: ActionId, services: ServicesDep, view: View) -> JSONResponse:
     with services.projector.engine.connect() as conn:
-        body = render_action(conn, services.people, action_id, view)
+        body = day_views.action(conn, services.people, action_id, view.position, view.moment)
     return JSONResponse(body, headers={"ETag": etag(body["version"])})
 
 
-@actions_router.get(
-    "/{action_id}/history",
-    response_model=list[HistoryEntry],
-    responses=problem_responses(404),
-    summary="Every change, field by field",
+add_history_route(
+    actions_router,
+    record_type="change_action",
+    id_name="action_id",
+    id_type=ActionId,
+    missing=lambda record_id, _view: RecordNotFound(
+        "There is no Change Day action with id {id}.", id=record_id
+    ),
+    name="action_history",
 )
-def action_history(action_id: ActionId, services: ServicesDep, view: View) -> list[dict[str, Any]]:
-    with services.projector.engine.connect() as conn:
-        rows = history.of_record(conn, action_id, view.position)
-        if not rows or rows[0]["record_type"] != "change_action":
-            raise RecordNotFound("There is no Change Day action with id {id}.", id=action_id)
-        return history_entries(conn, services.people, rows)
 
 
 # ---- a person's handprints --------------------------------------------------------------
@@ -759,13 +575,11 @@ def person_handprints(
         person = services.people.get(conn, person_id)
         if person is None:
             raise RecordNotFound("There is no person with id {id}.", id=person_id)
-        try:
+        with client_cursor():
             rows, next_cursor, count = change_actions.handprints_of_person(
                 conn, person_id, limit=limit, cursor=cursor
             )
-        except ValueError:
-            raise BadRequest("cursor is not one this server gave out; start without it.") from None
-        items = render_handprints(conn, services.people, rows)
+        items = day_views.handprints(conn, services.people, rows)
     return {
         "person": {"id": str(person_id), "name": person["name"]},
         "count": count,
