@@ -238,7 +238,7 @@ def _render_import(
         campaign=campaign,
         report=report,
         rejected=rejected,
-        categories=[(c.value, page.gettext(labels.CATEGORY[c.value])) for c in Category],
+        categories=_category_options(page),
     )
 
 
