@@ -179,6 +179,11 @@ class PeopleRegistry:
         }
         return {i: found.get(i, ERASED_NAME) for i in ids}
 
+    def with_email(self, conn: Connection) -> list[tuple[UUID, str]]:
+        """(person id, e-mail) of everyone who has an e-mail address."""
+        rows = conn.execute(select(people.c.id, people.c.email).where(people.c.email.is_not(None)))
+        return [(UUID(person_id), email) for person_id, email in rows]
+
     def search(self, conn: Connection, *, q: str | None, limit: int, after: str | None) -> PersonPage:
         query = select(people)
         if q:

@@ -24,13 +24,10 @@ from itertools import islice
 from typing import IO, Any
 from uuid import UUID
 
-from sqlalchemy import select
-
 from domain.errors import DomainError, InvalidField
 from domain.pledge_csv import CheckedRow, action_id_for, check_row, read_rows
 from projections import change_actions, organisations
 from services.bootstrap import Services
-from services.people_registry import people
 
 BATCH_SIZE = 500
 REJECTED_DETAILS_MAX = 1000
@@ -78,9 +75,8 @@ class RegistryReferences:
         self.organisations: dict[str, UUID] = {}
         self.units: dict[tuple[UUID, str], UUID] = {}
         with services.projector.engine.connect() as conn:
-            rows = conn.execute(select(people.c.id, people.c.email).where(people.c.email.is_not(None)))
-            for person_id, email in rows:
-                self.emails.setdefault(email.casefold(), UUID(person_id))
+            for person_id, email in services.people.with_email(conn):
+                self.emails.setdefault(email.casefold(), person_id)
             for org in organisations.list_all(conn):
                 org_id = UUID(org["id"])
                 self.organisations.setdefault(_folded(org["name"]), org_id)
