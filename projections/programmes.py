@@ -43,10 +43,11 @@ from sqlalchemy import (
     text,
 )
 
-from domain.initiative import Initiative
+from domain.initiative import Initiative, Status
 from domain.programme import Programme
 from domain.recorded import RecordedEvent
 from projections.batch import Batch, Row
+from projections.initiatives import initiatives
 from projections.tables import (
     UTCDateTime,
     metadata,
@@ -494,6 +495,19 @@ def of_initiative(
     for row in rows:
         by_programme[row["programme_id"]].append(dict(row))
     return [{**p, "enrolled_on": enrolled_on[p["id"]], "workshops": by_programme[p["id"]]} for p in found]
+
+
+def enrolment_candidates(conn: Connection, organisation_ids: list[str], limit: int) -> list[dict[str, Any]]:
+    """Current initiatives that a programme could take, oldest first (at most `limit`):
+    those of the given organisations and those without one (any, when none is given);
+    not discontinued ones. Each as `id`, `title`, `organisation_id`."""
+    t = initiatives
+    query = select(t.c.id, t.c.title, t.c.organisation_id).where(
+        t.c.valid_to.is_(None), t.c.status != Status.DISCONTINUED.value
+    )
+    if organisation_ids:
+        query = query.where(t.c.organisation_id.in_(organisation_ids) | t.c.organisation_id.is_(None))
+    return [dict(r) for r in conn.execute(query.order_by(t.c.created_position).limit(limit)).mappings()]
 
 
 def check_ins(
