@@ -9,7 +9,6 @@ reach an export.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -18,12 +17,6 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection
 
-from api.deps import AsOf
-from api.errors import BadRequest
-from api.pages.outcome_timeline import entry_words
-from api.routes.measures import chart_body, chart_svg
-from api.routes.timelines import render_svg as timeline_svg
-from api.routes.timelines import timeline_body
 from documents.document import (
     ExportDocument,
     KeyFigure,
@@ -35,8 +28,11 @@ from documents.document import (
 )
 from documents.words import words
 from domain.errors import RecordNotFound, RuleViolation
+from present import measures as measure_views
+from present import timelines
 from present.drawing import png
 from present.i18n import Formatter, translations
+from present.outcome_timeline import word_entries
 from projections import (
     experiments,
     good_practices,
@@ -60,13 +56,21 @@ class Setting:
     kipina_version: str
 
 
+class PositionNotRecorded(ValueError):
+    """An export asked for as of a position the log has not reached: the asker's mistake."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
 def checked_position(conn: Connection, position: int | None) -> int:
     """The position to build from: the one asked for, or the newest recorded."""
     newest = history.last_position(conn)
     if position is None:
         return newest
     if position > newest:
-        raise BadRequest(
+        raise PositionNotRecorded(
             f"position {position} has not been recorded yet; the newest event position is {newest}."
         )
     return position
@@ -142,26 +146,34 @@ def practice_section(
     (a catalogue CSV), no key figures, charts or timeline are read."""
     initiative_id = row["initiative_id"]
     initiative = initiatives.get(conn, UUID(initiative_id), position) or {"title": "", "status": ""}
-    view = AsOf(None, position)
     key_figures: tuple[KeyFigure, ...] = ()
     timeline: tuple[TimelineEntry, ...] = ()
     timeline_svg_text = ""
     if evidence:
-        key_figures = tuple(_key_figures(conn, row["practice_id"], initiative_id, view, setting))
-        body = timeline_body(
-            conn, "initiative", UUID(initiative_id), view, kinds=None, start=None, end=None, zone=setting.zone
+        key_figures = tuple(_key_figures(conn, row["practice_id"], initiative_id, position, setting))
+        body = timelines.timeline(
+            conn,
+            "initiative",
+            UUID(initiative_id),
+            position,
+            None,
+            kinds=None,
+            start=None,
+            end=None,
+            zone=setting.zone,
         )
-        reader = _Reader(translations(setting.language).gettext, Formatter(setting.language, setting.zone))
-        for entry in body["entries"]:
-            entry["title"] = entry_words(reader, entry)["words"]  # the SVG's tooltips too
+        # Worded as the timeline page words them, in the export's language (the SVG's tooltips too).
+        gettext = translations(setting.language).gettext
+        word_entries(gettext, Formatter(setting.language, setting.zone), body["entries"])
         timeline = tuple(
-            TimelineEntry(day=date.fromisoformat(e["day"]), kind=e["kind"], text=e["title"])
-            for e in body["entries"]
+            TimelineEntry(day=e["day"], kind=e["kind"], text=e["title"]) for e in body["entries"]
         )
         # Ids named after the practice: two practices of one initiative share a page uniquely.
         prefix = f"timeline-{row['practice_id'][:8]}"
         timeline_svg_text = (
-            timeline_svg(body, lang=setting.language, zone=setting.zone, id_prefix=prefix) if timeline else ""
+            timelines.render_svg(body, lang=setting.language, zone=setting.zone, id_prefix=prefix)
+            if timeline
+            else ""
         )
     return PracticeSection(
         practice_id=row["practice_id"],
@@ -180,14 +192,6 @@ def practice_section(
     )
 
 
-@dataclass
-class _Reader:
-    """The timeline's words in the export's language, as the timeline page words them."""
-
-    gettext: Callable[[str], str]
-    fmt: Formatter
-
-
 def _where(conn: Connection, row: dict[str, Any], position: int) -> str:
     places = [p for p in (row["organisation_id"], row["unit_id"]) if p]
     names = organisations.names(conn, set(places), position)
@@ -195,15 +199,15 @@ def _where(conn: Connection, row: dict[str, Any], position: int) -> str:
 
 
 def _key_figures(
-    conn: Connection, practice_id: str, initiative_id: str, view: AsOf, setting: Setting
+    conn: Connection, practice_id: str, initiative_id: str, position: int, setting: Setting
 ) -> list[KeyFigure]:
     figures = []
-    for measure in measures.of_initiatives(conn, [initiative_id], view.position):
-        chart = chart_body(conn, setting.people, UUID(measure["id"]), view)
+    for measure in measures.of_initiatives(conn, [initiative_id], position):
+        chart = measure_views.chart(conn, setting.people, UUID(measure["id"]), position, None)
         points = chart["points"]
         latest = points[-1] if points else None
         prefix = f"run-chart-{practice_id[:8]}-{measure['id'][:8]}"
-        svg = chart_svg(chart, lang=setting.language, zone=setting.zone, id_prefix=prefix)
+        svg = measure_views.chart_svg(chart, lang=setting.language, zone=setting.zone, id_prefix=prefix)
         figures.append(
             KeyFigure(
                 name=measure["name"],
@@ -211,7 +215,7 @@ def _key_figures(
                 direction=measure["direction"],
                 baseline=chart["baseline"],
                 latest=latest["value"] if latest else None,
-                latest_period=date.fromisoformat(latest["day"]) if latest else None,
+                latest_period=latest["day"] if latest else None,
                 target=chart["target"],
                 values_count=len(points),
                 run_chart_svg=svg,

@@ -25,7 +25,6 @@ from sqlalchemy import Connection
 from tqdm import tqdm
 
 from api.app import VERSION
-from api.errors import BadRequest
 from documents import sources
 from documents.render import filename, render
 from domain.errors import DomainError
@@ -81,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
             programme_id = find_programme(conn, args.programme)
             position = sources.checked_position(conn, args.position)
             written = export(conn, programme_id, args.out, formats, position, setting, quiet=args.quiet)
-    except (DomainError, BadRequest, ProgrammeNotFound) as error:
+    except (DomainError, sources.PositionNotRecorded, ProgrammeNotFound) as error:
         print(getattr(error, "detail", None) or str(error), file=sys.stderr)
         return 1
     except OSError as error:

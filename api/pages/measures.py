@@ -6,9 +6,9 @@ one, annotating a change point, the page as it was on any day, and the history.
 
 Each POST runs one `Kipinä` command and redirects (303). A refused command shows the
 form again with the reader's input and the domain's sentence next to the field (422).
-Reads come from the measures read model through the public body functions of
-`api.routes.measures` (`render`, `chart_body`, `chart_svg`, `values_table`): the page and
-the API show the same numbers.
+Reads come from the measures read model through `present.measures` (`measure`, `chart`,
+`chart_svg`, `values_table`), as the JSON API's do: the page and the API show the same
+numbers.
 """
 
 from __future__ import annotations
@@ -24,11 +24,9 @@ from markupsafe import Markup
 from sqlalchemy import Connection
 from starlette.datastructures import FormData
 
-from api.deps import AsOf
 from api.pages import history_view
 from api.pages.forms import FormState, as_of_or_error, check_each_field, date_or_none, uuid_or_none
 from api.pages.web import Page, PageDep, text
-from api.routes import measures as measure_bodies
 from domain.errors import DomainError, InvalidField, RecordNotFound, RuleViolation, StaleVersion
 from domain.measure import (
     ANNOTATION_MAX,
@@ -45,9 +43,10 @@ from domain.measure import (
 )
 from domain.run_chart import RuleSet
 from present import labels
+from present import measures as measure_views
 from present.i18n import Formatter
 from projections import experiments as experiments_read_model
-from projections import history, outcome_timeline
+from projections import history
 from projections import initiatives as initiatives_read_model
 from projections import measures as read_model
 from projections.experiments import ExperimentFilter
@@ -229,7 +228,7 @@ async def annotate(page: PageDep, measure_id: MeasureId) -> Response:
 @router.get("/measures/{measure_id}/values/{value_id}/correct")
 def correct_form(page: PageDep, measure_id: MeasureId, value_id: ValueId) -> Response:
     with page.services.projector.engine.connect() as conn:
-        found = measure_bodies.render_value(conn, page.services.people, measure_id, value_id)
+        found = measure_views.value(conn, page.services.people, measure_id, value_id)
     values = {"value": page.fmt.number(found["value"]), "note": found["note"], "reason": ""}
     return _render_correct(page, measure_id, value_id, FormState(values=values))
 
@@ -268,33 +267,9 @@ async def correct(page: PageDep, measure_id: MeasureId, value_id: ValueId) -> Re
 def history_page(page: PageDep, measure_id: MeasureId) -> Response:
     page.services.projector.catch_up()
     with page.services.projector.engine.connect() as conn:
-        measure = measure_bodies.render(conn, measure_id)
+        measure = measure_views.measure(conn, measure_id)
         entries = history_view.present(page, conn, history.of_record(conn, measure_id))
     return page.render("measures/history.html", measure=measure, history=list(reversed(entries)))
-
-
-# ---- the initiative page's section -----------------------------------------------------------
-
-
-def of_initiative(
-    page: Page, conn: Connection, initiative_id: UUID, position: int | None
-) -> list[dict[str, Any]]:
-    """The initiative's measures for its page: each with its latest value and whether
-    its run chart shows a signal (as of `position`)."""
-    rows = read_model.search(conn, initiative_id=initiative_id, as_of=position)
-    values = read_model.values_of(conn, [r["id"] for r in rows], position)
-    found = []
-    for row in rows:
-        series = values[row["id"]]
-        analysis = outcome_timeline.analysis_of(row, series)
-        found.append(
-            {
-                **row,
-                "latest": series[-1] if series else None,
-                "signals": list(dict.fromkeys(s.rule for s in analysis.signals)),
-            }
-        )
-    return found
 
 
 # ---- rendering -------------------------------------------------------------------------------
@@ -311,20 +286,20 @@ def _render_show(
     annotation_state: FormState | None = None,
 ) -> Response:
     day, position = as_of
-    view = AsOf(_end_of(page, day), position)
+    moment = _end_of(page, day)
     page.services.projector.catch_up()
     with page.services.projector.engine.connect() as conn:
         if read_model.get(conn, measure_id, position) is None:
             current = read_model.get(conn, measure_id)
             if position is not None and current is not None:
-                measure = measure_bodies.render(conn, measure_id)
+                measure = measure_views.measure(conn, measure_id)
                 return page.render("measures/not_yet.html", status=404, measure=measure, as_of_date=day)
             raise RecordNotFound("There is no measure with id {id}.", id=measure_id)
-        chart = measure_bodies.chart_body(conn, page.services.people, measure_id, view)
-        table = measure_bodies.values_table(conn, page.services.people, measure_id, view)
+        chart = measure_views.chart(conn, page.services.people, measure_id, position, moment)
+        table = measure_views.values_table(conn, page.services.people, measure_id, position, moment)
         experiments = _experiment_choices(conn, UUID(chart["measure"]["initiative"]["id"]))
     measure = chart["measure"]
-    svg = measure_bodies.chart_svg(chart, lang=page.lang, zone=ZoneInfo(page.services.settings.timezone))
+    svg = measure_views.chart_svg(chart, lang=page.lang, zone=ZoneInfo(page.services.settings.timezone))
     rows = _table_rows(page.fmt, chart, table["items"])
     live = day is None
     return page.render(
@@ -379,11 +354,8 @@ def _render_correct(
 ) -> Response:
     page.services.projector.catch_up()
     with page.services.projector.engine.connect() as conn:
-        measure = measure_bodies.render(conn, measure_id)
-        found = measure_bodies.render_value(conn, page.services.people, measure_id, value_id)
-    found["recorded_at"] = datetime.fromisoformat(found["recorded_at"])
-    for step in found["history"]:
-        step["recorded_at"] = datetime.fromisoformat(step["recorded_at"])
+        measure = measure_views.measure(conn, measure_id)
+        found = measure_views.value(conn, page.services.people, measure_id, value_id)
     return page.render(
         "measures/correct.html",
         status=status,
@@ -460,7 +432,7 @@ def _next_period(page: Page, measure: dict[str, Any], rows: list[dict[str, Any]]
     today = page.fmt.local_date(datetime.now(page.fmt.zone))
     if not rows:
         return period_of(frequency, today)[0]
-    latest = date.fromisoformat(rows[-1]["day"])
+    latest = rows[-1]["day"]
     following = _step(frequency, latest, today)
     if following > today:
         return ""

@@ -4,8 +4,8 @@ initiative, as the SVG of `/api/programmes/{id}/timeline.svg` (or the target's) 
 same entries as a list by month. Filter by kind and period; `?as_of_date=` shows what was
 known at the end of that day.
 
-The entries come from `api.routes.timelines.timeline_body` and are worded the way the
-initiative's timeline words them (`api.pages.outcome_timeline.entry_words`).
+The entries come from `present.timelines` and are worded the way the initiative's
+timeline words them (`present.outcome_timeline`).
 """
 
 from __future__ import annotations
@@ -20,12 +20,11 @@ from fastapi.responses import Response
 from markupsafe import Markup
 from sqlalchemy import Connection
 
-from api.deps import AsOf
 from api.pages.forms import FormState, as_of_or_error
-from api.pages.outcome_timeline import by_month, entry_words
 from api.pages.web import Page, PageDep
-from api.routes import timelines as timeline_bodies
 from domain.errors import RecordNotFound
+from present import timelines
+from present.outcome_timeline import by_month, word_entries
 from projections import development_targets as targets_read_model
 from projections import programmes as programmes_read_model
 from projections.outcome_timeline import KINDS
@@ -88,23 +87,22 @@ def _timeline_page(
             if what == "programme":
                 raise RecordNotFound("There is no programme with id {id}.", id=record_id)
             raise RecordNotFound("There is no development target with id {id}.", id=record_id)
-        body = timeline_bodies.timeline_body(
+        body = timelines.timeline(
             conn,
             what,
             record_id,
-            AsOf(moment, position),
+            position,
+            moment,
             kinds=set(chosen) or None,
             start=start,
             end=end,
             zone=zone,
         )
-    for entry in body["entries"]:
-        entry.update(entry_words(page, entry))
-        entry["title"] = entry["words"]  # the SVG's tooltips, in the reader's words
+    word_entries(page.gettext, page.fmt, body["entries"])
     titles = {i["id"]: i["name"] for i in body["initiatives"]}
     for entry in body["entries"]:
         entry["initiative_title"] = titles.get(entry["initiative_id"], "")
-    svg = timeline_bodies.render_svg(body, lang=page.lang, zone=zone)
+    svg = timelines.render_svg(body, lang=page.lang, zone=zone)
     base = f"/{'programmes' if what == 'programme' else 'targets'}/{record_id}"
     return page.render(
         "timelines/aggregate.html",
@@ -114,10 +112,10 @@ def _timeline_page(
         base=base,
         state=state,
         initiatives=body["initiatives"],
-        kind_options=[(k, page.gettext(timeline_bodies.TIMELINE_WORDS[k])) for k in KINDS],
+        kind_options=[(k, page.gettext(timelines.TIMELINE_WORDS[k])) for k in KINDS],
         chosen_kinds=set(chosen) or set(KINDS),
         timeline_svg=Markup(svg),
-        months=by_month(page, body["entries"]),
+        months=by_month(page.fmt, body["entries"]),
         count=len(body["entries"]),
         as_of_date=day,
     )

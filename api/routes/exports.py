@@ -21,7 +21,7 @@ from fastapi.responses import Response
 from sqlalchemy import Connection
 
 from api.deps import ServicesDep
-from api.errors import problem_responses
+from api.errors import BadRequest, problem_responses
 from api.routes.good_practices import catalogue_filter
 from documents import sources
 from documents.csv_export import render_catalogue_csv
@@ -102,12 +102,19 @@ def _respond(document: ExportDocument, fmt: str) -> Response:
     )
 
 
+def _checked_position(conn: Connection, position: int | None) -> int:
+    try:
+        return sources.checked_position(conn, position)
+    except sources.PositionNotRecorded as error:
+        raise BadRequest(error.detail) from None
+
+
 def _catalogue_csv(
     services: ServicesDep, flt: good_practices.PracticeFilter, position: int | None
 ) -> Response:
     services.projector.catch_up()
     with services.projector.engine.connect() as conn:
-        at = sources.checked_position(conn, position)
+        at = _checked_position(conn, position)
         # No language: the header is Innokylä's own (Finnish) field names.
         setting = sources.Setting("fi", ZoneInfo(services.settings.timezone), services.people, "")
         rows = sources.catalogue_sections(conn, flt, position=at, setting=setting)
@@ -168,7 +175,7 @@ def _export(
     services.projector.catch_up()
     setting = _setting(request, services, lang.value if lang else None)
     with services.projector.engine.connect() as conn:
-        document = build(conn, sources.checked_position(conn, position), setting)
+        document = build(conn, _checked_position(conn, position), setting)
     return _respond(document, fmt.value)
 
 

@@ -7,8 +7,8 @@ wrong value is corrected (`POST …/corrections` with its `value_id`), and both 
 stay in the history. Every read takes `?as_of=`: the chart as of a moment shows what
 Kipinä knew then, values recorded or corrected later left out.
 
-The bodies are public functions (`render`, `render_value`, `values_table`,
-`chart_body`, `chart_svg`) so the pages can show the same data.
+How a measure, its values, annotations and run chart are shown is `present.measures`;
+this module parses requests, runs commands and serialises those views.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import Annotated, Any, Literal
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 from sqlalchemy import Connection
@@ -26,8 +26,11 @@ from sqlalchemy import Connection
 from api.deps import AsOf, Commands, ServicesDep, View, etag
 from api.errors import problem_responses
 from api.request_types import Between, Day, MaxChars
-from api.views import HistoryEntry, PersonRef, history_entries
-from domain.errors import N_, RecordNotFound
+from api.routes import drawings
+from api.routes.common import WRITE_ERRORS, add_history_route
+from api.routes.drawings import LangQuery
+from api.views import PersonRef
+from domain.errors import RecordNotFound
 from domain.measure import (
     ANNOTATION_MAX,
     BASELINE_POINTS_MAX,
@@ -39,12 +42,9 @@ from domain.measure import (
     Direction,
     Frequency,
 )
-from domain.run_chart import Analysis, RuleSet, analyse
+from domain.run_chart import RuleSet
 from domain.values import NUMBER_MAX
-from present.drawing import png, run_chart_svg
-from present.i18n import COOKIE, Formatter, negotiate, translations
-from projections import experiments as experiments_read_model
-from projections import history
+from present import measures
 from projections import initiatives as initiatives_read_model
 from projections import measures as read_model
 from services.people_registry import PeopleRegistry
@@ -263,228 +263,33 @@ class Chart(BaseModel):
     as_of: datetime | None = None
 
 
-# ---- rendering ---------------------------------------------------------------------
-
-
-def _not_found(measure_id: UUID, view: AsOf | None) -> RecordNotFound:
-    if view and view.moment:
-        return RecordNotFound(
-            "There is no measure with id {id} as of {moment}.", id=measure_id, moment=view.moment.isoformat()
-        )
-    return RecordNotFound("There is no measure with id {id}.", id=measure_id)
-
-
-def require_measure(conn: Connection, measure_id: UUID, view: AsOf | None = None) -> dict[str, Any]:
-    row = read_model.get(conn, measure_id, view.position if view else None)
-    if row is None:
-        raise _not_found(measure_id, view)
-    return row
-
-
-def _summaries(conn: Connection, rows: list[dict[str, Any]], as_of: int | None) -> list[dict[str, Any]]:
-    titles = experiments_read_model.initiative_titles(conn, {r["initiative_id"] for r in rows}, as_of)
-    return [
-        MeasureSummary(
-            **{k: r[k] for k in MeasureSummary.model_fields if k in r},
-            initiative=Ref(id=r["initiative_id"], name=titles.get(r["initiative_id"], "")),
-        ).model_dump(mode="json")
-        for r in rows
-    ]
+# ---- serialising -----------------------------------------------------------------
+# The views come from present.measures; these turn them into the JSON the API answers with.
 
 
 def render(conn: Connection, measure_id: UUID, view: AsOf | None = None) -> dict[str, Any]:
     """One measure's definition and counts."""
-    row = require_measure(conn, measure_id, view)
-    body = _summaries(conn, [row], view.position if view else None)[0]
-    body["as_of"] = view.moment.isoformat() if view and view.moment else None
+    position, moment = (view.position, view.moment) if view else (None, None)
+    shown = measures.measure(conn, measure_id, position, moment)
+    body = MeasureSummary.model_validate(shown).model_dump(mode="json")
+    body["as_of"] = moment.isoformat() if moment else None
     return body
-
-
-def _values(conn: Connection, people: PeopleRegistry, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    names = people.names(conn, {s["actor_id"] for r in rows for s in r["history"]})
-
-    def person(actor_id: str) -> PersonRef:
-        return PersonRef(id=actor_id, name=names[actor_id])
-
-    return [
-        ValueOut(
-            id=r["value_id"],
-            measure_id=r["measure_id"],
-            period=r["period"],
-            day=r["day"],
-            value=r["value"],
-            note=r["note"],
-            corrected=r["corrected"],
-            occurred_on=r["occurred_on"],
-            recorded_at=r["recorded_at"],
-            author=person(r["actor_id"]),
-            history=[
-                ValueStep(**{k: s[k] for k in ValueStep.model_fields if k in s}, actor=person(s["actor_id"]))
-                for s in r["history"]
-            ],
-        ).model_dump(mode="json")
-        for r in rows
-    ]
 
 
 def render_value(
     conn: Connection, people: PeopleRegistry, measure_id: UUID, value_id: UUID, view: AsOf | None = None
 ) -> dict[str, Any]:
-    require_measure(conn, measure_id, view)
-    found = read_model.value(conn, measure_id, value_id, view.position if view else None)
-    if found is None:
-        raise RecordNotFound("This measure has no value with id {id}.", id=value_id)
-    return _values(conn, people, [found])[0]
+    position, moment = (view.position, view.moment) if view else (None, None)
+    found = measures.value(conn, people, measure_id, value_id, position, moment)
+    return ValueOut.model_validate(found).model_dump(mode="json")
 
 
-def values_table(conn: Connection, people: PeopleRegistry, measure_id: UUID, view: AsOf) -> dict[str, Any]:
-    """The chart's data as a table: one row per period, with each value's corrections."""
-    measure = render(conn, measure_id, view)
-    rows = read_model.values(conn, measure_id, view.position)
-    return {"measure": measure, "items": _values(conn, people, rows), "as_of": view.moment}
-
-
-def _annotations(
-    conn: Connection, people: PeopleRegistry, rows: list[dict[str, Any]], as_of: int | None
-) -> list[dict[str, Any]]:
-    names = people.names(conn, {r["actor_id"] for r in rows})
-    titles: dict[str, str] = {}
-    for experiment_id in {r["experiment_id"] for r in rows if r["experiment_id"]}:
-        found = experiments_read_model.get(conn, UUID(experiment_id), as_of)
-        titles[experiment_id] = found["title"] if found else ""
-    return [
-        AnnotationOut(
-            id=r["annotation_id"],
-            day=r["day"],
-            text=r["text"],
-            experiment=Ref(id=r["experiment_id"], name=titles[r["experiment_id"]])
-            if r["experiment_id"]
-            else None,
-            occurred_on=r["occurred_on"],
-            recorded_at=r["recorded_at"],
-            author=PersonRef(id=r["actor_id"], name=names[r["actor_id"]]),
-        ).model_dump(mode="json")
-        for r in rows
-    ]
-
-
-def annotations_body(
-    conn: Connection, people: PeopleRegistry, measure_id: UUID, view: AsOf | None = None
-) -> list[dict[str, Any]]:
-    require_measure(conn, measure_id, view)
-    position = view.position if view else None
-    return _annotations(conn, people, read_model.annotations_of(conn, measure_id, position), position)
-
-
-def _analyse(measure: dict[str, Any], values: list[dict[str, Any]]) -> Analysis:
-    return analyse(
-        [v["value"] for v in values],
-        rules=RuleSet(measure["rules"]),
-        baseline=measure["baseline_points"],
-        better="up" if measure["direction"] == Direction.UP else "down",
-    )
-
-
-def chart_body(conn: Connection, people: PeopleRegistry, measure_id: UUID, view: AsOf) -> dict[str, Any]:
-    """The run chart as data: points in time order with the rules that mark them, the
-    median (frozen after `baseline_points` points when set), target, limits and signals."""
-    measure = render(conn, measure_id, view)
-    values = read_model.values(conn, measure_id, view.position)
-    analysis = _analyse(measure, values)
-    marks = analysis.signals_at()
-    points = [
-        ChartPointOut(
-            value_id=v["value_id"],
-            period=v["period"],
-            day=v["day"],
-            value=v["value"],
-            corrected=v["corrected"],
-            signals=list(marks[i]),
-        )
-        for i, v in enumerate(values)
-    ]
-    measure.pop("as_of")
-    return Chart(
-        measure=MeasureSummary(**measure),
-        points=points,
-        median=analysis.median,
-        baseline=measure["baseline"],
-        target=measure["target"],
-        rules=RuleSet(measure["rules"]),
-        analysis=AnalysisOut(
-            n=analysis.n,
-            useful=analysis.useful,
-            runs=analysis.runs,
-            longest_run=analysis.longest_run,
-            crossings=analysis.crossings,
-            enough_points=analysis.enough_points,
-            baseline_used=analysis.baseline,
-        ),
-        limits=analysis.limits,
-        signals=[SignalOut(rule=s.rule, indexes=list(s.indexes), detail=s.detail) for s in analysis.signals],
-        annotations=[AnnotationOut(**a) for a in annotations_body(conn, people, measure_id, view)],
-        as_of=view.moment,
-    ).model_dump(mode="json")
-
-
-# Words of the SVG (marked for `make messages`; translated where the chart is drawn).
-CHART_WORDS = {
-    "median": N_("Median"),
-    "target": N_("Target"),
-    "signal": N_("Signal"),
-    "no_values": N_("No values yet"),
-    "shift": N_("Shift"),
-    "trend": N_("Trend"),
-    "astronomical": N_("Astronomical point"),
-    "too_few_runs": N_("Too few runs"),
-    "too_many_runs": N_("Too many runs"),
-    "long_run": N_("Unusually long run"),
-    "few_crossings": N_("Unusually few crossings"),
-}
-CHART_DESCRIPTION = N_(
-    "Run chart of {name}: {count} values from {first} to {last}, median {median}. Signals: {signals}."
-)
-NO_SIGNALS = N_("none")
-
-
-def chart_svg(chart: dict[str, Any], *, lang: str, zone: ZoneInfo, id_prefix: str | None = None) -> str:
-    """The run chart as an accessible SVG (title, description), words in `lang`; `id_prefix`
-    keeps its element ids unique where several charts share a page."""
-    gettext = translations(lang).gettext
-    fmt = Formatter(lang, zone)
-    measure = chart["measure"]
-    points = [
-        run_chart_svg.ChartPoint(
-            day=date.fromisoformat(p["day"]), value=p["value"], signals=tuple(p["signals"]), label=p["period"]
-        )
-        for p in chart["points"]
-    ]
-    words = {key: gettext(word) for key, word in CHART_WORDS.items()}
-    rules = list(dict.fromkeys(words.get(s["rule"], s["rule"]) for s in chart["signals"]))
-    description = gettext(CHART_DESCRIPTION).format(
-        name=measure["name"],
-        count=len(points),
-        first=points[0].label if points else "–",
-        last=points[-1].label if points else "–",
-        median=fmt.number(round(chart["median"], 2)) if chart["median"] is not None else "–",
-        signals=", ".join(rules) if rules else gettext(NO_SIGNALS),
-    )
-    return run_chart_svg.render(
-        points,
-        title=measure["name"] + (f" ({measure['unit']})" if measure["unit"] else ""),
-        description=description,
-        median=chart["median"],
-        target=chart["target"],
-        annotations=[
-            run_chart_svg.ChartAnnotation(day=date.fromisoformat(a["day"]), text=a["text"])
-            for a in chart["annotations"]
-        ],
-        unit=measure["unit"],
-        labels=words,
-        number=lambda value: fmt.number(round(value, 2)),
-        day_format=lambda day: fmt.date(day, "short"),
-        id_prefix=id_prefix,
-    )
+def _annotation(
+    conn: Connection, people: PeopleRegistry, measure_id: UUID, annotation_id: UUID, view: AsOf | None
+) -> dict[str, Any]:
+    position, moment = (view.position, view.moment) if view else (None, None)
+    found = measures.annotation(conn, people, measure_id, annotation_id, position, moment)
+    return AnnotationOut.model_validate(found).model_dump(mode="json")
 
 
 def _location(measure_id: UUID) -> str:
@@ -492,8 +297,6 @@ def _location(measure_id: UUID) -> str:
 
 
 # ---- commands ----------------------------------------------------------------------
-
-WRITE_ERRORS = problem_responses(404, 409, 412, 422)
 
 
 @initiative_router.post(
@@ -608,15 +411,6 @@ def annotate(
     )
 
 
-def _annotation(
-    conn: Connection, people: PeopleRegistry, measure_id: UUID, annotation_id: UUID, view: AsOf | None
-) -> dict[str, Any]:
-    found = [a for a in annotations_body(conn, people, measure_id, view) if a["id"] == str(annotation_id)]
-    if not found:
-        raise RecordNotFound("This measure has no annotation with id {id}.", id=annotation_id)
-    return found[0]
-
-
 # ---- reads -------------------------------------------------------------------------
 
 
@@ -632,7 +426,7 @@ def initiative_measures(initiative_id: InitiativeId, services: ServicesDep, view
         if initiative is None:
             raise RecordNotFound("There is no initiative with id {id}.", id=initiative_id)
         rows = read_model.search(conn, initiative_id=initiative_id, as_of=view.position)
-        items = _summaries(conn, rows, view.position)
+        items = measures.summaries(conn, rows, view.position)
     return {
         "initiative": {"id": initiative["id"], "name": initiative["title"]},
         "items": items,
@@ -649,18 +443,15 @@ def get_measure(measure_id: MeasureId, services: ServicesDep, view: View) -> JSO
     return JSONResponse(body, headers={"ETag": etag(body["version"])})
 
 
-@router.get(
-    "/{measure_id}/history",
-    response_model=list[HistoryEntry],
-    responses=problem_responses(404),
+add_history_route(
+    router,
+    record_type="measure",
+    id_name="measure_id",
+    id_type=MeasureId,
+    missing=lambda measure_id, view: measures.not_found(measure_id, view.moment),
+    name="measure_history",
     summary="Every change, field by field: values as values.<period>, corrections old → new",
 )
-def measure_history(measure_id: MeasureId, services: ServicesDep, view: View) -> list[dict[str, Any]]:
-    with services.projector.engine.connect() as conn:
-        rows = history.of_record(conn, measure_id, view.position)
-        if not rows or rows[0]["record_type"] != "measure":
-            raise _not_found(measure_id, view)
-        return history_entries(conn, services.people, rows)
 
 
 @router.get(
@@ -671,7 +462,7 @@ def measure_history(measure_id: MeasureId, services: ServicesDep, view: View) ->
 )
 def list_values(measure_id: MeasureId, services: ServicesDep, view: View) -> dict[str, Any]:
     with services.projector.engine.connect() as conn:
-        return values_table(conn, services.people, measure_id, view)
+        return measures.values_table(conn, services.people, measure_id, view.position, view.moment)
 
 
 @router.get(
@@ -693,7 +484,8 @@ def get_value(measure_id: MeasureId, value_id: ValueId, services: ServicesDep, v
 )
 def list_annotations(measure_id: MeasureId, services: ServicesDep, view: View) -> dict[str, Any]:
     with services.projector.engine.connect() as conn:
-        return {"items": annotations_body(conn, services.people, measure_id, view), "as_of": view.moment}
+        items = measures.annotations_of(conn, services.people, measure_id, view.position, view.moment)
+    return {"items": items, "as_of": view.moment}
 
 
 @router.get(
@@ -717,61 +509,43 @@ def get_annotation(
 )
 def chart(measure_id: MeasureId, services: ServicesDep, view: View) -> dict[str, Any]:
     with services.projector.engine.connect() as conn:
-        return chart_body(conn, services.people, measure_id, view)
+        return measures.chart(conn, services.people, measure_id, view.position, view.moment)
 
 
-@router.get(
-    "/{measure_id}/chart.svg",
-    response_class=Response,
-    responses={
-        200: {"content": {"image/svg+xml": {}}, "description": "The run chart"},
-        **problem_responses(404),
-    },
+def _add_chart_image(fmt: str, *, name: str, description: str, summary: str) -> None:
+    """GET /{measure_id}/chart.<fmt>: the run chart drawn, words in the reader's language.
+    The endpoint keeps the function name each format always had (the OpenAPI operation id)."""
+
+    def endpoint(
+        measure_id: MeasureId, request: Request, services: ServicesDep, view: View, lang: LangQuery = None
+    ) -> Response:
+        chosen = drawings.language(request, lang)
+        with services.projector.engine.connect() as conn:
+            body = measures.chart(conn, services.people, measure_id, view.position, view.moment)
+        svg = measures.chart_svg(body, lang=chosen, zone=ZoneInfo(services.settings.timezone))
+        return drawings.drawing(svg, fmt, chosen)
+
+    endpoint.__name__ = endpoint.__qualname__ = name
+    router.get(
+        f"/{{measure_id}}/chart.{fmt}",
+        response_class=Response,
+        responses={
+            200: {"content": {drawings.MEDIA_TYPES[fmt]: {}}, "description": description},
+            **problem_responses(404),
+        },
+        summary=summary,
+    )(endpoint)
+
+
+_add_chart_image(
+    "svg",
+    name="chart_image",
+    description="The run chart",
     summary="The run chart as an accessible SVG (title, description; ?as_of= and ?lang= supported)",
 )
-def chart_image(
-    measure_id: MeasureId,
-    request: Request,
-    services: ServicesDep,
-    view: View,
-    lang: Annotated[
-        Literal["fi", "sv", "en"] | None,
-        Query(description="Language of the words; otherwise the language cookie, then Accept-Language"),
-    ] = None,
-) -> Response:
-    svg, headers = _rendered_chart(measure_id, request, services, view, lang)
-    return Response(svg, media_type="image/svg+xml", headers=headers)
-
-
-@router.get(
-    "/{measure_id}/chart.png",
-    response_class=Response,
-    responses={
-        200: {"content": {"image/png": {}}, "description": "The run chart as a PNG image"},
-        **problem_responses(404),
-    },
+_add_chart_image(
+    "png",
+    name="chart_png",
+    description="The run chart as a PNG image",
     summary="The run chart as a PNG image, for slides and documents (?as_of= and ?lang= supported)",
 )
-def chart_png(
-    measure_id: MeasureId,
-    request: Request,
-    services: ServicesDep,
-    view: View,
-    lang: Annotated[
-        Literal["fi", "sv", "en"] | None,
-        Query(description="Language of the words; otherwise the language cookie, then Accept-Language"),
-    ] = None,
-) -> Response:
-    svg, headers = _rendered_chart(measure_id, request, services, view, lang)
-    return Response(png.from_svg(svg), media_type="image/png", headers=headers)
-
-
-def _rendered_chart(
-    measure_id: UUID, request: Request, services: ServicesDep, view: AsOf, lang: str | None
-) -> tuple[str, dict[str, str]]:
-    """The chart's SVG in the reader's language, and the headers that say which language."""
-    chosen = lang or negotiate(request.cookies.get(COOKIE), request.headers.get("accept-language"))
-    with services.projector.engine.connect() as conn:
-        body = chart_body(conn, services.people, measure_id, view)
-    svg = chart_svg(body, lang=chosen, zone=ZoneInfo(services.settings.timezone))
-    return svg, {"Vary": "Accept-Language, Cookie", "Content-Language": chosen}

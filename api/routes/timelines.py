@@ -6,11 +6,12 @@ they exist) — as JSON for programs and as an accessible SVG for people.
 Per initiative (one lane per kind in the SVG), and aggregated across the initiatives of a
 programme (enrolled as of the view) or of a development target (linked as of the view), one
 lane per initiative. Filter with `kind` (repeatable), `from` and `to` (days, both included);
-`?as_of=` shows what Kipinä knew then. The query is `projections.outcome_timeline`.
+`?as_of=` shows what Kipinä knew then. The body and its drawing are `present.timelines`.
 """
 
 from __future__ import annotations
 
+import inspect
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
@@ -19,18 +20,13 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
-from sqlalchemy import Connection
 
 from api.deps import AsOf, PlausibleDay, ServicesDep, View
 from api.errors import InvalidParam, problem, problem_responses
-from domain.errors import N_, RecordNotFound
-from present.drawing import timeline_svg
-from present.i18n import COOKIE, Formatter, negotiate, translations
-from projections import development_targets as targets_read_model
-from projections import experiments as experiments_read_model
-from projections import initiatives as initiatives_read_model
+from api.routes import drawings
+from api.routes.drawings import LangQuery
+from present import timelines
 from projections import outcome_timeline
-from projections import programmes as programmes_read_model
 from projections.outcome_timeline import Kind
 
 initiative_router = APIRouter(prefix="/api/initiatives", tags=["timelines"])
@@ -47,10 +43,6 @@ FromQuery = Annotated[
 ]
 ToQuery = Annotated[
     date | None, Query(alias="to", description="Only entries on or before this day"), PlausibleDay
-]
-LangQuery = Annotated[
-    Literal["fi", "sv", "en"] | None,
-    Query(description="Language of the words; otherwise the language cookie, then Accept-Language"),
 ]
 SVG_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"content": {"image/svg+xml": {}}, "description": "The timeline"},
@@ -94,144 +86,6 @@ class Timeline(BaseModel):
     as_of: datetime | None
 
 
-# ---- bodies --------------------------------------------------------------------------
-
-
-def _not_found(what: str, record_id: UUID, view: AsOf) -> RecordNotFound:
-    if what == "initiative":
-        if view.moment:
-            return RecordNotFound(
-                "There is no initiative with id {id} as of {moment}.",
-                id=record_id,
-                moment=view.moment.isoformat(),
-            )
-        return RecordNotFound("There is no initiative with id {id}.", id=record_id)
-    if what == "programme":
-        if view.moment:
-            return RecordNotFound(
-                "There is no programme with id {id} as of {moment}.",
-                id=record_id,
-                moment=view.moment.isoformat(),
-            )
-        return RecordNotFound("There is no programme with id {id}.", id=record_id)
-    if view.moment:
-        return RecordNotFound(
-            "There is no development target with id {id} as of {moment}.",
-            id=record_id,
-            moment=view.moment.isoformat(),
-        )
-    return RecordNotFound("There is no development target with id {id}.", id=record_id)
-
-
-def _subject(conn: Connection, what: str, record_id: UUID, view: AsOf) -> tuple[Subject, list[str]]:
-    """The subject's name and its initiatives' ids (as of the view); 404 when unknown."""
-    position = view.position
-    if what == "initiative":
-        row = initiatives_read_model.get(conn, record_id, position)
-        if row is None:
-            raise _not_found(what, record_id, view)
-        return Subject(type="initiative", id=row["id"], name=row["title"]), [row["id"]]
-    if what == "programme":
-        row = programmes_read_model.get(conn, record_id, position)
-        if row is None:
-            raise _not_found(what, record_id, view)
-        ids = [e["initiative_id"] for e in programmes_read_model.enrolments(conn, record_id, position)]
-        return Subject(type="programme", id=row["id"], name=row["name"]), ids
-    row = targets_read_model.get(conn, record_id, position)
-    if row is None:
-        raise _not_found(what, record_id, view)
-    links = targets_read_model.links_of(conn, record_id, position)
-    ids = [link["record_id"] for link in links if link["record_type"] == "initiative"]
-    return Subject(type="target", id=row["id"], name=row["title"]), ids
-
-
-def timeline_body(
-    conn: Connection,
-    what: str,
-    record_id: UUID,
-    view: AsOf,
-    *,
-    kinds: set[str] | None,
-    start: date | None,
-    end: date | None,
-    zone: ZoneInfo,
-) -> dict[str, Any]:
-    """The timeline of an initiative, or of a programme's or target's initiatives, as data."""
-    subject, ids = _subject(conn, what, record_id, view)
-    titles = experiments_read_model.initiative_titles(conn, set(ids), view.position)
-    entries = outcome_timeline.of_initiatives(
-        conn, ids, kinds=kinds, start=start, end=end, as_of=view.position, zone=zone
-    )
-    return Timeline(
-        subject=subject,
-        initiatives=[Ref(id=i, name=titles.get(i, "")) for i in ids],
-        kinds=[k for k in outcome_timeline.KINDS if kinds is None or k in kinds],
-        date_from=start,
-        date_to=end,
-        entries=[TimelineEntry(**e) for e in entries],
-        as_of=view.moment,
-    ).model_dump(mode="json")
-
-
-# Words of the SVG (marked for `make messages`; translated where the timeline is drawn).
-TIMELINE_WORDS = {
-    "lifecycle": N_("Lifecycle"),
-    "experiment": N_("Experiments"),
-    "check_in": N_("Check-ins"),
-    "measure_value": N_("Measure values"),
-    "measure_signal": N_("Signals"),
-    "annotation": N_("Annotations"),
-    "evaluation": N_("Evaluations"),
-    "good_practice": N_("Good practice"),
-    "no_entries": N_("Nothing recorded in this period"),
-    "legend": N_("Legend"),
-}
-TIMELINE_TITLE = N_("Outcome timeline: {name}")
-TIMELINE_DESCRIPTION = N_("Outcome timeline of {name}: {count} entries from {first} to {last}.")
-
-
-def render_svg(body: dict[str, Any], *, lang: str, zone: ZoneInfo, id_prefix: str | None = None) -> str:
-    """The timeline as an accessible SVG: lanes by kind for an initiative, by initiative for
-    a programme or target; words in `lang`; `id_prefix` keeps its element ids unique where
-    several timelines share a page."""
-    gettext = translations(lang).gettext
-    fmt = Formatter(lang, zone)
-    words = {key: gettext(word) for key, word in TIMELINE_WORDS.items()}
-    entries = body["entries"]
-    subject = body["subject"]
-    if subject["type"] == "initiative":
-        present = {e["kind"] for e in entries}
-        lanes = [timeline_svg.Lane(k, words[k]) for k in body["kinds"] if k in present]
-        lane_of = "kind"
-    else:
-        lanes = [timeline_svg.Lane(i["id"], i["name"]) for i in body["initiatives"]]
-        lane_of = "initiative_id"
-    markers = [
-        timeline_svg.TimelineMarker(
-            day=date.fromisoformat(e["day"]), kind=e["kind"], label=e["title"], lane=e[lane_of]
-        )
-        for e in entries
-    ]
-    description = gettext(TIMELINE_DESCRIPTION).format(
-        name=subject["name"],
-        count=len(entries),
-        first=fmt.date(entries[0]["day"], "short") if entries else "–",
-        last=fmt.date(entries[-1]["day"], "short") if entries else "–",
-    )
-    return timeline_svg.render(
-        markers,
-        lanes,
-        title=gettext(TIMELINE_TITLE).format(name=subject["name"]),
-        description=description,
-        labels=words,
-        day_format=lambda day: fmt.date(day, "short"),
-        month_format=lambda day: fmt.date(day, "MMM yyyy"),
-        start=date.fromisoformat(body["date_from"]) if body["date_from"] else None,
-        end=date.fromisoformat(body["date_to"]) if body["date_to"] else None,
-        id_prefix=id_prefix,
-    )
-
-
 # ---- handlers -------------------------------------------------------------------------
 
 
@@ -264,11 +118,12 @@ def _json(
     if found is not None:
         return found
     with services.projector.engine.connect() as conn:
-        return timeline_body(
+        return timelines.timeline(
             conn,
             what,
             record_id,
-            view,
+            view.position,
+            view.moment,
             kinds={k.value for k in kinds} if kinds else None,
             start=start,
             end=end,
@@ -276,134 +131,98 @@ def _json(
         )
 
 
-def _svg(
+def _add_timeline_routes(
+    router: APIRouter,
     what: str,
-    record_id: UUID,
-    request: Request,
-    services: ServicesDep,
-    view: AsOf,
-    kinds: list[Kind] | None,
-    start: date | None,
-    end: date | None,
-    lang: str | None,
-) -> Response:
-    body = _json(what, record_id, services, view, kinds, start, end)
-    if isinstance(body, Response):
-        return body
-    chosen = lang or negotiate(request.cookies.get(COOKIE), request.headers.get("accept-language"))
-    svg = render_svg(body, lang=chosen, zone=ZoneInfo(services.settings.timezone))
-    headers = {"Vary": "Accept-Language, Cookie", "Content-Language": chosen}
-    return Response(svg, media_type="image/svg+xml", headers=headers)
+    *,
+    id_name: str,
+    id_type: Any,
+    names: tuple[str, str],
+    summaries: tuple[str, str],
+) -> None:
+    """GET /{<id_name>}/timeline (JSON) and /timeline.svg for one kind of subject. The
+    endpoints keep the parameter and function names they always had, so the OpenAPI
+    document (parameters, their order, operation ids) is unchanged."""
+
+    def timeline(services: ServicesDep, view: View, **params: Any) -> Any:
+        return _json(
+            what, params[id_name], services, view, params["kind"], params["date_from"], params["date_to"]
+        )
+
+    def timeline_svg(request: Request, services: ServicesDep, view: View, **params: Any) -> Response:
+        body = _json(
+            what, params[id_name], services, view, params["kind"], params["date_from"], params["date_to"]
+        )
+        if isinstance(body, Response):
+            return body
+        chosen = drawings.language(request, params["lang"])
+        svg = timelines.render_svg(body, lang=chosen, zone=ZoneInfo(services.settings.timezone))
+        return drawings.drawing(svg, "svg", chosen)
+
+    def parameter(name: str, annotation: Any, default: Any = inspect.Parameter.empty) -> inspect.Parameter:
+        return inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation, default=default)
+
+    filters = [
+        parameter("kind", KindsQuery, None),
+        parameter("date_from", FromQuery, None),
+        parameter("date_to", ToQuery, None),
+    ]
+    request = parameter("request", Request)
+    common = [parameter("services", ServicesDep), parameter("view", View)]
+    json_name, svg_name = names
+    json_summary, svg_summary = summaries
+    timeline.__name__ = timeline.__qualname__ = json_name
+    timeline.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [parameter(id_name, id_type), *common, *filters], return_annotation=Any
+    )
+    timeline_svg.__name__ = timeline_svg.__qualname__ = svg_name
+    timeline_svg.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [parameter(id_name, id_type), request, *common, *filters, parameter("lang", LangQuery, None)],
+        return_annotation=Response,
+    )
+    path = f"/{{{id_name}}}/timeline"
+    router.get(path, response_model=Timeline, responses=problem_responses(404), summary=json_summary)(
+        timeline
+    )
+    router.get(f"{path}.svg", response_class=Response, responses=SVG_RESPONSES, summary=svg_summary)(
+        timeline_svg
+    )
 
 
 InitiativeId = Annotated[UUID, Path(description="The initiative's id")]
 ProgrammeId = Annotated[UUID, Path(description="The programme's id")]
 TargetId = Annotated[UUID, Path(description="The development target's id")]
 
-
-@initiative_router.get(
-    "/{initiative_id}/timeline",
-    response_model=Timeline,
-    responses=problem_responses(404),
-    summary="The outcome timeline: lifecycle, experiments, check-ins, measures, signals, evaluations",
+_add_timeline_routes(
+    initiative_router,
+    "initiative",
+    id_name="initiative_id",
+    id_type=InitiativeId,
+    names=("initiative_timeline", "initiative_timeline_svg"),
+    summaries=(
+        "The outcome timeline: lifecycle, experiments, check-ins, measures, signals, evaluations",
+        "The outcome timeline as an accessible SVG, one lane per kind (?lang=)",
+    ),
 )
-def initiative_timeline(
-    initiative_id: InitiativeId,
-    services: ServicesDep,
-    view: View,
-    kind: KindsQuery = None,
-    date_from: FromQuery = None,
-    date_to: ToQuery = None,
-) -> Any:
-    return _json("initiative", initiative_id, services, view, kind, date_from, date_to)
-
-
-@initiative_router.get(
-    "/{initiative_id}/timeline.svg",
-    response_class=Response,
-    responses=SVG_RESPONSES,
-    summary="The outcome timeline as an accessible SVG, one lane per kind (?lang=)",
+_add_timeline_routes(
+    programme_router,
+    "programme",
+    id_name="programme_id",
+    id_type=ProgrammeId,
+    names=("programme_timeline", "programme_timeline_svg"),
+    summaries=(
+        "The outcome timelines of the programme's enrolled initiatives on one axis",
+        "The programme's outcome timeline as an accessible SVG, one lane per initiative (?lang=)",
+    ),
 )
-def initiative_timeline_svg(
-    initiative_id: InitiativeId,
-    request: Request,
-    services: ServicesDep,
-    view: View,
-    kind: KindsQuery = None,
-    date_from: FromQuery = None,
-    date_to: ToQuery = None,
-    lang: LangQuery = None,
-) -> Response:
-    return _svg("initiative", initiative_id, request, services, view, kind, date_from, date_to, lang)
-
-
-@programme_router.get(
-    "/{programme_id}/timeline",
-    response_model=Timeline,
-    responses=problem_responses(404),
-    summary="The outcome timelines of the programme's enrolled initiatives on one axis",
+_add_timeline_routes(
+    target_router,
+    "target",
+    id_name="target_id",
+    id_type=TargetId,
+    names=("target_timeline", "target_timeline_svg"),
+    summaries=(
+        "The outcome timelines of the initiatives linked to the development target on one axis",
+        "The target's outcome timeline as an accessible SVG, one lane per initiative (?lang=)",
+    ),
 )
-def programme_timeline(
-    programme_id: ProgrammeId,
-    services: ServicesDep,
-    view: View,
-    kind: KindsQuery = None,
-    date_from: FromQuery = None,
-    date_to: ToQuery = None,
-) -> Any:
-    return _json("programme", programme_id, services, view, kind, date_from, date_to)
-
-
-@programme_router.get(
-    "/{programme_id}/timeline.svg",
-    response_class=Response,
-    responses=SVG_RESPONSES,
-    summary="The programme's outcome timeline as an accessible SVG, one lane per initiative (?lang=)",
-)
-def programme_timeline_svg(
-    programme_id: ProgrammeId,
-    request: Request,
-    services: ServicesDep,
-    view: View,
-    kind: KindsQuery = None,
-    date_from: FromQuery = None,
-    date_to: ToQuery = None,
-    lang: LangQuery = None,
-) -> Response:
-    return _svg("programme", programme_id, request, services, view, kind, date_from, date_to, lang)
-
-
-@target_router.get(
-    "/{target_id}/timeline",
-    response_model=Timeline,
-    responses=problem_responses(404),
-    summary="The outcome timelines of the initiatives linked to the development target on one axis",
-)
-def target_timeline(
-    target_id: TargetId,
-    services: ServicesDep,
-    view: View,
-    kind: KindsQuery = None,
-    date_from: FromQuery = None,
-    date_to: ToQuery = None,
-) -> Any:
-    return _json("target", target_id, services, view, kind, date_from, date_to)
-
-
-@target_router.get(
-    "/{target_id}/timeline.svg",
-    response_class=Response,
-    responses=SVG_RESPONSES,
-    summary="The target's outcome timeline as an accessible SVG, one lane per initiative (?lang=)",
-)
-def target_timeline_svg(
-    target_id: TargetId,
-    request: Request,
-    services: ServicesDep,
-    view: View,
-    kind: KindsQuery = None,
-    date_from: FromQuery = None,
-    date_to: ToQuery = None,
-    lang: LangQuery = None,
-) -> Response:
-    return _svg("target", target_id, request, services, view, kind, date_from, date_to, lang)
