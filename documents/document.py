@@ -1,9 +1,10 @@
 """What an export says, independent of its format.
 
-`sources.py` builds these from the read models as of one log position; each renderer
-(`markdown.py`, `html.py`, `pdf.py`, `pptx.py`, `json_export.py`, `csv_export.py`) turns
-them into bytes. Everything a renderer shows comes from here, so the same document gives
-byte-identical output and every format tells the same story.
+`sources.py` builds these from the read models as of one log position, `workshop_pack.py`
+a workshop's pack from the programme's dashboard and digest; each renderer (`markdown.py`,
+`html.py`, `pdf.py`, `pptx.py`, `json_export.py`, `csv_export.py`) turns them into bytes.
+Everything a renderer shows comes from here, so the same document gives byte-identical
+output and every format tells the same story.
 
 Nothing here holds a draft, a working copy or an internal note: only published versions
 of good practices are ever put into a document.
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 # The Innokylä operating-model template, in its order. The key is Kipinä's field name; the
 # value is the Finnish label Innokylä uses (JSON exports use these labels as keys).
@@ -129,3 +131,13 @@ class ExportDocument:
     seminar: SeminarInfo | None = None
     # Labels and headings in the export's language, by key (see `words.py`).
     words: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class WorkshopPack:
+    """What a coordinator hands out on workshop day: the agenda, the dashboard, the digest
+    of what changed since the previous workshop and one section per initiative, already in
+    the reader's words (`content`, by the names the pack's templates use)."""
+
+    language: str
+    content: dict[str, Any]

@@ -9,28 +9,19 @@ from __future__ import annotations
 
 import base64
 from datetime import UTC
-from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from documents.document import ExportDocument
+from documents import templating
+from documents.document import ExportDocument, WorkshopPack
 from documents.view import View, paragraphs
-
-_TEMPLATES = Path(__file__).resolve().parent / "templates" / "exports"
-_ENV = Environment(
-    loader=FileSystemLoader(_TEMPLATES),
-    autoescape=select_autoescape(default=True, default_for_string=True),
-    trim_blocks=True,
-    lstrip_blocks=True,
-    keep_trailing_newline=True,
-)
 
 
 def render_html(document: ExportDocument, *, pdf: bool = False) -> bytes:
     view = View(document)
     created = document.provenance.built_from_time.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    page = _ENV.get_template("document.html").render(
+    page = templating.render(
+        "exports/document.html",
         document=document,
         view=view,
         words=document.words,
@@ -42,6 +33,11 @@ def render_html(document: ExportDocument, *, pdf: bool = False) -> bytes:
         pdf=pdf,
     )
     return page.encode("utf-8")
+
+
+def render_pack_html(pack: WorkshopPack) -> bytes:
+    """The workshop pack as one printable A4 page (inline CSS, each initiative on a page)."""
+    return templating.render("packs/workshop_pack.html", lang=pack.language, **pack.content).encode("utf-8")
 
 
 def _data_uri(png: bytes) -> str:

@@ -4,8 +4,8 @@ Every text a person wrote goes through `documents.markdown_text`, so it stays te
 
 from __future__ import annotations
 
-from documents import markdown_text
-from documents.document import ExportDocument, PracticeSection
+from documents import markdown_text, templating
+from documents.document import ExportDocument, PracticeSection, WorkshopPack
 from documents.view import View
 
 
@@ -22,6 +22,11 @@ def render_markdown(document: ExportDocument) -> bytes:
         lines += _practice(view, section, heading)
     lines += _provenance(view)
     return ("\n".join(lines).rstrip() + "\n").encode("utf-8")
+
+
+def render_pack_markdown(pack: WorkshopPack) -> bytes:
+    """The workshop pack as Markdown (its template escapes every text a person wrote)."""
+    return templating.render("packs/workshop_pack.md", lang=pack.language, **pack.content).encode("utf-8")
 
 
 def _seminar_header(view: View) -> list[str]:

@@ -1,5 +1,6 @@
 """One entry point for every format: `render(document, "pdf")` gives the bytes and their
-media type, `filename(document, "pdf")` a safe file name for them."""
+media type, `filename(document, "pdf")` a safe file name for them; `render_pack(pack, "html")`
+the same for a workshop pack."""
 
 from __future__ import annotations
 
@@ -8,10 +9,10 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from documents.document import ExportDocument
-from documents.html import render_html
+from documents.document import ExportDocument, WorkshopPack
+from documents.html import render_html, render_pack_html
 from documents.json_export import render_json
-from documents.markdown import render_markdown
+from documents.markdown import render_markdown, render_pack_markdown
 from documents.pdf import render_pdf
 from documents.pptx import render_pptx
 
@@ -35,6 +36,23 @@ CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 def render(document: ExportDocument, fmt: str) -> tuple[bytes, str]:
     chosen = FORMATS[fmt]
     return chosen.renderer(document), chosen.media_type
+
+
+@dataclass(frozen=True)
+class PackFormat:
+    media_type: str
+    renderer: Callable[[WorkshopPack], bytes]
+
+
+PACK_FORMATS: dict[str, PackFormat] = {
+    "html": PackFormat("text/html; charset=utf-8", render_pack_html),
+    "markdown": PackFormat("text/markdown; charset=utf-8", render_pack_markdown),
+}
+
+
+def render_pack(pack: WorkshopPack, fmt: str) -> tuple[bytes, str]:
+    chosen = PACK_FORMATS[fmt]
+    return chosen.renderer(pack), chosen.media_type
 
 
 def filename(document: ExportDocument, fmt: str) -> str:

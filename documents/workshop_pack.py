@@ -1,10 +1,11 @@
 """The printable workshop pack: what a coordinator hands out on workshop day.
 
-`render()` turns the dashboard and the digest, as the JSON API shows them
-(`api.routes.programmes.dashboard_body` / `digest_body`), into one standalone
-document: a printable A4 HTML page (inline CSS, no external assets, each
-initiative on a page of its own) or Markdown. It reads nothing and writes
-nothing, so the pages and the command line can reuse it.
+`pack_document()` turns the dashboard and the digest, as the JSON API shows them
+(`api.routes.programmes.dashboard_body` / `digest_body`), into the pack's document, which
+the export pipeline renders (`documents.render.render_pack`) as one standalone printable
+A4 HTML page (inline CSS, no external assets, each initiative on a page of its own) or as
+Markdown; `render()` does both steps. It reads nothing and writes nothing, so the pages
+and the command line can reuse it.
 
 Contents: the agenda (the workshop's own, or one proposed from the programme),
 the dashboard table, the digest of what changed since the previous workshop,
@@ -18,19 +19,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime
-from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
-
-from documents import markdown_text
+from documents.document import WorkshopPack
+from documents.render import render_pack
 from present import labels
 from present.i18n import Formatter, translations
 from services.people_registry import ERASED_NAME
-
-HTML_TEMPLATE = "packs/workshop_pack.html"
-MARKDOWN_TEMPLATE = "packs/workshop_pack.md"
 
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
@@ -45,27 +41,22 @@ def render(
     generated_at: datetime | None = None,
 ) -> str:
     """The pack for the digest's workshop, as HTML (default) or Markdown."""
-    env = _environment(lang, markdown)
-    context = _context(dashboard, digest, Formatter(lang, zone), generated_at or datetime.now(UTC))
-    template = MARKDOWN_TEMPLATE if markdown else HTML_TEMPLATE
-    return env.get_template(template).render(lang=lang, **context)
+    pack = pack_document(dashboard, digest, lang=lang, zone=zone, generated_at=generated_at)
+    content, _ = render_pack(pack, "markdown" if markdown else "html")
+    return content.decode("utf-8")
 
 
-@cache
-def _environment(lang: str, markdown: bool) -> Environment:
-    env = Environment(
-        loader=PackageLoader("documents", "templates"),
-        autoescape=not markdown,
-        undefined=StrictUndefined,
-        extensions=["jinja2.ext.i18n"],
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
-    env.filters["md"] = markdown_text.inline
-    env.filters["md_block"] = markdown_text.block
-    return env
+def pack_document(
+    dashboard: dict[str, Any],
+    digest: dict[str, Any],
+    *,
+    lang: str,
+    zone: ZoneInfo,
+    generated_at: datetime | None = None,
+) -> WorkshopPack:
+    """The pack for the digest's workshop, in the reader's language."""
+    content = _context(dashboard, digest, Formatter(lang, zone), generated_at or datetime.now(UTC))
+    return WorkshopPack(language=lang, content=content)
 
 
 # ---- what the templates show ----------------------------------------------------------
