@@ -13,6 +13,7 @@ from sqlalchemy import Connection
 
 from domain.errors import RecordNotFound
 from domain.rotation import Status, accepts_edits, allowed_moves
+from present import people as people_views
 from projections import development_targets, initiatives, organisations
 from projections import rotations as read_model
 from services.people_registry import ERASED_NAME, PeopleRegistry
@@ -37,7 +38,7 @@ def summaries(
     title now (`initiatives_now`), the API by its title as of the view."""
     places = organisations.names(conn, {r[k] for r in rows for k in PLACE_KEYS}, as_of)
     person_ids = {r[k] for r in rows for k in ("person_id", "mentor_id", "approved_by") if r[k]}
-    names = _names(conn, people, person_ids, erased)
+    names = people_views.names(conn, people, person_ids, erased)
     initiative_ids = {r["initiative_id"] for r in rows if r["initiative_id"]}
     titles = initiatives.titles(conn, initiative_ids, None if initiatives_now else as_of)
     targets = development_targets.titles(conn, {r["target_id"] for r in rows if r["target_id"]}, as_of)
@@ -91,7 +92,7 @@ def reflections(
 ) -> list[dict[str, Any]]:
     """The placement's reflections, oldest first, each with its author's name as `author`."""
     rows = read_model.reflections(conn, rotation_id, as_of)
-    authors = _names(conn, people, {r["actor_id"] for r in rows}, erased)
+    authors = people_views.names(conn, people, {r["actor_id"] for r in rows}, erased)
     return [{**r, "author": authors[r["actor_id"]]} for r in rows]
 
 
@@ -168,8 +169,3 @@ def calendar_sections(found: dict[str, Any], sort_key: Callable[[str], Any]) -> 
         for u in found["units"]
     ]
     return sorted(sections, key=lambda s: sort_key(s["name"]))
-
-
-def _names(conn: Connection, people: PeopleRegistry, ids: set[str], erased: str) -> dict[str, str]:
-    """Display names by person id, an erased person called `erased`."""
-    return {pid: erased if name == ERASED_NAME else name for pid, name in people.names(conn, ids).items()}

@@ -14,6 +14,7 @@ from sqlalchemy import Connection
 from domain.development_target import RecordType
 from domain.errors import RecordNotFound
 from domain.initiative import Status as InitiativeStatus
+from present import people as people_views
 from present.reader import Reader
 from projections import coverage as coverage_queries
 from projections import development_targets as read_model
@@ -87,7 +88,7 @@ def detail(
     found = summaries(conn, [require(conn, target_id, as_of, moment)], as_of)[0]
     links = read_model.links_of(conn, target_id, as_of)
     names = _link_names(conn, links, as_of)
-    linkers = _names(conn, people, {link["linked_by"] for link in links}, erased)
+    linkers = people_views.names(conn, people, {link["linked_by"] for link in links}, erased)
     found["links"] = [
         {
             "record_type": link["record_type"],
@@ -108,7 +109,7 @@ def reviews(
 ) -> list[dict[str, Any]]:
     """The target's yearly reviews, oldest first, corrected ones included, with their authors."""
     rows = read_model.reviews_of(conn, target_id, as_of)
-    names = _names(conn, people, {r["actor_id"] for r in rows}, erased)
+    names = people_views.names(conn, people, {r["actor_id"] for r in rows}, erased)
     return [
         {
             "id": r["review_id"],
@@ -286,8 +287,3 @@ def _covered_initiatives(
             }
         )
     return found
-
-
-def _names(conn: Connection, people: PeopleRegistry, ids: set[str], erased: str) -> dict[str, str]:
-    """Display names by person id, an erased person called `erased`."""
-    return {pid: erased if name == ERASED_NAME else name for pid, name in people.names(conn, ids).items()}
