@@ -8,10 +8,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from present import labels
 from present.i18n import Formatter
-from present.timelines import TIMELINE_WORDS
+from present.timelines import TIMELINE_WORDS, render_svg
+from projections.outcome_timeline import KINDS
 
 _HREF = {"initiative": "/initiatives/{}", "experiment": "/experiments/{}", "measure": "/measures/{}"}
 
@@ -74,3 +76,17 @@ def word_entries(gettext: Callable[[str], str], fmt: Formatter, entries: list[di
     for entry in entries:
         entry.update(entry_words(gettext, fmt, entry))
         entry["title"] = entry["words"]
+
+
+def shown(
+    body: dict[str, Any], *, gettext: Callable[[str], str], fmt: Formatter, lang: str, zone: ZoneInfo
+) -> dict[str, Any]:
+    """A timeline body as a page shows it, in the reader's language: its entries worded,
+    drawn (`svg`) and grouped by month, their count, and the kinds to filter by."""
+    word_entries(gettext, fmt, body["entries"])
+    return {
+        "kind_options": [(k, gettext(TIMELINE_WORDS[k])) for k in KINDS],
+        "svg": render_svg(body, lang=lang, zone=zone),
+        "months": by_month(fmt, body["entries"]),
+        "count": len(body["entries"]),
+    }

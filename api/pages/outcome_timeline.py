@@ -24,7 +24,7 @@ from api.pages.web import Page, PageDep
 from domain.errors import RecordNotFound
 from domain.values import EARLIEST_DAY, LATEST_DAY
 from present import timelines
-from present.outcome_timeline import by_month, word_entries
+from present.outcome_timeline import shown
 from projections import initiatives as initiatives_read_model
 from projections.outcome_timeline import KINDS
 
@@ -69,18 +69,17 @@ def initiative_timeline(
             end=end,
             zone=zone,
         )
-    word_entries(page.gettext, page.fmt, body["entries"])
-    svg = timelines.render_svg(body, lang=page.lang, zone=zone)
+    timeline = shown(body, gettext=page.gettext, fmt=page.fmt, lang=page.lang, zone=zone)
     return page.render(
         "timelines/initiative.html",
         status=200 if state.ok else 400,
         initiative=initiative,
         state=state,
-        kind_options=[(k, page.gettext(timelines.TIMELINE_WORDS[k])) for k in KINDS],
+        kind_options=timeline["kind_options"],
         chosen_kinds=set(chosen) or set(KINDS),
-        timeline_svg=Markup(svg),
-        months=by_month(page.fmt, body["entries"]),
-        count=len(body["entries"]),
+        timeline_svg=Markup(timeline["svg"]),
+        months=timeline["months"],
+        count=timeline["count"],
         as_of_date=day,
         live=day is None,
     )

@@ -24,7 +24,7 @@ from api.pages.forms import FormState, as_of_or_error
 from api.pages.web import Page, PageDep
 from domain.errors import RecordNotFound
 from present import timelines
-from present.outcome_timeline import by_month, word_entries
+from present.outcome_timeline import shown
 from projections import development_targets as targets_read_model
 from projections import programmes as programmes_read_model
 from projections.outcome_timeline import KINDS
@@ -98,11 +98,10 @@ def _timeline_page(
             end=end,
             zone=zone,
         )
-    word_entries(page.gettext, page.fmt, body["entries"])
+    timeline = shown(body, gettext=page.gettext, fmt=page.fmt, lang=page.lang, zone=zone)
     titles = {i["id"]: i["name"] for i in body["initiatives"]}
     for entry in body["entries"]:
         entry["initiative_title"] = titles.get(entry["initiative_id"], "")
-    svg = timelines.render_svg(body, lang=page.lang, zone=zone)
     base = f"/{'programmes' if what == 'programme' else 'targets'}/{record_id}"
     return page.render(
         "timelines/aggregate.html",
@@ -112,11 +111,11 @@ def _timeline_page(
         base=base,
         state=state,
         initiatives=body["initiatives"],
-        kind_options=[(k, page.gettext(timelines.TIMELINE_WORDS[k])) for k in KINDS],
+        kind_options=timeline["kind_options"],
         chosen_kinds=set(chosen) or set(KINDS),
-        timeline_svg=Markup(svg),
-        months=by_month(page.fmt, body["entries"]),
-        count=len(body["entries"]),
+        timeline_svg=Markup(timeline["svg"]),
+        months=timeline["months"],
+        count=timeline["count"],
         as_of_date=day,
     )
 
