@@ -14,6 +14,9 @@ from present import people as people_views
 from projections import initiatives as read_model
 from services.people_registry import ERASED_NAME, PeopleRegistry
 
+# Initiatives a list page shows at a time (and the benchmark asks the API for).
+PAGE_SIZE = 25
+
 
 def summaries(
     conn: Connection,

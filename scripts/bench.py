@@ -63,7 +63,7 @@ import httpx
 import psycopg
 from sqlalchemy.engine import make_url
 
-from api.pages.initiatives import PAGE_SIZE
+from present.initiatives import PAGE_SIZE
 from projections import history
 from projections import initiatives as read_model
 from projections.rebuild import rebuild

@@ -20,12 +20,12 @@ from fastapi.responses import Response
 from sqlalchemy import Connection
 from starlette.datastructures import FormData
 
-from api.pages import history_view
 from api.pages.forms import (
     FormState,
     as_of_or_error,
     check_each_field,
     date_or_none,
+    submit,
     theme_list,
     uuid_or_none,
 )
@@ -43,9 +43,12 @@ from domain.experiment import (
     clean_fields,
 )
 from domain.initiative import Status, accepts_changes
+from present import experiments as experiment_views
+from present import history as history_views
 from present import labels
+from present import organisations as organisation_views
 from projections import experiments as read_model
-from projections import history, organisations
+from projections import history
 from projections import initiatives as initiatives_read_model
 
 router = APIRouter(include_in_schema=False)
@@ -76,14 +79,14 @@ async def plan(page: PageDep, initiative_id: InitiativeId) -> Response:
     state, fields = _parse_plan(page, form, ("title", "change_idea", "prediction", "planned_start"))
     check_each_field(page, state, fields, clean_fields)
     if state.ok:
-        try:
-            receipt = page.run(
-                lambda ctx: page.services.app.plan_experiment(ctx, initiative_id, fields=fields),
-                page.context(form),
-            )
-        except DomainError as error:
-            state.refuse(page, error, fields=EDITABLE_FIELDS)
-        else:
+        receipt = submit(
+            page,
+            state,
+            lambda ctx: page.services.app.plan_experiment(ctx, initiative_id, fields=fields),
+            page.context(form),
+            fields=EDITABLE_FIELDS,
+        )
+        if receipt is not None:
             return page.redirect(f"/experiments/{receipt.record_id}", flash="experiment_planned")
     return _render_initiative_list(page, initiative_id, state, status=422)
 
@@ -94,9 +97,9 @@ def learning_log(page: PageDep, initiative_id: InitiativeId, as_of_date: str = "
     day, position = as_of_or_error(page, state, as_of_date)
     with page.services.projector.engine.connect() as conn:
         initiative = _require_initiative(conn, initiative_id)
-        rows = read_model.learning_log(conn, initiative_id, position)
-        names = page.person_names(conn, {r["actor_id"] for r in rows})
-    entries = [{**r, "actor": names[r["actor_id"]]} for r in rows]
+        entries = experiment_views.learning_log(
+            conn, page.services.people, initiative_id, position, erased=page.gettext(labels.ERASED_PERSON)
+        )
     return page.render(
         "experiments/learning_log.html",
         status=200 if state.ok else 400,
@@ -141,7 +144,7 @@ def list_page(
             except ValueError:
                 state.problem = page.gettext("That page link is out of date; showing the first page.")
                 rows, next_cursor = read_model.search(conn, flt, limit=PAGE_SIZE, as_of=position)
-        items = _summaries(conn, rows, position)
+        items = experiment_views.summaries(conn, rows, position)
         unit_groups = _unit_groups(page, conn)
     query = {k: v for k, v in page.request.query_params.items() if k != "cursor"}
     return page.render(
@@ -374,21 +377,23 @@ def _render_show(
     with page.services.projector.engine.connect() as conn:
         row = read_model.get(conn, experiment_id, position)
         if row is None:
-            if position is not None and read_model.get(conn, experiment_id) is not None:
-                current = _summaries(conn, [read_model.get(conn, experiment_id) or {}], None)[0]
-                return page.render("experiments/not_yet.html", status=404, experiment=current, as_of_date=day)
+            current = read_model.get(conn, experiment_id) if position is not None else None
+            if current is not None:
+                shown = experiment_views.summaries(conn, [current], None)[0]
+                return page.render("experiments/not_yet.html", status=404, experiment=shown, as_of_date=day)
             raise RecordNotFound("There is no experiment with id {id}.", id=experiment_id)
-        experiment = _summaries(conn, [row], position)[0]
-        observations = read_model.observations(conn, experiment_id, position)
-        authors = page.person_names(conn, {o["actor_id"] for o in observations})
+        experiment = experiment_views.summaries(conn, [row], position)[0]
+        observations = experiment_views.observations(
+            conn, page.services.people, experiment_id, position, erased=page.gettext(labels.ERASED_PERSON)
+        )
         chain = read_model.cycles(conn, experiment_id, position)
-        entries = history_view.present(page, conn, history.of_record(conn, experiment_id, position))
+        entries = history_views.entries(page, conn, history.of_record(conn, experiment_id, position))
     states = section_states or {}
     return page.render(
         "experiments/show.html",
         status=status,
         experiment=experiment,
-        observations=[{**o, "author": authors[o["actor_id"]]} for o in reversed(observations)],
+        observations=list(reversed(observations)),
         chain=chain,
         history=list(reversed(entries)),
         as_of_date=day,
@@ -404,7 +409,7 @@ def _render_initiative_list(page: Page, initiative_id: UUID, state: FormState, s
     with page.services.projector.engine.connect() as conn:
         initiative = _require_initiative(conn, initiative_id)
         rows, _ = read_model.search(conn, read_model.ExperimentFilter(initiative_id=initiative_id), limit=500)
-        items = _summaries(conn, rows, None)
+        items = experiment_views.summaries(conn, rows, None)
     return page.render(
         "experiments/initiative.html",
         status=status,
@@ -427,29 +432,8 @@ def _render_edit(page: Page, row: dict[str, Any], state: FormState, status: int 
     )
 
 
-def _summaries(conn: Connection, rows: list[dict[str, Any]], position: int | None) -> list[dict[str, Any]]:
-    place_ids = {r["unit_id"] for r in rows if r.get("unit_id")}
-    places = organisations.names(conn, place_ids, position)
-    titles = read_model.initiative_titles(conn, {r["initiative_id"] for r in rows}, position)
-    return [
-        {
-            **r,
-            "initiative_title": titles.get(r["initiative_id"], ""),
-            "unit": places.get(r["unit_id"]) if r["unit_id"] else None,
-            "allowed_steps": allowed_steps(Stage(r["stage"])),
-        }
-        for r in rows
-    ]
-
-
 def _unit_groups(page: Page, conn: Connection) -> list[tuple[str, list[tuple[str, str]]]]:
-    key = page.fmt.sort_key()
-    orgs = sorted(organisations.list_all(conn), key=lambda o: key(o["name"]))
-    return [
-        (o["name"], sorted(((u["id"], u["name"]) for u in o["units"]), key=lambda u: key(u[1])))
-        for o in orgs
-        if o["units"]
-    ]
+    return organisation_views.place_options(conn, page.fmt.sort_key())["unit_groups"]
 
 
 # ---- forms ------------------------------------------------------------------------------------

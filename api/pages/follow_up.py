@@ -19,7 +19,7 @@ from sqlalchemy import Connection
 from api.pages.forms import FormState, as_of_or_error, uuid_or_none
 from api.pages.web import Page, PageDep
 from present import evaluations as evaluation_views
-from projections import organisations
+from present import organisations as organisation_views
 
 router = APIRouter(prefix="/follow-up", include_in_schema=False)
 YEAR_MIN, YEAR_MAX = 1900, 9999
@@ -74,5 +74,4 @@ def _year(page: Page, state: FormState, raw: str) -> int | None:
 
 
 def _organisation_options(page: Page, conn: Connection) -> list[tuple[str, str]]:
-    key = page.fmt.sort_key()
-    return sorted(((o["id"], o["name"]) for o in organisations.list_all(conn)), key=lambda o: key(o[1]))
+    return organisation_views.organisation_options(conn, page.fmt.sort_key())

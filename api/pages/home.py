@@ -9,8 +9,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import RedirectResponse, Response
 
-from api.pages import history_view
 from api.pages.web import YEAR, PageDep
+from present import history as history_views
 from present import initiatives as initiative_views
 from present import labels
 from present.i18n import COOKIE, LANGUAGES
@@ -43,7 +43,7 @@ def home(page: PageDep) -> Response:
                 strict=True,
             )
         ]
-        recent = history_view.present(page, conn, history.feed(conn, limit=10))
+        recent = history_views.entries(page, conn, history.feed(conn, limit=10))
         me = page.person_names(conn, {str(page.actor)})[str(page.actor)]
     return page.render(
         "home.html", mine=mine, attention=attention, recent=recent, me=me, quiet_days=QUIET_DAYS
@@ -55,7 +55,7 @@ def activity(page: PageDep, before: Annotated[int | None, Query(ge=1, le=POSITIO
     page.services.projector.catch_up()
     with page.services.projector.engine.connect() as conn:
         rows = history.feed(conn, limit=FEED_PAGE, before=before)
-        entries = history_view.present(page, conn, rows)
+        entries = history_views.entries(page, conn, rows)
     older = page.url("/activity", before=rows[-1]["position"]) if len(rows) == FEED_PAGE else None
     return page.render(
         "activity.html", entries=entries, older_href=older, newest_href="/activity" if before else None

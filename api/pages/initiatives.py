@@ -18,7 +18,6 @@ from fastapi.responses import Response
 from sqlalchemy import Connection
 from starlette.datastructures import FormData
 
-from api.pages import history_view
 from api.pages.choices import people_choices
 from api.pages.forms import (
     FormState,
@@ -31,7 +30,7 @@ from api.pages.forms import (
 )
 from api.pages.web import Page, PageDep, form_version, text
 from domain.application import CommandContext, Receipt
-from domain.errors import DomainError, InvalidField, RecordNotFound, StaleVersion
+from domain.errors import InvalidField, RecordNotFound, StaleVersion
 from domain.initiative import (
     EDITABLE_FIELDS,
     REASON_MAX,
@@ -46,17 +45,19 @@ from domain.initiative import (
 from domain.values import required_text
 from present import evaluations as evaluation_views
 from present import good_practices as practice_views
+from present import history as history_views
 from present import initiatives as initiative_views
 from present import labels
 from present import measures as measure_views
+from present import organisations as organisation_views
 from present import programmes as programme_views
 from projections import experiments as experiments_read_model
-from projections import history, organisations
+from projections import history
 from projections import initiatives as read_model
 
 router = APIRouter(prefix="/initiatives", include_in_schema=False)
 InitiativeId = Annotated[UUID, Path()]
-PAGE_SIZE = 25
+PAGE_SIZE = initiative_views.PAGE_SIZE
 # Moves that ask for words (a reason, lessons learned) go through a form page first.
 MOVES_WITH_FORM = ("pause", "discontinue")
 
@@ -132,16 +133,16 @@ async def create(page: PageDep) -> Response:
         fields["title"] = ""
     check_each_field(page, state, fields, clean_fields)
     if state.ok:
-        try:
-            receipt = page.run(
-                lambda ctx: page.services.app.propose_initiative(
-                    ctx, fields=fields, occurred_on=occurred_on, goals=goals
-                ),
-                page.context(form),
-            )
-        except DomainError as error:
-            state.refuse(page, error, fields=(*EDITABLE_FIELDS, "occurred_on", "goals", "text"))
-        else:
+        receipt = submit(
+            page,
+            state,
+            lambda ctx: page.services.app.propose_initiative(
+                ctx, fields=fields, occurred_on=occurred_on, goals=goals
+            ),
+            page.context(form),
+            fields=(*EDITABLE_FIELDS, "occurred_on", "goals", "text"),
+        )
+        if receipt is not None:
             return page.redirect(f"/initiatives/{receipt.record_id}", flash="initiative_created")
     if "text" in state.errors:  # a goal's text is checked as "text"
         state.errors["goals"] = state.errors.pop("text")
@@ -177,15 +178,16 @@ async def edit(page: PageDep, initiative_id: InitiativeId) -> Response:
     check_each_field(page, state, changed, clean_fields)
     if state.ok:
         try:
-            page.run(
+            receipt = submit(
+                page,
+                state,
                 lambda ctx: page.services.app.edit_initiative(ctx, initiative_id, fields=changed),
                 page.context(form, with_version=True),
+                fields=EDITABLE_FIELDS,
             )
         except StaleVersion:
             return _render_conflict(page, initiative_id, base_version, state, changed)
-        except DomainError as error:
-            state.refuse(page, error, fields=EDITABLE_FIELDS)
-        else:
+        if receipt is not None:
             return page.redirect(f"/initiatives/{initiative_id}", flash="initiative_saved")
     state.values["version"] = base_version
     return _render_form(page, state, initiative=current, status=422)
@@ -213,26 +215,25 @@ async def move(page: PageDep, initiative_id: InitiativeId, verb: str) -> Respons
             except InvalidField as error:
                 state.refuse(page, error)
     if state.ok:
-        try:
-            page.run(
-                lambda ctx: page.services.app.move_initiative(
-                    ctx,
-                    initiative_id,
-                    verb,
-                    occurred_on=occurred_on,
-                    reason=state.values["reason"],
-                    lessons=state.values["lessons"],
-                ),
-                page.context(form, with_version=True),
-            )
-        except StaleVersion:
-            state.problem = page.gettext(
+        receipt = submit(
+            page,
+            state,
+            lambda ctx: page.services.app.move_initiative(
+                ctx,
+                initiative_id,
+                verb,
+                occurred_on=occurred_on,
+                reason=state.values["reason"],
+                lessons=state.values["lessons"],
+            ),
+            page.context(form, with_version=True),
+            fields=("occurred_on", "reason", "lessons"),
+            stale=page.gettext(
                 "Someone else changed this initiative while you were looking at it. "
                 "Check its status below and choose again."
-            )
-        except DomainError as error:
-            state.refuse(page, error, fields=("occurred_on", "reason", "lessons"))
-        else:
+            ),
+        )
+        if receipt is not None:
             return page.redirect(f"/initiatives/{initiative_id}", flash="initiative_moved")
     with page.services.projector.engine.connect() as conn:
         row = _require(conn, initiative_id)
@@ -393,7 +394,7 @@ def _render_show(
         notes = initiative_views.notes(
             conn, page.services.people, initiative_id, position, erased=page.gettext(labels.ERASED_PERSON)
         )
-        entries = history_view.present(page, conn, history.of_record(conn, initiative_id, position))
+        entries = history_views.entries(page, conn, history.of_record(conn, initiative_id, position))
         experiments_count = experiments_read_model.count_for_initiative(conn, initiative_id, position)
         in_programmes = programme_views.of_initiative(conn, initiative_id, position)
         measures = measure_views.of_initiative(conn, initiative_id, position)
@@ -461,7 +462,7 @@ def _render_conflict(
     with page.services.projector.engine.connect() as conn:
         current = _require(conn, initiative_id)
         theirs = [r for r in history.of_record(conn, initiative_id) if r["version"] > base_version]
-        entries = history_view.present(page, conn, theirs)
+        entries = history_views.entries(page, conn, theirs)
         choices = _choices(page, conn)
     values = {**_form_values(current), **{k: mine.values[k] for k in changed}, "version": current["version"]}
     return page.render(
@@ -486,15 +487,8 @@ def _summaries(
 
 def _choices(page: Page, conn: Connection) -> dict[str, Any]:
     """Options for the organisation, unit, owner and status lists, sorted the reader's way."""
-    key = page.fmt.sort_key()
-    orgs = sorted(organisations.list_all(conn), key=lambda o: key(o["name"]))
     return {
-        "organisation_options": [(o["id"], o["name"]) for o in orgs],
-        "unit_groups": [
-            (o["name"], sorted(((u["id"], u["name"]) for u in o["units"]), key=lambda u: key(u[1])))
-            for o in orgs
-            if o["units"]
-        ],
+        **organisation_views.place_options(conn, page.fmt.sort_key()),
         "people_options": people_choices(page, conn),
         "status_options": [(s.value, page.gettext(labels.STATUS[s.value])) for s in Status],
     }

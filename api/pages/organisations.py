@@ -15,12 +15,12 @@ from fastapi import APIRouter, Path
 from fastapi.responses import Response
 from sqlalchemy import Connection
 
-from api.pages import history_view
-from api.pages.forms import FormState
+from api.pages.forms import FormState, submit
 from api.pages.web import Page, PageDep, text
 from domain.errors import DomainError, RecordNotFound, RuleViolation
 from domain.organisation import NAME_MAX, OrganisationKind
 from domain.values import required_text
+from present import history as history_views
 from present import initiatives as initiative_views
 from present import labels
 from present import people as people_views
@@ -65,14 +65,14 @@ async def register(page: PageDep) -> Response:
         state.refuse(page, error, fields=("name",))
     if state.ok and kind is not None:
         name = state.values["name"]
-        try:
-            receipt = page.run(
-                lambda ctx: page.services.app.register_organisation(ctx, name=name, kind=kind),
-                page.context(form),
-            )
-        except DomainError as error:
-            state.refuse(page, error, fields=("name", "kind"))
-        else:
+        receipt = submit(
+            page,
+            state,
+            lambda ctx: page.services.app.register_organisation(ctx, name=name, kind=kind),
+            page.context(form),
+            fields=("name", "kind"),
+        )
+        if receipt is not None:
             return page.redirect(f"/organisations/{receipt.record_id}", flash="organisation_registered")
     return _render_form(page, state, status=422)
 
@@ -208,7 +208,7 @@ def _render_show(
         )
         # The people registry keeps no past, so people show only on the page as it is now.
         people = _people_of(page, conn, organisation_id, row["units"]) if position is None else []
-        entries = history_view.present(page, conn, history.of_record(conn, organisation_id, position))
+        entries = history_views.entries(page, conn, history.of_record(conn, organisation_id, position))
     return page.render(
         "organisations/show.html",
         status=status,

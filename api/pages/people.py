@@ -261,7 +261,7 @@ def _render_form(
     page: Page, state: FormState, *, person: dict[str, Any] | None, status: int = 200
 ) -> Response:
     with page.services.projector.engine.connect() as conn:
-        choices = _place_choices(page, conn)
+        choices = organisation_views.place_options(conn, page.fmt.sort_key())
     if person is not None and not state.values.get("version"):
         state.values["version"] = person["version"]
     return page.render(
@@ -279,7 +279,7 @@ def _render_conflict(page: Page, person_id: UUID, mine: FormState) -> Response:
     person's input in the form again, now based on the current version."""
     with page.services.projector.engine.connect() as conn:
         current = _present(conn, _require(page, conn, person_id))
-        choices = _place_choices(page, conn)
+        choices = organisation_views.place_options(conn, page.fmt.sort_key())
     theirs = _form_values(current)
     differs = [k for k in FIELDS if (mine.values.get(k) or "") != theirs[k]]
     state = FormState(values={**mine.values, "version": current["version"]})
@@ -292,20 +292,6 @@ def _render_conflict(page: Page, person_id: UUID, mine: FormState) -> Response:
         limits={"name": NAME_MAX, "email": EMAIL_MAX},
         **choices,
     )
-
-
-def _place_choices(page: Page, conn: Connection) -> dict[str, Any]:
-    """Options for the organisation and unit lists (units grouped by organisation)."""
-    key = page.fmt.sort_key()
-    orgs = sorted(organisations.list_all(conn), key=lambda o: key(o["name"]))
-    return {
-        "organisation_options": [(o["id"], o["name"]) for o in orgs],
-        "unit_groups": [
-            (o["name"], sorted(((u["id"], u["name"]) for u in o["units"]), key=lambda u: key(u[1])))
-            for o in orgs
-            if o["units"]
-        ],
-    }
 
 
 def _unit_owners(conn: Connection) -> dict[str, str]:

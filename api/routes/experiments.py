@@ -21,7 +21,8 @@ from sqlalchemy import Connection
 from api.deps import AsOf, Commands, PlausibleDay, ServicesDep, View, etag, page_limit
 from api.errors import BadRequest, problem_responses
 from api.request_types import Between, Day, MaxChars, MaxItems
-from api.views import HistoryEntry, PersonRef, history_entries
+from api.routes.common import WRITE_ERRORS, add_history_route, client_cursor
+from api.views import PersonRef
 from domain.errors import RecordNotFound
 from domain.experiment import (
     CHANGE_IDEA_MAX,
@@ -36,11 +37,10 @@ from domain.experiment import (
     VALUES_MAX,
     Decision,
     Stage,
-    allowed_steps,
 )
 from domain.values import NUMBER_MAX
+from present import experiments as experiment_views
 from projections import experiments as read_model
-from projections import history, organisations
 from projections import initiatives as initiatives_read_model
 from services.bootstrap import Services
 from services.people_registry import PeopleRegistry
@@ -259,23 +259,21 @@ class Stats(BaseModel):
 
 
 def render_many(conn: Connection, rows: list[dict[str, Any]], as_of: int | None) -> list[dict[str, Any]]:
-    place_ids = {r[k] for r in rows for k in ("organisation_id", "unit_id") if r[k]}
-    places = organisations.names(conn, place_ids, as_of)
-    titles = read_model.initiative_titles(conn, {r["initiative_id"] for r in rows}, as_of)
-
-    def ref(value: str | None) -> Ref | None:
-        return Ref(id=value, name=places.get(value, "")) if value else None
-
     return [
-        ExperimentSummary(
-            **{k: r[k] for k in ExperimentSummary.model_fields if k in r},
-            initiative=Ref(id=r["initiative_id"], name=titles.get(r["initiative_id"], "")),
-            organisation=ref(r["organisation_id"]),
-            unit=ref(r["unit_id"]),
-            allowed_steps=allowed_steps(Stage(r["stage"])),
+        ExperimentSummary.model_validate(
+            {
+                **view,
+                "initiative": Ref(id=view["initiative_id"], name=view["initiative_title"]),
+                "organisation": _ref(view["organisation_id"], view["organisation"]),
+                "unit": _ref(view["unit_id"], view["unit"]),
+            }
         ).model_dump(mode="json")
-        for r in rows
+        for view in experiment_views.summaries(conn, rows, as_of)
     ]
+
+
+def _ref(place_id: str | None, name: str | None) -> Ref | None:
+    return Ref(id=place_id, name=name or "") if place_id else None
 
 
 def render(
@@ -292,8 +290,6 @@ def render(
             )
         raise RecordNotFound("There is no experiment with id {id}.", id=experiment_id)
     body = render_many(conn, [row], position)[0]
-    observations = read_model.observations(conn, experiment_id, position)
-    authors = people.names(conn, {o["actor_id"] for o in observations})
     body["observations"] = [
         ObservationOut(
             id=o["observation_id"],
@@ -301,9 +297,9 @@ def render(
             values=o["values"],
             occurred_on=o["occurred_on"],
             recorded_at=o["recorded_at"],
-            author=PersonRef(id=o["actor_id"], name=authors[o["actor_id"]]),
+            author=PersonRef(id=o["actor_id"], name=o["author"]),
         ).model_dump(mode="json")
-        for o in observations
+        for o in experiment_views.observations(conn, people, experiment_id, position)
     ]
     body["as_of"] = view.moment.isoformat() if view and view.moment else None
     return body
@@ -330,8 +326,6 @@ def _check_period(date_from: date | None, date_to: date | None) -> None:
 
 
 # ---- commands ----------------------------------------------------------------------
-
-WRITE_ERRORS = problem_responses(404, 409, 412, 422)
 
 
 @initiative_router.post(
@@ -474,10 +468,8 @@ def _list(
     with services.projector.engine.connect() as conn:
         if flt.initiative_id is not None:
             _require_initiative(conn, flt.initiative_id, view)
-        try:
+        with client_cursor():
             rows, next_cursor = read_model.search(conn, flt, limit=limit, cursor=cursor, as_of=view.position)
-        except ValueError:
-            raise BadRequest("cursor is not one this server gave out; start without it.") from None
         items = render_many(conn, rows, view.position)
     return {"items": items, "next_cursor": next_cursor, "as_of": view.moment}
 
@@ -538,15 +530,16 @@ def initiative_experiments(
 def learning_log(initiative_id: InitiativeId, services: ServicesDep, view: View) -> dict[str, Any]:
     with services.projector.engine.connect() as conn:
         initiative = _require_initiative(conn, initiative_id, view)
-        rows = read_model.learning_log(conn, initiative_id, view.position)
-        names = services.people.names(conn, {r["actor_id"] for r in rows})
+        entries = experiment_views.learning_log(conn, services.people, initiative_id, view.position)
     items = [
-        LearningEntry(
-            **{k: r[k] for k in LearningEntry.model_fields if k in r},
-            experiment=Ref(id=r["experiment_id"], name=r["experiment_title"]),
-            actor=PersonRef(id=r["actor_id"], name=names[r["actor_id"]]),
+        LearningEntry.model_validate(
+            {
+                **e,
+                "experiment": Ref(id=e["experiment_id"], name=e["experiment_title"]),
+                "actor": PersonRef(id=e["actor_id"], name=e["actor"]),
+            }
         ).model_dump(mode="json")
-        for r in rows
+        for e in entries
     ]
     return {
         "initiative": {"id": initiative["id"], "name": initiative["title"]},
@@ -567,12 +560,7 @@ def stats(
 ) -> dict[str, Any]:
     _check_period(date_from, date_to)
     with services.projector.engine.connect() as conn:
-        rows = read_model.stats(conn, date_from=date_from, date_to=date_to)
-        places = organisations.names(conn, {r["unit_id"] for r in rows if r["unit_id"]})
-    items = [
-        {**r, "unit": {"id": r["unit_id"], "name": places.get(r["unit_id"], "")} if r["unit_id"] else None}
-        for r in rows
-    ]
+        items = experiment_views.stats(conn, date_from, date_to)
     return {"date_from": date_from, "date_to": date_to, "items": items}
 
 
@@ -602,17 +590,11 @@ def experiment_cycles(experiment_id: ExperimentId, services: ServicesDep, view: 
         return render_many(conn, rows, view.position)
 
 
-@router.get(
-    "/{experiment_id}/history",
-    response_model=list[HistoryEntry],
-    responses=problem_responses(404),
-    summary="Every change, field by field",
+add_history_route(
+    router,
+    record_type="experiment",
+    id_name="experiment_id",
+    id_type=ExperimentId,
+    missing=lambda record_id, _view: RecordNotFound("There is no experiment with id {id}.", id=record_id),
+    name="experiment_history",
 )
-def experiment_history(
-    experiment_id: ExperimentId, services: ServicesDep, view: View
-) -> list[dict[str, Any]]:
-    with services.projector.engine.connect() as conn:
-        rows = history.of_record(conn, experiment_id, view.position)
-        if not rows or rows[0]["record_type"] != "experiment":
-            raise RecordNotFound("There is no experiment with id {id}.", id=experiment_id)
-        return history_entries(conn, services.people, rows)

@@ -14,10 +14,9 @@ from sqlalchemy import Connection
 from api.deps import AsOf, Commands, ServicesDep, View, etag
 from api.errors import problem_responses
 from api.request_types import MaxChars
-from api.views import HistoryEntry, history_entries
+from api.routes.common import WRITE_ERRORS, add_history_route
 from domain.errors import RecordNotFound
 from domain.organisation import NAME_MAX, OrganisationKind
-from projections import history
 from projections import organisations as read_model
 
 router = APIRouter(prefix="/api/organisations", tags=["organisations"])
@@ -63,9 +62,6 @@ def render(conn: Connection, organisation_id: UUID, view: AsOf | None = None) ->
 
 def _location(organisation_id: UUID) -> str:
     return f"/api/organisations/{organisation_id}"
-
-
-WRITE_ERRORS = problem_responses(404, 409, 412, 422)
 
 
 @router.post(
@@ -128,16 +124,12 @@ def get_organisation(organisation_id: OrganisationId, services: ServicesDep, vie
     return JSONResponse(body, headers={"ETag": etag(body["version"])})
 
 
-@router.get(
-    "/{organisation_id}/history",
-    response_model=list[HistoryEntry],
-    responses=problem_responses(404),
+add_history_route(
+    router,
+    record_type="organisation",
+    id_name="organisation_id",
+    id_type=OrganisationId,
+    missing=lambda record_id, _view: RecordNotFound("There is no organisation with id {id}.", id=record_id),
+    name="organisation_history",
+    summary=None,
 )
-def organisation_history(
-    organisation_id: OrganisationId, services: ServicesDep, view: View
-) -> list[dict[str, Any]]:
-    with services.projector.engine.connect() as conn:
-        rows = history.of_record(conn, organisation_id, view.position)
-        if not rows or rows[0]["record_type"] != "organisation":
-            raise RecordNotFound("There is no organisation with id {id}.", id=organisation_id)
-        return history_entries(conn, services.people, rows)

@@ -14,6 +14,7 @@ from sqlalchemy import Connection
 from api.deps import Commands, PrintableQuery, ServicesDep, etag, page_limit
 from api.errors import problem_responses
 from api.request_types import MaxChars
+from api.routes.common import WRITE_ERRORS
 from domain.errors import RecordNotFound
 from services.people_registry import EMAIL_MAX, NAME_MAX
 
@@ -91,7 +92,7 @@ def register(body: PersonCreate, commands: Commands, services: ServicesDep) -> R
 @router.patch(
     "/{person_id}",
     response_model=PersonOut,
-    responses=problem_responses(404, 409, 412, 422),
+    responses=WRITE_ERRORS,
     summary="Edit a person (send If-Match)",
 )
 def edit(person_id: PersonId, body: PersonPatch, commands: Commands, services: ServicesDep) -> Response:
