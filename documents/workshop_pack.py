@@ -1,7 +1,7 @@
 """The printable workshop pack: what a coordinator hands out on workshop day.
 
-`pack_document()` turns the dashboard and the digest, as the JSON API shows them
-(`api.routes.programmes.dashboard_body` / `digest_body`), into the pack's document, which
+`pack_document()` turns the dashboard and the digest, as the JSON API answers them (the
+programme's dashboard and a workshop's digest), into the pack's document, which
 the export pipeline renders (`documents.render.render_pack`) as one standalone printable
 A4 HTML page (inline CSS, no external assets, each initiative on a page of its own) or as
 Markdown; `render()` does both steps. It reads nothing and writes nothing, so the pages

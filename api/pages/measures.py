@@ -24,7 +24,6 @@ from markupsafe import Markup
 from sqlalchemy import Connection
 from starlette.datastructures import FormData
 
-from api.pages import history_view
 from api.pages.forms import FormState, as_of_or_error, check_each_field, date_or_none, uuid_or_none
 from api.pages.web import Page, PageDep, text
 from domain.errors import DomainError, InvalidField, RecordNotFound, RuleViolation, StaleVersion
@@ -42,6 +41,7 @@ from domain.measure import (
     period_of,
 )
 from domain.run_chart import RuleSet
+from present import history as history_views
 from present import labels
 from present import measures as measure_views
 from present.i18n import Formatter
@@ -268,7 +268,7 @@ def history_page(page: PageDep, measure_id: MeasureId) -> Response:
     page.services.projector.catch_up()
     with page.services.projector.engine.connect() as conn:
         measure = measure_views.measure(conn, measure_id)
-        entries = history_view.present(page, conn, history.of_record(conn, measure_id))
+        entries = history_views.entries(page, conn, history.of_record(conn, measure_id))
     return page.render("measures/history.html", measure=measure, history=list(reversed(entries)))
 
 
