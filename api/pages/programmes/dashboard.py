@@ -34,7 +34,7 @@ from api.pages.forms import (
 )
 from api.pages.web import Page, PageDep, text
 from domain.application import CommandContext, Receipt
-from domain.errors import DomainError, InvalidField, RecordNotFound
+from domain.errors import DomainError, InvalidField
 from domain.programme import (
     AGENDA_MAX,
     DESCRIPTION_MAX,
@@ -227,13 +227,8 @@ def _section_command(
     schedule); on refusal show the page again with the message in that section.
     `fields` maps the domain's field names to the form's."""
     state.values.update({k: v for k, v in form.items() if isinstance(v, str)})
-    if state.ok:
-        try:
-            page.run(command, ctx or page.context(form))
-        except DomainError as error:
-            _place(page, state, error, fields)
-        else:
-            return page.redirect(f"/programmes/{programme_id}#{section}", flash=flash)
+    if state.ok and _run(page, state, command, ctx or page.context(form), fields):
+        return page.redirect(f"/programmes/{programme_id}#{section}", flash=flash)
     return _render_dashboard(page, programme_id, section_states={section: state}, status=422)
 
 
@@ -267,20 +262,22 @@ async def reschedule(page: PageDep, programme_id: ProgrammeId, workshop_id: Work
     reason = text(form, "reschedule_reason")
     if day is None and "new_day" not in state.errors:
         state.errors["new_day"] = page.gettext("Choose the new day.")
-    if state.ok and day is not None:
-        try:
-            page.run(
-                lambda ctx: page.services.app.reschedule_workshop(
-                    ctx, programme_id, workshop_id, day=day, reason=reason
-                ),
-                page.context(form),
-            )
-        except DomainError as error:
-            _place(page, state, error, {"day": "new_day", "reason": "reschedule_reason"})
-        else:
-            return page.redirect(
-                f"/programmes/{programme_id}/workshops/{workshop_id}", flash="workshop_rescheduled"
-            )
+    if (
+        state.ok
+        and day is not None
+        and _run(
+            page,
+            state,
+            lambda ctx: page.services.app.reschedule_workshop(
+                ctx, programme_id, workshop_id, day=day, reason=reason
+            ),
+            page.context(form),
+            {"day": "new_day", "reason": "reschedule_reason"},
+        )
+    ):
+        return page.redirect(
+            f"/programmes/{programme_id}/workshops/{workshop_id}", flash="workshop_rescheduled"
+        )
     return _render_workshop(page, programme_id, workshop_id, section_states={"reschedule": state}, status=422)
 
 
@@ -290,34 +287,43 @@ async def hold(page: PageDep, programme_id: ProgrammeId, workshop_id: WorkshopId
     state = FormState(values={k: v for k, v in form.items() if isinstance(v, str)})
     occurred_on = date_or_none(page, state, "held_on", text(form, "held_on"))
     back = text(form, "back") == "dashboard"
-    if state.ok:
-        try:
-            page.run(
-                lambda ctx: page.services.app.hold_workshop(
-                    ctx, programme_id, workshop_id, occurred_on=occurred_on
-                ),
-                page.context(form),
-            )
-        except DomainError as error:
-            _place(page, state, error, {"occurred_on": "held_on"})
-        else:
-            target = (
-                f"/programmes/{programme_id}#workshops"
-                if back
-                else f"/programmes/{programme_id}/workshops/{workshop_id}"
-            )
-            return page.redirect(target, flash="workshop_held")
+    if state.ok and _run(
+        page,
+        state,
+        lambda ctx: page.services.app.hold_workshop(ctx, programme_id, workshop_id, occurred_on=occurred_on),
+        page.context(form),
+        {"occurred_on": "held_on"},
+    ):
+        target = (
+            f"/programmes/{programme_id}#workshops"
+            if back
+            else f"/programmes/{programme_id}/workshops/{workshop_id}"
+        )
+        return page.redirect(target, flash="workshop_held")
     if back:
         return _render_dashboard(page, programme_id, section_states={"workshops": state}, status=422)
     return _render_workshop(page, programme_id, workshop_id, section_states={"held": state}, status=422)
 
 
-def _place(page: Page, state: FormState, error: DomainError, fields: dict[str, str]) -> None:
-    field = error.field if isinstance(error, InvalidField) else None
-    if field in fields:
-        state.errors.setdefault(fields[field], page.error_text(error.message, error.params))
-    else:
-        state.problem = page.error_text(error.message, error.params)
+def _run(
+    page: Page,
+    state: FormState,
+    command: Callable[[CommandContext], Receipt],
+    ctx: CommandContext,
+    fields: dict[str, str],
+) -> bool:
+    """Run a posted command; a refusal goes next to the form's field for the domain's
+    (`fields` maps the domain's names to the form's), or above the form, and is False."""
+    try:
+        page.run(command, ctx)
+    except DomainError as error:
+        field = error.field if isinstance(error, InvalidField) else None
+        if field in fields:
+            state.errors.setdefault(fields[field], page.error_text(error.message, error.params))
+        else:
+            state.problem = page.error_text(error.message, error.params)
+        return False
+    return True
 
 
 # ---- closing and history -----------------------------------------------------------------
@@ -333,18 +339,16 @@ async def close(page: PageDep, programme_id: ProgrammeId) -> Response:
     form = await page.form()
     state = FormState(values={k: text(form, k) for k in ("summary", "closed_on")})
     occurred_on = date_or_none(page, state, "closed_on", state.values["closed_on"])
-    if state.ok:
-        try:
-            page.run(
-                lambda ctx: page.services.app.close_programme(
-                    ctx, programme_id, summary=state.values["summary"], occurred_on=occurred_on
-                ),
-                page.context(form),
-            )
-        except DomainError as error:
-            _place(page, state, error, {"occurred_on": "closed_on", "summary": "summary"})
-        else:
-            return page.redirect(f"/programmes/{programme_id}", flash="programme_closed")
+    if state.ok and _run(
+        page,
+        state,
+        lambda ctx: page.services.app.close_programme(
+            ctx, programme_id, summary=state.values["summary"], occurred_on=occurred_on
+        ),
+        page.context(form),
+        {"occurred_on": "closed_on", "summary": "summary"},
+    ):
+        return page.redirect(f"/programmes/{programme_id}", flash="programme_closed")
     return _render_close(page, programme_id, state, status=422)
 
 
@@ -378,10 +382,10 @@ def _render_dashboard(
                 return page.render(
                     "programmes/not_yet.html", status=404, programme=current, as_of_moment=moment
                 )
-            raise RecordNotFound("There is no programme with id {id}.", id=programme_id)
+            raise programme_views.missing(programme_id)
         board = programme_dashboard.dashboard(conn, programme_id, position, page.fmt.zone)
         if board is None:
-            raise RecordNotFound("There is no programme with id {id}.", id=programme_id)
+            raise programme_views.missing(programme_id)
         programme = _summaries(page, conn, [row], position)[0]
         rows = programme_views.board_rows(
             conn, page.services.people, board["rows"], page.fmt.sort_key(), erased=_erased(page)
@@ -450,10 +454,10 @@ def _render_workshop(
                 return page.render(
                     "programmes/not_yet.html", status=404, programme=programme_row, as_of_moment=moment
                 )
-            raise RecordNotFound("This programme has no workshop with id {id}.", id=workshop_id)
+            raise programme_views.missing_workshop(workshop_id)
         digest = programme_dashboard.digest(conn, programme_id, workshop_id, position, page.fmt.zone)
         if digest is None:
-            raise RecordNotFound("This programme has no workshop with id {id}.", id=workshop_id)
+            raise programme_views.missing_workshop(workshop_id)
         sections = _digest_sections(page, conn, digest)
     states = section_states or {}
     live = position is None and programme_row["status"] == ProgrammeStatus.OPEN
