@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context, select_autoescape
+from jinja2 import Environment, PackageLoader, StrictUndefined, Template, pass_context, select_autoescape
 from jinja2.runtime import Context
 from markupsafe import Markup
 
@@ -33,11 +33,12 @@ ENV.filters["md"] = markdown_text.inline
 ENV.filters["md_block"] = markdown_text.block
 
 
-def render(name: str, *, lang: str | None = None, **context: Any) -> str:
-    """The template `name` filled with `context`, its own words in `lang` when given."""
+def render(template: str | Template, *, lang: str | None = None, **context: Any) -> str:
+    """The template (by name) filled with `context`, its own words in `lang` when given."""
     if lang is not None:
         context = {**_words(lang), "lang": lang, **context}
-    return ENV.get_template(name).render(**context)
+    found = ENV.get_template(template) if isinstance(template, str) else template
+    return found.render(**context)
 
 
 def _words(lang: str) -> dict[str, Callable[..., str]]:
