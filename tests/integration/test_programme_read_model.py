@@ -516,6 +516,36 @@ def test_dashboard_when_every_workshop_is_held(services: Services, ctx: CommandC
         }
 
 
+def test_enrolment_candidates(services: Services, ctx: CommandContext) -> None:
+    world = record_3w(services, ctx)
+    app = services.app
+    unplaced = app.propose_initiative(ctx, fields={"title": "Ilman organisaatiota"}).record_id
+    stopped = app.propose_initiative(
+        ctx, fields={"title": "Keskeytetty", "organisation_id": world.kirkkonummi}
+    ).record_id
+    app.move_initiative(ctx, stopped, "discontinue", reason="Ei resursseja", lessons="Aloita pienestä")
+    services.projector.catch_up()
+
+    def candidates(organisation_ids: list[UUID], limit: int = 100) -> list[str]:
+        with services.projector.engine.connect() as conn:
+            found = programmes.enrolment_candidates(conn, [str(o) for o in organisation_ids], limit)
+        return [c["id"] for c in found]
+
+    # Current ones of the organisations and those without one, oldest first; enrolled ones
+    # too (the caller leaves them out), discontinued ones never.
+    kirkkonummi = [world.arki, world.perehdytys, world.outsider, unplaced]
+    assert candidates([world.kirkkonummi]) == [str(i) for i in kirkkonummi]
+    everyone = [world.arki, world.perehdytys, world.tyopari, world.withdrawn, world.outsider, unplaced]
+    assert candidates([]) == [str(i) for i in everyone]
+    assert candidates([world.kirkkonummi, world.vihti]) == [str(i) for i in everyone]
+    assert candidates([], limit=2) == [str(world.arki), str(world.perehdytys)]
+    with services.projector.engine.connect() as conn:
+        found = programmes.enrolment_candidates(conn, [str(world.vihti)], 1)
+    assert found == [
+        {"id": str(world.tyopari), "title": "Lähiesihenkilön työpari", "organisation_id": str(world.vihti)}
+    ]
+
+
 def kinds(listed: dict[str, Any]) -> list[tuple[str, str]]:
     return [(e["kind"], e["day"]) for e in listed["entries"]]
 
