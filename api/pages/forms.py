@@ -67,6 +67,23 @@ def submit(
     return None
 
 
+Rows = list[dict[str, Any]]
+
+
+def page_after(
+    page: Page, state: FormState, search: Callable[[str | None], tuple[Rows, str | None]], cursor: str
+) -> tuple[Rows, str | None]:
+    """A list page's rows after `cursor` and the next cursor; none while the filters have a
+    problem. A cursor that no longer reads (an old link) shows the first page, saying so."""
+    if not state.ok:
+        return [], None
+    try:
+        return search(cursor or None)
+    except ValueError:
+        state.problem = page.gettext("That page link is out of date; showing the first page.")
+        return search(None)
+
+
 def uuid_or_none(page: Page, state: FormState, name: str, raw: str) -> UUID | None:
     """A choice from a select list; blank means "none"."""
     state.values[name] = raw

@@ -24,6 +24,7 @@ from api.pages.forms import (
     as_of_or_error,
     check_each_field,
     date_or_none,
+    page_after,
     submit,
     theme_list,
     uuid_or_none,
@@ -87,17 +88,13 @@ def list_page(
         q=q.strip() or None,
     )
     day, position = as_of_or_error(page, state, as_of_date)
-    rows: list[dict[str, Any]] = []
-    next_cursor = None
     with page.services.projector.engine.connect() as conn:
-        if state.ok:
-            try:
-                rows, next_cursor = read_model.search(
-                    conn, flt, limit=PAGE_SIZE, cursor=cursor or None, as_of=position
-                )
-            except ValueError:
-                state.problem = page.gettext("That page link is out of date; showing the first page.")
-                rows, next_cursor = read_model.search(conn, flt, limit=PAGE_SIZE, as_of=position)
+        rows, next_cursor = page_after(
+            page,
+            state,
+            lambda after: read_model.search(conn, flt, limit=PAGE_SIZE, cursor=after, as_of=position),
+            cursor,
+        )
         items = _summaries(page, conn, rows, position)
         choices = _choices(page, conn)
     query = {k: v for k, v in page.request.query_params.items() if k != "cursor"}
