@@ -18,7 +18,6 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from starlette.datastructures import UploadFile
 
-from api.pages import history_view
 from api.pages.forms import (
     FormState,
     as_of_or_error,
@@ -33,6 +32,7 @@ from domain.campaign import NAME_MAX, clean_fields
 from domain.change_action import REASON_MAX, STORY_MAX, TEAM_MAX, TEXT_MAX, Category, pledge_errors
 from domain.errors import DomainError, RecordNotFound
 from present import change_day as day_views
+from present import history as history_views
 from present import labels
 from projections import campaigns, change_actions, history, organisations
 from services import pledge_import
@@ -347,7 +347,7 @@ def _render_action(
     day, position = as_of
     with page.services.projector.engine.connect() as conn:
         action = day_views.action(conn, page.services.people, action_id, position, erased=_erased(page))
-        entries = history_view.present(page, conn, history.of_record(conn, action_id, position))
+        entries = history_views.entries(page, conn, history.of_record(conn, action_id, position))
         flt = change_actions.ActionFilter(campaign_id=UUID(action["campaign"]["id"]))
         others, _ = change_actions.search(conn, flt, limit=INSPIRATION_CHOICES)
     linked = {i["id"] for i in action["inspired_by"]}

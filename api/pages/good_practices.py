@@ -26,7 +26,6 @@ from fastapi.responses import Response
 from sqlalchemy import Connection
 from starlette.datastructures import FormData
 
-from api.pages import history_view
 from api.pages.forms import FormState, uuid_or_none
 from api.pages.web import Page, PageDep, text
 from domain.application import CommandContext, Receipt
@@ -47,6 +46,7 @@ from domain.good_practice import (
 )
 from domain.good_practice_prefill import prefill
 from present import good_practices as practice_views
+from present import history as history_views
 from present import labels
 from present.labels import N_
 from projections import good_practices as read_model
@@ -282,7 +282,7 @@ def history_page(page: PageDep, practice_id: PracticeId) -> Response:
     page.services.projector.catch_up()
     with page.services.projector.engine.connect() as conn:
         row = practice_views.require(conn, practice_id)
-        entries = history_view.present(page, conn, history.of_record(conn, practice_id))
+        entries = history_views.entries(page, conn, history.of_record(conn, practice_id))
     return page.render("good_practices/history.html", practice=row, history=list(reversed(entries)))
 
 

@@ -25,7 +25,6 @@ from fastapi.responses import Response
 from sqlalchemy import Connection
 from starlette.datastructures import FormData
 
-from api.pages import history_view
 from api.pages.forms import (
     FormState,
     as_of_or_error,
@@ -43,6 +42,7 @@ from domain.programme import (
     ProgrammeStatus,
     WorkshopKind,
 )
+from present import history as history_views
 from present import labels
 from present import programmes as programme_views
 from projections import history, programme_dashboard
@@ -357,7 +357,7 @@ def history_page(page: PageDep, programme_id: ProgrammeId) -> Response:
     page.services.projector.catch_up()
     with page.services.projector.engine.connect() as conn:
         programme = programme_views.require(conn, programme_id)
-        entries = history_view.present(page, conn, history.of_record(conn, programme_id))
+        entries = history_views.entries(page, conn, history.of_record(conn, programme_id))
     return page.render("programmes/history.html", programme=programme, history=list(reversed(entries)))
 
 
@@ -484,7 +484,7 @@ def _digest_sections(page: Page, conn: Connection, digest: dict[str, Any]) -> li
     sections = []
     for item in digest["initiatives"]:
         rows = [{**e, "recorded_at": datetime.fromisoformat(e["recorded_at"])} for e in item["entries"]]
-        entries = history_view.present(page, conn, rows)
+        entries = history_views.entries(page, conn, rows)
         sections.append({**item, "entries": entries})
     return sections
 
