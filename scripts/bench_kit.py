@@ -88,6 +88,9 @@ class Latency:
         return f"{self.p50_ms:.1f} / {self.p99_ms:.1f} ms"
 
 
+NO_LATENCY = Latency(0, 0)
+
+
 class Server:
     """The real server (`python -m scripts.run`, one uvicorn worker) in a subprocess,
     on an OS-picked loopback port, logging to a file as it would in production."""
@@ -388,3 +391,10 @@ def proposal(loader: Loader, n: int) -> dict[str, Any]:
 def verdict(value: float, target: float, at_least: bool) -> str:
     ok = value >= target if at_least else value <= target
     return f"{value:.3f} {'PASS' if ok else 'MISS'}"
+
+
+# ---- the report ------------------------------------------------------------------------
+
+RATIO_TARGETS = {"commands": 0.3, "rebuild": 0.5, "latency": 1.2, "pages": 2.0}
+LABEL_WIDTH = 64
+CELL_WIDTH = 22
