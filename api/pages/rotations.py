@@ -19,9 +19,8 @@ from fastapi.responses import Response
 from sqlalchemy import Connection
 from starlette.datastructures import FormData
 
-from api.pages import history_view
 from api.pages.choices import people_choices
-from api.pages.forms import FormState, as_of_or_error, date_or_none, submit, uuid_or_none
+from api.pages.forms import FormState, as_of_or_error, date_or_none, page_after, submit, uuid_or_none
 from api.pages.web import Page, PageDep, form_version, text
 from domain.application import CommandContext, Receipt
 from domain.errors import InvalidField, RecordNotFound, StaleVersion
@@ -36,6 +35,7 @@ from domain.rotation import (
     clean_period,
 )
 from domain.values import required_text
+from present import history as history_views
 from present import labels
 from present import rotations as rotation_views
 from projections import development_targets, history, initiatives, organisations
@@ -95,17 +95,13 @@ def list_page(
         initiative_id=uuid_or_none(page, state, "initiative_id", initiative_id),
     )
     day, position = as_of_or_error(page, state, as_of_date)
-    rows: list[dict[str, Any]] = []
-    next_cursor = None
     with page.services.projector.engine.connect() as conn:
-        if state.ok:
-            try:
-                rows, next_cursor = read_model.search(
-                    conn, flt, limit=PAGE_SIZE, cursor=cursor or None, as_of=position
-                )
-            except ValueError:
-                state.problem = page.gettext("That page link is out of date; showing the first page.")
-                rows, next_cursor = read_model.search(conn, flt, limit=PAGE_SIZE, as_of=position)
+        rows, next_cursor = page_after(
+            page,
+            state,
+            lambda after: read_model.search(conn, flt, limit=PAGE_SIZE, cursor=after, as_of=position),
+            cursor,
+        )
         items = summaries(page, conn, rows, position)
         choices = _choices(page, conn)
     query = {k: v for k, v in page.request.query_params.items() if k != "cursor"}
@@ -527,7 +523,7 @@ def _render_show(
         reflections = rotation_views.reflections(
             conn, page.services.people, rotation_id, position, erased=page.gettext(labels.ERASED_PERSON)
         )
-        entries = history_view.present(page, conn, history.of_record(conn, rotation_id, position))
+        entries = history_views.entries(page, conn, history.of_record(conn, rotation_id, position))
     states = section_states or {}
     reschedule = states.setdefault("reschedule", FormState())
     for name in ("starts_on", "ends_on"):

@@ -25,8 +25,15 @@ from fastapi.responses import Response
 from sqlalchemy import Connection
 from starlette.datastructures import FormData
 
-from api.pages import history_view
-from api.pages.forms import FormState, as_of_or_error, check_each_field, date_or_none, submit, uuid_or_none
+from api.pages.forms import (
+    FormState,
+    as_of_or_error,
+    check_each_field,
+    date_or_none,
+    page_after,
+    submit,
+    uuid_or_none,
+)
 from api.pages.web import Page, PageDep, text
 from domain.application import CommandContext, Receipt
 from domain.development_target import (
@@ -43,6 +50,7 @@ from domain.development_target import (
     clean_fields,
 )
 from domain.errors import DomainError, InvalidField, RecordNotFound, StaleVersion
+from present import history as history_views
 from present import labels
 from present import targets as target_views
 from projections import development_targets as read_model
@@ -121,18 +129,14 @@ def list_page(
         organisation_id=org_id,
         q=q.strip() or None,
     )
-    rows: list[dict[str, Any]] = []
-    next_cursor = None
     moment = _moment(page, day)
     with page.services.projector.engine.connect() as conn:
-        if state.ok:
-            try:
-                rows, next_cursor = read_model.search(
-                    conn, flt, limit=PAGE_SIZE, cursor=cursor or None, as_of=position
-                )
-            except ValueError:
-                state.problem = page.gettext("That page link is out of date; showing the first page.")
-                rows, next_cursor = read_model.search(conn, flt, limit=PAGE_SIZE, as_of=position)
+        rows, next_cursor = page_after(
+            page,
+            state,
+            lambda after: read_model.search(conn, flt, limit=PAGE_SIZE, cursor=after, as_of=position),
+            cursor,
+        )
         items = target_views.summaries(conn, rows, position)
         organisation_options = _organisation_options(page, conn)
         for item in items:
@@ -382,7 +386,7 @@ def history_page(page: PageDep, target_id: TargetId) -> Response:
     page.services.projector.catch_up()
     with page.services.projector.engine.connect() as conn:
         target = target_views.require(conn, target_id)
-        entries = history_view.present(page, conn, history.of_record(conn, target_id))
+        entries = history_views.entries(page, conn, history.of_record(conn, target_id))
     return page.render("targets/history.html", target=target, history=list(reversed(entries)))
 
 
