@@ -8,16 +8,18 @@ at the top of the form. Whatever the user typed is shown back to them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
 from typing import Any
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from api.pages.web import Page
 from api.request_types import ISO_DAY
 from domain.application import CommandContext, Receipt
 from domain.errors import DomainError, InvalidField, StaleVersion
+from domain.values import EARLIEST_DAY, LATEST_DAY
 
 
 @dataclass
@@ -139,3 +141,56 @@ def as_of_or_error(page: Page, state: FormState, raw: str) -> tuple[date | None,
     except ValueError:
         state.errors["as_of_date"] = page.gettext("Enter a date such as %(example)s.", example="2026-03-31")
         return None, None
+
+
+@dataclass
+class TimelineFilter:
+    """What a timeline page was asked for: kinds of entry, a period and an as-of day, each
+    checked, with the messages on `state` in the order the form shows its fields."""
+
+    state: FormState
+    kinds: set[str] | None  # None: every kind
+    start: date | None
+    end: date | None
+    day: date | None  # as of the end of this day; None: now
+    position: int | None
+    zone: ZoneInfo  # the reader's, where their day ends
+
+    @property
+    def moment(self) -> datetime | None:
+        return datetime.combine(self.day, time.max, tzinfo=self.zone) if self.day else None
+
+
+def timeline_filter(
+    page: Page, known: Iterable[str], kind: list[str] | None, raw_from: str, raw_to: str, as_of_date: str
+) -> TimelineFilter:
+    state = FormState(values={"from": raw_from, "to": raw_to, "as_of_date": as_of_date})
+    day, position = as_of_or_error(page, state, as_of_date)
+    start, end = _period(page, state, raw_from, raw_to)
+    chosen = {k for k in known if k in (kind or [])}
+    if kind and len(chosen) < len(set(kind)):
+        state.errors["kind"] = page.gettext("Choose one of the options in the list.")
+    order = ("kind", "from", "to", "as_of_date")
+    state.errors = {name: state.errors[name] for name in order if name in state.errors}
+    return TimelineFilter(state, chosen or None, start, end, day, position, page.fmt.zone)
+
+
+def _period(page: Page, state: FormState, raw_from: str, raw_to: str) -> tuple[date | None, date | None]:
+    """A period's first and last day (YYYY-MM-DD, 1900–2100); a last day before the first
+    is refused and the period is left open at its end."""
+    found: dict[str, date | None] = {}
+    for name, raw in (("from", raw_from), ("to", raw_to)):
+        day = date_or_none(page, state, name, raw)
+        if day is not None and not EARLIEST_DAY <= day <= LATEST_DAY:
+            state.errors[name] = page.gettext(
+                "Enter a date from %(earliest)s to %(latest)s.",
+                earliest=EARLIEST_DAY.isoformat(),
+                latest=LATEST_DAY.isoformat(),
+            )
+            day = None
+        found[name] = day
+    start, end = found["from"], found["to"]
+    if start is not None and end is not None and end < start:
+        state.errors["to"] = page.gettext("The end of the period must not be before its start.")
+        return start, None
+    return start, end

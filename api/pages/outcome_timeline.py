@@ -10,7 +10,6 @@ language by `present.outcome_timeline`.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
 from typing import Annotated
 from uuid import UUID
 from zoneinfo import ZoneInfo
@@ -19,10 +18,9 @@ from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 from markupsafe import Markup
 
-from api.pages.forms import FormState, as_of_or_error, date_or_none
-from api.pages.web import Page, PageDep
+from api.pages.forms import timeline_filter
+from api.pages.web import PageDep
 from domain.errors import RecordNotFound
-from domain.values import EARLIEST_DAY, LATEST_DAY
 from present import timelines
 from present.outcome_timeline import shown
 from projections import initiatives as initiatives_read_model
@@ -41,15 +39,8 @@ def initiative_timeline(
     date_to: Annotated[str, Query(alias="to", max_length=40)] = "",
     as_of_date: Annotated[str, Query(max_length=40)] = "",
 ) -> Response:
-    state = FormState(values={"from": date_from, "to": date_to, "as_of_date": as_of_date})
-    day, position = as_of_or_error(page, state, as_of_date)
-    start, end = _period(page, state, date_from, date_to)
-    chosen = [k for k in KINDS if k in (kind or [])]
-    if kind and len(chosen) < len(set(kind)):
-        state.errors["kind"] = page.gettext("Choose one of the options in the list.")
-    order = ("kind", "from", "to", "as_of_date")
-    state.errors = {name: state.errors[name] for name in order if name in state.errors}
-    moment = datetime.combine(day, time.max, tzinfo=page.fmt.zone) if day else None
+    asked = timeline_filter(page, KINDS, kind, date_from, date_to, as_of_date)
+    state, day, position = asked.state, asked.day, asked.position
     zone = ZoneInfo(page.services.settings.timezone)
     with page.services.projector.engine.connect() as conn:
         if initiatives_read_model.get(conn, initiative_id, position) is None:
@@ -63,10 +54,10 @@ def initiative_timeline(
             "initiative",
             initiative_id,
             position,
-            moment,
-            kinds=set(chosen) or None,
-            start=start,
-            end=end,
+            asked.moment,
+            kinds=asked.kinds,
+            start=asked.start,
+            end=asked.end,
             zone=zone,
         )
     timeline = shown(body, gettext=page.gettext, fmt=page.fmt, lang=page.lang, zone=zone)
@@ -76,29 +67,10 @@ def initiative_timeline(
         initiative=initiative,
         state=state,
         kind_options=timeline["kind_options"],
-        chosen_kinds=set(chosen) or set(KINDS),
+        chosen_kinds=asked.kinds or set(KINDS),
         timeline_svg=Markup(timeline["svg"]),
         months=timeline["months"],
         count=timeline["count"],
         as_of_date=day,
         live=day is None,
     )
-
-
-def _period(page: Page, state: FormState, raw_from: str, raw_to: str) -> tuple[date | None, date | None]:
-    found: dict[str, date | None] = {}
-    for name, raw in (("from", raw_from), ("to", raw_to)):
-        day = date_or_none(page, state, name, raw)
-        if day is not None and not EARLIEST_DAY <= day <= LATEST_DAY:
-            state.errors[name] = page.gettext(
-                "Enter a date from %(earliest)s to %(latest)s.",
-                earliest=EARLIEST_DAY.isoformat(),
-                latest=LATEST_DAY.isoformat(),
-            )
-            day = None
-        found[name] = day
-    start, end = found["from"], found["to"]
-    if start is not None and end is not None and end < start:
-        state.errors["to"] = page.gettext("The end of the period must not be before its start.")
-        return start, None
-    return start, end

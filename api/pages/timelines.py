@@ -10,7 +10,7 @@ timeline words them (`present.outcome_timeline`).
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import Annotated, Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
@@ -20,7 +20,7 @@ from fastapi.responses import Response
 from markupsafe import Markup
 from sqlalchemy import Connection
 
-from api.pages.forms import FormState, as_of_or_error
+from api.pages.forms import timeline_filter
 from api.pages.web import Page, PageDep
 from domain.errors import RecordNotFound
 from present import timelines
@@ -68,15 +68,8 @@ def _timeline_page(
     date_to: str,
     as_of_date: str,
 ) -> Response:
-    state = FormState(values={"from": date_from, "to": date_to, "as_of_date": as_of_date})
-    day, position = as_of_or_error(page, state, as_of_date)
-    start, end = _period(page, state, date_from, date_to)
-    chosen = [k for k in KINDS if k in (kind or [])]
-    if kind and len(chosen) < len(set(kind)):
-        state.errors["kind"] = page.gettext("Choose one of the options in the list.")
-    order = ("kind", "from", "to", "as_of_date")
-    state.errors = {name: state.errors[name] for name in order if name in state.errors}
-    moment = datetime.combine(day, time.max, tzinfo=page.fmt.zone) if day else None
+    asked = timeline_filter(page, KINDS, kind, date_from, date_to, as_of_date)
+    state, day, position, moment = asked.state, asked.day, asked.position, asked.moment
     zone = ZoneInfo(page.services.settings.timezone)
     with page.services.projector.engine.connect() as conn:
         subject = _subject(conn, what, record_id, position)
@@ -93,9 +86,9 @@ def _timeline_page(
             record_id,
             position,
             moment,
-            kinds=set(chosen) or None,
-            start=start,
-            end=end,
+            kinds=asked.kinds,
+            start=asked.start,
+            end=asked.end,
             zone=zone,
         )
     timeline = shown(body, gettext=page.gettext, fmt=page.fmt, lang=page.lang, zone=zone)
@@ -112,7 +105,7 @@ def _timeline_page(
         state=state,
         initiatives=body["initiatives"],
         kind_options=timeline["kind_options"],
-        chosen_kinds=set(chosen) or set(KINDS),
+        chosen_kinds=asked.kinds or set(KINDS),
         timeline_svg=Markup(timeline["svg"]),
         months=timeline["months"],
         count=timeline["count"],
@@ -135,19 +128,3 @@ def _not_yet(
     if what == "programme":
         return page.render("programmes/not_yet.html", status=404, programme=current, as_of_moment=moment)
     return page.render("targets/not_yet.html", status=404, target=current, as_of_date=day)
-
-
-def _period(page: Page, state: FormState, raw_from: str, raw_to: str) -> tuple[date | None, date | None]:
-    found: dict[str, date | None] = {}
-    for name, raw in (("from", raw_from), ("to", raw_to)):
-        found[name] = None
-        if raw.strip():
-            try:
-                found[name] = date.fromisoformat(raw.strip())
-            except ValueError:
-                state.errors[name] = page.gettext("Enter a date such as %(example)s.", example="2026-03-31")
-    start, end = found["from"], found["to"]
-    if start is not None and end is not None and end < start:
-        state.errors["to"] = page.gettext("The end of the period must not be before its start.")
-        return start, None
-    return start, end

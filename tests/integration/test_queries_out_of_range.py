@@ -63,3 +63,21 @@ def test_an_if_match_that_is_no_version_number_is_a_400(http: httpx.Client, etag
     with nothing_recorded(http, path):
         answer = http.patch(path, json={"summary": "Uusi"}, headers={"If-Match": etag.encode("utf-8")})
     assert_problem(answer, 400)
+
+
+@pytest.mark.parametrize(("raw", "says"), [("0001-01-01", "1900-01-01"), ("20190301", "such as")])
+def test_the_programme_timeline_page_reads_its_period_as_the_initiative_timeline_does(
+    http: httpx.Client, raw: str, says: str
+) -> None:
+    """One rule for a timeline page's period: YYYY-MM-DD within 1900–2100 (the programme and
+    target timelines used to take 20190301 and year 1)."""
+    created = http.post(
+        "/api/programmes",
+        json={"name": "3W – Hyvinvointia työhön", "period_start": "2018-08-01", "period_end": "2019-05-31"},
+    )
+    assert created.status_code == 201, created.text
+    url = f"/programmes/{created.json()['id']}/timeline"
+    page = http.get(url, params={"from": raw}, headers={"Accept-Language": "en"})
+    assert page.status_code == 400
+    assert says in page.text
+    assert http.get(url, params={"from": "2018-08-01"}).status_code == 200
