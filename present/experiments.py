@@ -4,12 +4,13 @@ named; the counts per unit and month with the units named."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
 from sqlalchemy import Connection
 
+from domain.errors import RecordNotFound
 from domain.experiment import Stage, allowed_steps
 from present import organisations as organisation_views
 from present import people as people_views
@@ -67,3 +68,19 @@ def stats(conn: Connection, date_from: date | None, date_to: date | None) -> lis
         {**r, "unit": {"id": r["unit_id"], "name": places.get(r["unit_id"], "")} if r["unit_id"] else None}
         for r in rows
     ]
+
+
+def require(
+    conn: Connection, experiment_id: UUID, as_of: int | None = None, moment: datetime | None = None
+) -> dict[str, Any]:
+    """The experiment's row (as of a position); missing, it is not found (as of `moment`, when given)."""
+    row = read_model.get(conn, experiment_id, as_of)
+    if row is None:
+        if moment is not None:
+            raise RecordNotFound(
+                "There is no experiment with id {id} as of {moment}.",
+                id=experiment_id,
+                moment=moment.isoformat(),
+            )
+        raise RecordNotFound("There is no experiment with id {id}.", id=experiment_id)
+    return row

@@ -3,11 +3,13 @@ its goals, the moves its status allows, and its notes with their authors' names.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 from sqlalchemy import Connection
 
+from domain.errors import RecordNotFound
 from domain.initiative import Status, accepts_changes, allowed_moves
 from present import organisations as organisation_views
 from present import people as people_views
@@ -55,3 +57,19 @@ def notes(
     rows = read_model.notes(conn, initiative_id, as_of)
     authors = people_views.names(conn, people, {n["actor_id"] for n in rows}, erased)
     return [{**n, "author": authors[n["actor_id"]]} for n in rows]
+
+
+def require(
+    conn: Connection, initiative_id: UUID, as_of: int | None = None, moment: datetime | None = None
+) -> dict[str, Any]:
+    """The initiative's row (as of a position); missing, it is not found (as of `moment`, when given)."""
+    row = read_model.get(conn, initiative_id, as_of)
+    if row is None:
+        if moment is not None:
+            raise RecordNotFound(
+                "There is no initiative with id {id} as of {moment}.",
+                id=initiative_id,
+                moment=moment.isoformat(),
+            )
+        raise RecordNotFound("There is no initiative with id {id}.", id=initiative_id)
+    return row

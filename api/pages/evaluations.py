@@ -24,6 +24,7 @@ from api.pages.web import Page, PageDep, text
 from domain.errors import DomainError, InvalidField, RecordNotFound
 from domain.evaluation import EFFECT_AREAS, LABEL_MAX, TEXT_MAX, UNIT_MAX, Method, Recommendation
 from present import evaluations as evaluation_views
+from present import initiatives as initiative_views
 from present import labels
 from projections import evaluations as read_model
 from projections import initiatives as initiatives_read_model
@@ -95,9 +96,7 @@ async def record(page: PageDep, initiative_id: InitiativeId) -> Response:
 
 def _render_form(page: Page, initiative_id: UUID, state: FormState, *, status: int = 200) -> Response:
     with page.services.projector.engine.connect() as conn:
-        initiative = initiatives_read_model.get(conn, initiative_id)
-        if initiative is None:
-            raise RecordNotFound("There is no initiative with id {id}.", id=initiative_id)
+        initiative = initiative_views.require(conn, initiative_id)
     return page.render(
         "evaluations/form.html",
         status=status,

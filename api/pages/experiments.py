@@ -46,11 +46,11 @@ from domain.experiment import (
 from domain.initiative import Status, accepts_changes
 from present import experiments as experiment_views
 from present import history as history_views
+from present import initiatives as initiative_views
 from present import labels
 from present import organisations as organisation_views
 from projections import experiments as read_model
 from projections import history
-from projections import initiatives as initiatives_read_model
 
 router = APIRouter(include_in_schema=False)
 ExperimentId = Annotated[UUID, Path()]
@@ -97,7 +97,7 @@ def learning_log(page: PageDep, initiative_id: InitiativeId, as_of_date: str = "
     state = FormState(values={"as_of_date": as_of_date})
     day, position = as_of_or_error(page, state, as_of_date)
     with page.services.projector.engine.connect() as conn:
-        initiative = _require_initiative(conn, initiative_id)
+        initiative = initiative_views.require(conn, initiative_id)
         entries = experiment_views.learning_log(
             conn, page.services.people, initiative_id, position, erased=page.gettext(labels.ERASED_PERSON)
         )
@@ -174,7 +174,7 @@ def show(page: PageDep, experiment_id: ExperimentId, as_of_date: str = "") -> Re
 @router.get("/experiments/{experiment_id}/edit")
 def edit_form(page: PageDep, experiment_id: ExperimentId) -> Response:
     with page.services.projector.engine.connect() as conn:
-        row = _require(conn, experiment_id)
+        row = experiment_views.require(conn, experiment_id)
     return _render_edit(page, row, FormState(values={**_plan_values(row), "version": row["version"]}))
 
 
@@ -183,7 +183,7 @@ async def edit(page: PageDep, experiment_id: ExperimentId) -> Response:
     form = await page.form()
     state, fields = _parse_plan(page, form, EDITABLE_FIELDS)
     with page.services.projector.engine.connect() as conn:
-        current = _require(conn, experiment_id)
+        current = experiment_views.require(conn, experiment_id)
     shown = _plan_values(current)
     changed = {k: v for k, v in fields.items() if shown.get(k) != state.values.get(k)}
     check_each_field(page, state, changed, clean_fields)
@@ -404,7 +404,7 @@ def _render_show(
 
 def _render_initiative_list(page: Page, initiative_id: UUID, state: FormState, status: int = 200) -> Response:
     with page.services.projector.engine.connect() as conn:
-        initiative = _require_initiative(conn, initiative_id)
+        initiative = initiative_views.require(conn, initiative_id)
         rows, _ = read_model.search(conn, read_model.ExperimentFilter(initiative_id=initiative_id), limit=500)
         items = experiment_views.summaries(conn, rows, None)
     return page.render(
@@ -473,17 +473,3 @@ def _observed_values(page: Page, state: FormState, name: str, raw: str) -> list[
         return []
     value: int | float = int(number) if number.is_integer() and abs(number) < 2**53 else number
     return [{"name": name, "value": value}]
-
-
-def _require(conn: Connection, experiment_id: UUID) -> dict[str, Any]:
-    row = read_model.get(conn, experiment_id)
-    if row is None:
-        raise RecordNotFound("There is no experiment with id {id}.", id=experiment_id)
-    return row
-
-
-def _require_initiative(conn: Connection, initiative_id: UUID) -> dict[str, Any]:
-    row = initiatives_read_model.get(conn, initiative_id)
-    if row is None:
-        raise RecordNotFound("There is no initiative with id {id}.", id=initiative_id)
-    return row

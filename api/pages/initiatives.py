@@ -158,7 +158,7 @@ def show(page: PageDep, initiative_id: InitiativeId, as_of_date: str = "") -> Re
 @router.get("/{initiative_id}/edit")
 def edit_form(page: PageDep, initiative_id: InitiativeId) -> Response:
     with page.services.projector.engine.connect() as conn:
-        row = _require(conn, initiative_id)
+        row = initiative_views.require(conn, initiative_id)
     return _render_form(page, FormState(values=_form_values(row)), initiative=row)
 
 
@@ -167,7 +167,7 @@ async def edit(page: PageDep, initiative_id: InitiativeId) -> Response:
     form = await page.form()
     state, fields = _parse_fields(page, form)
     with page.services.projector.engine.connect() as conn:
-        current = _require(conn, initiative_id)
+        current = initiative_views.require(conn, initiative_id)
         base_version = form_version(form) or current["version"]
         base = read_model.at_version(conn, initiative_id, base_version) or current
     # Send only what this person changed, so re-applying after a conflict keeps the other's edits.
@@ -193,7 +193,7 @@ async def edit(page: PageDep, initiative_id: InitiativeId) -> Response:
 @router.get("/{initiative_id}/move/{verb}")
 def move_form(page: PageDep, initiative_id: InitiativeId, verb: str) -> Response:
     with page.services.projector.engine.connect() as conn:
-        row = _require(conn, initiative_id)
+        row = initiative_views.require(conn, initiative_id)
     if verb not in VERBS:
         raise RecordNotFound("There is no such lifecycle move.")
     return _render_move(page, row, verb, FormState(values={"version": row["version"]}))
@@ -233,7 +233,7 @@ async def move(page: PageDep, initiative_id: InitiativeId, verb: str) -> Respons
         if receipt is not None:
             return page.redirect(f"/initiatives/{initiative_id}", flash="initiative_moved")
     with page.services.projector.engine.connect() as conn:
-        row = _require(conn, initiative_id)
+        row = initiative_views.require(conn, initiative_id)
     if verb in MOVES_WITH_FORM or "occurred_on" in state.errors or text(form, "from_form"):
         state.values["version"] = row["version"]
         return _render_move(page, row, verb, state, status=422)
@@ -457,7 +457,7 @@ def _render_conflict(
     """The save was refused because someone else saved first: show their changes and
     offer this person's edit again, now based on the current version."""
     with page.services.projector.engine.connect() as conn:
-        current = _require(conn, initiative_id)
+        current = initiative_views.require(conn, initiative_id)
         theirs = [r for r in history.of_record(conn, initiative_id) if r["version"] > base_version]
         entries = history_views.entries(page, conn, theirs)
         choices = _choices(page, conn)
@@ -516,10 +516,3 @@ def _form_values(row: dict[str, Any]) -> dict[str, Any]:
         "themes": ", ".join(row["themes"]),
         "target_group": row["target_group"],
     }
-
-
-def _require(conn: Connection, initiative_id: UUID) -> dict[str, Any]:
-    row = read_model.get(conn, initiative_id)
-    if row is None:
-        raise RecordNotFound("There is no initiative with id {id}.", id=initiative_id)
-    return row

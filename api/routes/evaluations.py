@@ -38,9 +38,9 @@ from domain.evaluation import (
 from domain.initiative import Status
 from domain.values import NUMBER_MAX
 from present import evaluations as evaluation_views
+from present import initiatives as initiative_views
 from present.evaluations import NO_GOOD_PRACTICE
 from projections import evaluations as read_model
-from projections import initiatives as initiatives_read_model
 from services.people_registry import PeopleRegistry
 
 router = APIRouter(prefix="/api/initiatives", tags=["evaluations"])
@@ -175,13 +175,6 @@ def render_evaluations(
     ]
 
 
-def _require_initiative(conn: Connection, initiative_id: UUID, as_of: int | None) -> dict[str, Any]:
-    found = initiatives_read_model.get(conn, initiative_id, as_of)
-    if found is None:
-        raise RecordNotFound("There is no initiative with id {id}.", id=initiative_id)
-    return found
-
-
 def render_one(
     conn: Connection,
     people: PeopleRegistry,
@@ -189,7 +182,7 @@ def render_one(
     evaluation_id: UUID,
     as_of: int | None = None,
 ) -> dict[str, Any]:
-    initiative = _require_initiative(conn, initiative_id, as_of)
+    initiative = initiative_views.require(conn, initiative_id, as_of)
     row = read_model.get(conn, initiative_id, evaluation_id, as_of)
     if row is None:
         raise RecordNotFound(
@@ -240,7 +233,7 @@ def record(
 )
 def list_evaluations(initiative_id: InitiativeId, services: ServicesDep, view: View) -> dict[str, Any]:
     with services.projector.engine.connect() as conn:
-        initiative = _require_initiative(conn, initiative_id, view.position)
+        initiative = initiative_views.require(conn, initiative_id, view.position)
         rows = read_model.of_initiative(conn, initiative_id, view.position)
         items = render_evaluations(conn, services.people, initiative, rows)
     latest_row = rows[-1] if rows else None  # of_initiative orders by evaluated_on, then log position

@@ -40,8 +40,8 @@ from domain.experiment import (
 )
 from domain.values import NUMBER_MAX
 from present import experiments as experiment_views
+from present import initiatives as initiative_views
 from projections import experiments as read_model
-from projections import initiatives as initiatives_read_model
 from services.bootstrap import Services
 from services.people_registry import PeopleRegistry
 
@@ -280,15 +280,7 @@ def render(
     conn: Connection, people: PeopleRegistry, experiment_id: UUID, view: AsOf | None = None
 ) -> dict[str, Any]:
     position = view.position if view else None
-    row = read_model.get(conn, experiment_id, position)
-    if row is None:
-        if view and view.moment:
-            raise RecordNotFound(
-                "There is no experiment with id {id} as of {moment}.",
-                id=experiment_id,
-                moment=view.moment.isoformat(),
-            )
-        raise RecordNotFound("There is no experiment with id {id}.", id=experiment_id)
+    row = experiment_views.require(conn, experiment_id, position, view.moment if view else None)
     body = render_many(conn, [row], position)[0]
     body["observations"] = [
         ObservationOut(
@@ -311,13 +303,6 @@ def _location(experiment_id: UUID) -> str:
 
 def _renderer(services: Services) -> Any:
     return lambda conn, rid: render(conn, services.people, rid)
-
-
-def _require_initiative(conn: Connection, initiative_id: UUID, view: AsOf) -> dict[str, Any]:
-    found = initiatives_read_model.get(conn, initiative_id, view.position)
-    if found is None:
-        raise RecordNotFound("There is no initiative with id {id}.", id=initiative_id)
-    return found
 
 
 def _check_period(date_from: date | None, date_to: date | None) -> None:
@@ -467,7 +452,7 @@ def _list(
     _check_period(flt.date_from, flt.date_to)
     with services.projector.engine.connect() as conn:
         if flt.initiative_id is not None:
-            _require_initiative(conn, flt.initiative_id, view)
+            initiative_views.require(conn, flt.initiative_id, view.position)
         with client_cursor():
             rows, next_cursor = read_model.search(conn, flt, limit=limit, cursor=cursor, as_of=view.position)
         items = render_many(conn, rows, view.position)
@@ -529,7 +514,7 @@ def initiative_experiments(
 )
 def learning_log(initiative_id: InitiativeId, services: ServicesDep, view: View) -> dict[str, Any]:
     with services.projector.engine.connect() as conn:
-        initiative = _require_initiative(conn, initiative_id, view)
+        initiative = initiative_views.require(conn, initiative_id, view.position)
         entries = experiment_views.learning_log(conn, services.people, initiative_id, view.position)
     items = [
         LearningEntry.model_validate(

@@ -193,15 +193,7 @@ def render(
     conn: Connection, people: PeopleRegistry, initiative_id: UUID, view: AsOf | None = None
 ) -> dict[str, Any]:
     position = view.position if view else None
-    row = read_model.get(conn, initiative_id, position)
-    if row is None:
-        if view and view.moment:
-            raise RecordNotFound(
-                "There is no initiative with id {id} as of {moment}.",
-                id=initiative_id,
-                moment=view.moment.isoformat(),
-            )
-        raise RecordNotFound("There is no initiative with id {id}.", id=initiative_id)
+    row = initiative_views.require(conn, initiative_id, position, view.moment if view else None)
     body = _render_many(conn, people, [row], position)[0]
     body["notes"] = [
         NoteOut(
