@@ -8,7 +8,7 @@ at the top of the form. Whatever the user typed is shown back to them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
@@ -41,6 +41,16 @@ class FormState:
         message = page.error_text(error.message, error.params)
         if isinstance(error, InvalidField) and (not fields or error.field in fields):
             self.errors.setdefault(error.field, message)
+        else:
+            self.problem = message
+
+    def refuse_as(self, page: Page, error: DomainError, fields: Mapping[str, str]) -> None:
+        """Place a domain refusal next to the form's field it names, where the form's names
+        differ from the domain's (`fields` maps the domain's to the form's); otherwise at
+        the top of the form."""
+        message = page.error_text(error.message, error.params)
+        if isinstance(error, InvalidField) and error.field in fields:
+            self.errors.setdefault(fields[error.field], message)
         else:
             self.problem = message
 

@@ -26,7 +26,7 @@ from starlette.datastructures import FormData
 
 from api.pages.forms import FormState, as_of_or_error, check_each_field, date_or_none, uuid_or_none
 from api.pages.web import Page, PageDep, text
-from domain.errors import DomainError, InvalidField, RecordNotFound, RuleViolation, StaleVersion
+from domain.errors import DomainError, RecordNotFound, RuleViolation, StaleVersion
 from domain.measure import (
     ANNOTATION_MAX,
     DATA_SOURCE_MAX,
@@ -179,7 +179,7 @@ async def record_value(page: PageDep, measure_id: MeasureId) -> Response:
         except RuleViolation as error:  # the period already has a value: said next to the period
             state.errors["period"] = page.error_text(error.message, error.params)
         except DomainError as error:
-            _place(page, state, error, VALUE_FIELDS)
+            state.refuse_as(page, error, VALUE_FIELDS)
         else:
             return page.redirect(f"/measures/{measure_id}#measure-data", flash="value_recorded")
     return _render_show(page, measure_id, record_state=state, status=422)
@@ -216,7 +216,7 @@ async def annotate(page: PageDep, measure_id: MeasureId) -> Response:
             )
         except DomainError as error:
             fields = {"day": "annotation_day", "text": "annotation_text", "experiment_id": "experiment_id"}
-            _place(page, state, error, fields)
+            state.refuse_as(page, error, fields)
         else:
             return page.redirect(f"/measures/{measure_id}#annotations", flash="measure_annotated")
     return _render_show(page, measure_id, annotation_state=state, status=422)
@@ -254,7 +254,7 @@ async def correct(page: PageDep, measure_id: MeasureId, value_id: ValueId) -> Re
                 page.context(form),
             )
         except DomainError as error:
-            _place(page, state, error, {"value": "value", "note": "note", "reason": "reason"})
+            state.refuse_as(page, error, {"value": "value", "note": "note", "reason": "reason"})
         else:
             return page.redirect(f"/measures/{measure_id}#value-{value_id}", flash="value_corrected")
     return _render_correct(page, measure_id, value_id, state, status=422)
@@ -545,16 +545,6 @@ def _in_form_order(state: FormState) -> FormState:
         sorted(state.errors.items(), key=lambda e: order.index(e[0]) if e[0] in order else 99)
     )
     return state
-
-
-def _place(page: Page, state: FormState, error: DomainError, fields: dict[str, str]) -> None:
-    """A refusal next to the form's field it names (`fields` maps the domain's names to the
-    form's), otherwise at the top of the form."""
-    field = error.field if isinstance(error, InvalidField) else None
-    if field in fields:
-        state.errors.setdefault(fields[field], page.error_text(error.message, error.params))
-    else:
-        state.problem = page.error_text(error.message, error.params)
 
 
 def _required(page: Page, state: FormState, name: str, field: str | None = None) -> None:

@@ -49,7 +49,7 @@ from domain.development_target import (
     Strategy,
     clean_fields,
 )
-from domain.errors import DomainError, InvalidField, RecordNotFound, StaleVersion
+from domain.errors import DomainError, RecordNotFound, StaleVersion
 from present import history as history_views
 from present import labels
 from present import targets as target_views
@@ -180,7 +180,7 @@ async def define(page: PageDep) -> Response:
                 page.context(form),
             )
         except DomainError as error:
-            _place(page, state, error, {**{f: f for f in EDITABLE_FIELDS}, "occurred_on": "decided_on"})
+            state.refuse_as(page, error, {**{f: f for f in EDITABLE_FIELDS}, "occurred_on": "decided_on"})
         else:
             return page.redirect(f"/targets/{receipt.record_id}", flash="target_defined")
     return _render_form(page, state, target=None, status=422)
@@ -345,7 +345,7 @@ def _section_command(
         try:
             page.run(command, ctx or page.context(form))
         except DomainError as error:
-            _place(page, state, error, fields)
+            state.refuse_as(page, error, fields)
         else:
             return page.redirect(f"/targets/{target_id}#{anchor or section}", flash=flash)
     return _render_show(page, target_id, section_states={section: state}, status=422)
@@ -375,7 +375,7 @@ async def retire(page: PageDep, target_id: TargetId) -> Response:
                 page.context(form),
             )
         except DomainError as error:
-            _place(page, state, error, {"reason": "reason", "occurred_on": "retired_on"})
+            state.refuse_as(page, error, {"reason": "reason", "occurred_on": "retired_on"})
         else:
             return page.redirect(f"/targets/{target_id}", flash="target_retired")
     return _render_retire(page, target_id, state, status=422)
@@ -539,14 +539,6 @@ def _year_or_none(page: Page, state: FormState, raw: str) -> int | None:
         return int(cleaned)
     state.errors["year"] = page.gettext("Enter a year such as %(example)s.", example="2012")
     return None
-
-
-def _place(page: Page, state: FormState, error: DomainError, fields: dict[str, str]) -> None:
-    field = error.field if isinstance(error, InvalidField) else None
-    if field in fields:
-        state.errors.setdefault(fields[field], page.error_text(error.message, error.params))
-    else:
-        state.problem = page.error_text(error.message, error.params)
 
 
 def _moment(page: Page, day: date | None) -> datetime | None:
