@@ -1,9 +1,15 @@
-"""The dependency arrows of DESIGN.md, and the event topics stored events rely on.
+"""The dependency arrows between the floors, and the event topics stored events rely on.
 
-`domain` imports nothing of ours; `projections` imports `domain` only; `api`
-and `scripts` may import both. The scan reads the source with `ast`, so it sees
-imports inside functions and `if TYPE_CHECKING:` blocks too, and it checks
-itself against known imports so it cannot pass by finding nothing.
+From the bottom up: `domain` imports nothing of ours; `projections` imports `domain`;
+`services` (the application without HTTP) imports both; `present` (how a record is shown)
+imports those three; `documents` (the export pipeline) imports `present` and below; `api`
+(HTTP) imports every floor below it; `scripts` may import them all, but `api` only for the
+app itself. Inside `api`, pages never import a router, routers never import a page, and a
+page module imports no other page module but the pages' own infrastructure.
+
+The scan reads the source with `ast`, so it sees imports inside functions and
+`if TYPE_CHECKING:` blocks too, and it checks itself against known imports so it cannot
+pass by finding nothing.
 """
 
 from __future__ import annotations
@@ -23,13 +29,16 @@ import domain
 from domain.recorded import RecordedEvent
 
 ROOT = Path(__file__).resolve().parents[2]
-LAYERS = ("domain", "projections", "api", "scripts")
+LAYERS = ("domain", "projections", "services", "present", "documents", "api", "scripts")
 OURS = {*LAYERS, "tests"}
 
 FORBIDDEN: dict[str, set[str]] = {
-    "domain": {"projections", "api", "scripts", "tests"},
-    "projections": {"api", "scripts", "tests"},
+    layer: {*LAYERS[index + 1 :], "tests"} for index, layer in enumerate(LAYERS[:-1])
 }
+# What scripts may take from api: the app, its version and the server's configuration.
+SCRIPTS_MAY_IMPORT_FROM_API = {"api.app", "api.http_guard"}
+# The pages' own infrastructure, which every page module may import.
+PAGE_INFRASTRUCTURE = {"api.pages.web", "api.pages.forms", "api.pages.choices", "api.pages.errors"}
 
 
 def module_name(path: Path) -> str:
@@ -132,6 +141,8 @@ def test_scanner_finds_the_imports_that_are_there() -> None:
     assert ("api", "projections") in arrows
     assert ("projections", "domain") in arrows
     assert ("scripts", "api") in arrows
+    assert ("present", "projections") in arrows
+    assert ("documents", "present") in arrows
 
 
 # ---- the rules -------------------------------------------------------------------
@@ -239,3 +250,62 @@ def test_every_recorded_event_has_its_own_unique_kipina_topic() -> None:
         assert resolve_topic(topic) is cls, f"{topic} does not resolve to {cls.__qualname__}"
     aggregate_topics = {vars(a)["TOPIC"] for a in aggregates()}
     assert not aggregate_topics & set(topics), "an event shares a topic with an aggregate"
+
+
+def module_imports(folder: str) -> Iterator[tuple[Path, int, str]]:
+    """(file, line, imported module of ours) for every import in the files under `folder`."""
+    for path in sorted((ROOT / folder).rglob("*.py")):
+        module = module_name(path)
+        for line, target in imported_modules(
+            path.read_text(encoding="utf-8"), module, is_package=path.name == "__init__.py"
+        ):
+            if target.split(".")[0] in OURS:
+                yield path, line, target
+
+
+def _within(target: str, package: str) -> bool:
+    return target == package or target.startswith(f"{package}.")
+
+
+def test_pages_import_no_router_and_no_other_page() -> None:
+    broken = sorted(
+        {
+            f"{path.relative_to(ROOT)}:{line} imports {target}"
+            for path, line, target in module_imports("api/pages")
+            if path.name != "__init__.py"  # the package mounts every page module
+            and (
+                _within(target, "api.routes")
+                or (
+                    _within(target, "api.pages")
+                    and target not in ("api.pages", module_name(path))
+                    and not any(_within(target, m) for m in PAGE_INFRASTRUCTURE)
+                )
+            )
+        }
+    )
+    assert broken == [], "a page takes what it shares with others from present/: " + "; ".join(broken)
+
+
+def test_routers_import_no_page() -> None:
+    broken = sorted(
+        f"{path.relative_to(ROOT)}:{line} imports {target}"
+        for path, line, target in module_imports("api/routes")
+        if _within(target, "api.pages")
+    )
+    assert broken == [], "; ".join(broken)
+
+
+def test_scripts_import_api_only_for_the_app() -> None:
+    broken = sorted(
+        f"{path.relative_to(ROOT)}:{line} imports {target}"
+        for path, line, target in module_imports("scripts")
+        if _within(target, "api")
+        and target != "api"
+        and not any(_within(target, m) for m in SCRIPTS_MAY_IMPORT_FROM_API)
+    )
+    assert broken == [], "; ".join(broken)
+
+
+def test_the_page_rule_sees_a_page_importing_a_router() -> None:
+    found = {t for _, t in imported_modules("from api.routes.measures import chart_body\n", "api.pages.x")}
+    assert any(_within(t, "api.routes") for t in found)
