@@ -50,6 +50,41 @@ Kipinä records development work in public services as immutable events.
 """
 
 
+# Every /api router, in the order their routes are matched. Each needs an actor: in
+# trusted-proxy mode, no user header means 401. A kind's routes under another collection
+# have a router of their own (experiments.initiative_router serves
+# /api/initiatives/{id}/experiments, rotations.people_router /api/people/{id}/rotations …).
+# The exports come before the good practices: /api/good-practices/catalogue.csv is no id.
+SIGNED_IN_ROUTERS = (
+    initiatives.router,
+    organisations.router,
+    people.router,
+    events.router,
+    targets.router,
+    experiments.router,
+    experiments.initiative_router,
+    programmes.router,
+    programmes.initiative_router,
+    programmes.scale_router,
+    measures.router,
+    measures.initiative_router,
+    evaluations.router,
+    evaluations.follow_up_router,
+    rotations.router,
+    rotations.people_router,
+    change_day.campaigns_router,
+    change_day.actions_router,
+    change_day.handprints_router,
+    *timelines.routers,
+    exports.practice_router,
+    exports.programme_router,
+    good_practices.router,
+    good_practices.initiative_router,
+)
+# The public catalogue and the health checks need no sign-in.
+PUBLIC_ROUTERS = (exports.public_router, good_practices.public_router, health.router)
+
+
 def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
     settings = settings or (services.settings if services else Settings())
     configure_logging(settings.log_format, settings.log_level)
@@ -79,48 +114,10 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     http_guard.install(app, settings)
     app.middleware("http")(_log_request)
     read_model_status.install(app)  # outermost: every answer says when the views are behind
-    # Every /api request needs an actor: in trusted-proxy mode, no user header means 401.
-    for module in (initiatives, organisations, people, events, targets):
-        app.include_router(module.router, dependencies=[Depends(current_actor)])
-    for experiment_router in (experiments.router, experiments.initiative_router):
-        app.include_router(experiment_router, dependencies=[Depends(current_actor)])
-    # programmes.initiative_router serves check-ins, /api/initiatives/{id}/check-ins;
-    # programmes.scale_router the progress scale, /api/progress-scale.
-    for programme_router in (programmes.router, programmes.initiative_router, programmes.scale_router):
-        app.include_router(programme_router, dependencies=[Depends(current_actor)])
-    # measures.initiative_router serves /api/initiatives/{id}/measures.
-    for measure_router in (measures.router, measures.initiative_router):
-        app.include_router(measure_router, dependencies=[Depends(current_actor)])
-    # evaluations.router serves /api/initiatives/{id}/evaluations; follow_up_router /api/follow-up.
-    for evaluation_router in (evaluations.router, evaluations.follow_up_router):
-        app.include_router(evaluation_router, dependencies=[Depends(current_actor)])
-    # rotations.people_router serves a person's rotation history, /api/people/{id}/rotations.
-    for rotation_router in (rotations.router, rotations.people_router):
-        app.include_router(rotation_router, dependencies=[Depends(current_actor)])
-    # change_day.handprints_router serves a person's handprints, /api/people/{id}/handprints.
-    for change_day_router in (
-        change_day.campaigns_router,
-        change_day.actions_router,
-        change_day.handprints_router,
-    ):
-        app.include_router(change_day_router, dependencies=[Depends(current_actor)])
-    # Outcome timelines of an initiative, /api/initiatives/{id}/timeline, and of a programme's
-    # or development target's initiatives, /api/programmes/{id}/timeline, /api/targets/{id}/timeline.
-    for timeline_router in timelines.routers:
-        app.include_router(timeline_router, dependencies=[Depends(current_actor)])
-    # Good practices: the catalogue, drafting from /api/initiatives/{id}/good-practices, the
-    # exports; the public catalogue, /api/public/good-practices, needs no sign-in.
-    # The exports' routes come first: /api/good-practices/catalogue.csv is not a practice id.
-    for practice_router in (
-        exports.practice_router,
-        exports.programme_router,
-        good_practices.router,
-        good_practices.initiative_router,
-    ):
-        app.include_router(practice_router, dependencies=[Depends(current_actor)])
-    for public_router in (exports.public_router, good_practices.public_router):
-        app.include_router(public_router)
-    app.include_router(health.router)
+    for router in SIGNED_IN_ROUTERS:
+        app.include_router(router, dependencies=[Depends(current_actor)])
+    for router in PUBLIC_ROUTERS:
+        app.include_router(router)
     swagger_ui.install(app)
     pages.install(app)
     return app

@@ -172,7 +172,7 @@ def recommended_spreading(
 ) -> list[tuple[dict[str, Any], dict[str, Any]]]:
     """(initiative, its latest evaluation up to the end of `year`) where that evaluation
     recommended spreading. Discontinued initiatives are left out: the work was stopped
-    after all. Whether a good practice exists is the caller's question (issue 8)."""
+    after all. Whether a good practice exists is the caller's question."""
     candidates = initiatives_in(conn, (*STARTED, "discontinued"), as_of, organisation_id)
     candidates = [r for r in candidates if r["status"] != "discontinued"]
     latest = latest_of(conn, (r["id"] for r in candidates), as_of, until=date(year, 12, 31))

@@ -444,7 +444,7 @@ def main(argv: list[str] | None = None) -> int:
     change_day: list[ChangeDayResult] = []
     programme: list[ProgrammeResult] = []
     outcomes: list[OutcomesResult] = []
-    exports: list[ExportsResult] = []  # ratio 9 (issue 8)
+    exports: list[ExportsResult] = []  # ratio 9
     for kind in stores:
         label = "SQLite" if kind == "sqlite" else "PostgreSQL"
         if args.bench in ("all", "core"):
@@ -479,7 +479,7 @@ def main(argv: list[str] | None = None) -> int:
                 temporary_store(kind, Path(tmp) / "outcomes", args.postgres_dsn) as settings,
             ):
                 outcomes.append(bench_outcomes(label, settings, args.scale))
-        if args.bench in ("all", "exports"):  # ratio 9 (issue 8)
+        if args.bench in ("all", "exports"):  # ratio 9
             with (
                 tempfile.TemporaryDirectory(prefix="kipina-bench-") as tmp,
                 temporary_store(kind, Path(tmp) / "exports", args.postgres_dsn) as settings,

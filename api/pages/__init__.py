@@ -34,16 +34,28 @@ from api.pages import (
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
 
+# In the order their routes are matched: a literal path (/initiatives/new) before a pattern.
+PAGES = (
+    home,
+    initiatives,
+    organisations,
+    people,
+    experiments,
+    rotations,
+    campaigns,
+    programmes,
+    measures,
+    evaluations,
+    outcome_timeline,
+    targets,
+    follow_up,
+    timelines,
+    good_practices,
+)
+
+
 def install(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for module in (home, initiatives, organisations, people, experiments, rotations, campaigns, programmes):
+    for module in PAGES:
         app.include_router(module.router, dependencies=[Depends(current_actor)])
-    # Issue 7: measures and run charts, evaluations, outcome timelines.
-    for module in (measures, evaluations, outcome_timeline):
-        app.include_router(module.router, dependencies=[Depends(current_actor)])
-    # Issue 7: development targets, the yearly follow-up, programme and target timelines.
-    for module in (targets, follow_up, timelines):
-        app.include_router(module.router, dependencies=[Depends(current_actor)])
-    # Issue 8: good practices (the catalogue, drafting from an initiative, publishing, versions).
-    app.include_router(good_practices.router, dependencies=[Depends(current_actor)])
     errors.install(app)

@@ -303,7 +303,7 @@ def initiative_in_programme(page: Page, site: Site) -> None:
     page.goto(f"/initiatives/{initiative_id}")
 
 
-# Measures, evaluations and the outcome timeline (issue 7): the demo's measure is on the demo
+# Measures, evaluations and the outcome timeline: the demo's measure is on the demo
 # initiative; the demo's evaluation is on Oulunkaari's completed initiative.
 EVALUATED = "Kehittäminen kuuluu kaikille"
 
@@ -324,7 +324,7 @@ def evaluations_of_the_demo(page: Page, site: Site) -> None:
     page.goto(f"/initiatives/{site.demo[EVALUATED]}/evaluations")
 
 
-# Development targets and the yearly follow-up (issue 7): the demo's job-rotation target has an
+# Development targets and the yearly follow-up: the demo's job-rotation target has an
 # initiative, a placement and a yearly review; the follow-up of 2016 lists Oulunkaari's
 # evaluation that recommends spreading.
 ROTATION_TARGET = "/targets?q=ty%C3%B6kierto"
@@ -336,7 +336,7 @@ def review_refused(page: Page, site: Site) -> None:
         page.locator("#reviews form[method=post] button[type=submit]").click()
 
 
-# Good practices (issue 8): the demo's Oulunkaari model is published (versions 1 and 2, no
+# Good practices: the demo's Oulunkaari model is published (versions 1 and 2, no
 # changes since); a draft of the demo initiative (made once; the screens in every language
 # share it) still misses the fields only a person can fill in.
 OULUNKAARI_PRACTICE = "/good-practices?q=kehitt%C3%A4j%C3%A4opas"
@@ -695,7 +695,7 @@ SCREENS = [
     Screen("follow-up", "/follow-up?year=2016", ("/follow-up",)),
     Screen("follow-up-as-of", "/follow-up?year=2012&as_of_date={today}", ()),
     Screen("follow-up-invalid", "/follow-up?year=20x2", (), status=400),
-    # Issue 8: good practices.
+    # Good practices.
     Screen("good-practices", "/good-practices", ("/good-practices",)),
     Screen("good-practices-filtered", "/good-practices?status=published&phase=ready", ()),
     Screen("good-practices-invalid", "/good-practices?phase=bogus", (), status=400),

@@ -87,7 +87,7 @@ def visit(path: str) -> Callable[[Page, Site], None]:
 
 
 def good_practice(page: Page, site: Site) -> None:
-    """Issue 8: Oulunkaari's published Innokylä model, opened from the catalogue."""
+    """Oulunkaari's published Innokylä model, opened from the catalogue."""
     page.goto("/good-practices?q=kehitt%C3%A4j%C3%A4opas")
     page.locator("#results tbody a").first.click()
     expect(page.locator("#versions")).to_be_visible()

@@ -1,4 +1,4 @@
-"""Garbage is refused at the door, on both stores (issue 16): integers taken for dates,
+"""Garbage is refused at the door, on both stores: integers taken for dates,
 years 1 and 9999, invisible and broken characters, 4,000 goals in one request, a measure
 period 0001-01, control characters in an Idempotency-Key. Each is a 4xx problem naming the
 field, and nothing is recorded."""

@@ -37,7 +37,7 @@ def test_demo_loads_the_seed_cases_and_a_second_run_changes_nothing(
     assert initiatives["Kehittäminen kuuluu kaikille"]["status"] == "completed"
     assert initiatives["Kehittäminen kuuluu kaikille"]["organisation"]["name"] == "Oulunkaaren kuntayhtymä"
     assert len(initiatives["Perustehtävän kirkastaminen"]["goals"]) == 4
-    # Outcomes (issue 7): a measure whose run chart shows the shift, and an evaluation.
+    # Outcomes: a measure whose run chart shows the shift, and an evaluation.
     measures = client.get(f"/api/initiatives/{initiatives['Perustehtävän kirkastaminen']['id']}/measures")
     [measure] = measures.json()["items"]
     chart = client.get(f"/api/measures/{measure['id']}/chart").json()
@@ -48,7 +48,7 @@ def test_demo_loads_the_seed_cases_and_a_second_run_changes_nothing(
     )
     assert evaluated.json()["latest"]["recommendation"] == "spread"
 
-    # Heinävesi's common development targets for 2012, linked to their initiatives (issue 7).
+    # Heinävesi's common development targets for 2012, linked to their initiatives.
     targets = {t["title"]: t for t in client.get("/api/targets").json()["items"]}
     assert set(targets) == {
         "Perustehtävän kirkastaminen",

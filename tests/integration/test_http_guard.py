@@ -27,7 +27,7 @@ from tests.integration.api_helpers import assert_problem, propose
 JSON = {"Content-Type": "application/json"}
 CSV = {"Content-Type": "text/csv"}
 MiB = 1 << 20
-# The inputs of issue 16's probe that reached the JSON API.
+# The inputs of the attack probe that reached the JSON API.
 FORM_TYPES = ("application/x-www-form-urlencoded", "text/plain", "multipart/form-data; boundary=x")
 
 

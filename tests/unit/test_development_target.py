@@ -177,7 +177,7 @@ def test_a_placement_serves_one_target_at_a_time() -> None:
     assert placement.target_id == second
 
 
-# ---- limits and plausible dates (issue 16) -----------------------------------------
+# ---- limits and plausible dates -----------------------------------------------
 
 
 @pytest.mark.parametrize("day", [date(1, 1, 1), date(9999, 12, 31)])

@@ -733,7 +733,7 @@ def test_replaying_the_events_rebuilds_the_same_state() -> None:
     assert copy.themes == ["Osaaminen", "Työkierto"]
 
 
-# ---- limits and plausible input (issue 16) -----------------------------------------
+# ---- limits and plausible input -----------------------------------------------
 
 
 class TestListLimits:

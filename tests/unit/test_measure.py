@@ -317,7 +317,7 @@ def test_every_measure_event_has_an_explicit_topic() -> None:
     assert Measure.__dict__["TOPIC"] == "kipina:Measure"
 
 
-# ---- plausible periods and numbers (issue 16) --------------------------------------
+# ---- plausible periods and numbers --------------------------------------------
 
 
 @pytest.mark.parametrize(

@@ -313,7 +313,7 @@ def test_the_progress_scale_has_ten_steps_of_a_half() -> None:
     }
 
 
-# ---- limits and plausible dates (issue 16) -----------------------------------------
+# ---- limits and plausible dates -----------------------------------------------
 
 
 @pytest.mark.parametrize("field", ["period_start", "period_end"])
