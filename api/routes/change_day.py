@@ -329,7 +329,6 @@ add_history_route(
     record_type="campaign",
     id_name="campaign_id",
     id_type=CampaignId,
-    missing=lambda record_id, _view: RecordNotFound("There is no campaign with id {id}.", id=record_id),
     name="campaign_history",
 )
 
@@ -548,9 +547,6 @@ add_history_route(
     record_type="change_action",
     id_name="action_id",
     id_type=ActionId,
-    missing=lambda record_id, _view: RecordNotFound(
-        "There is no Change Day action with id {id}.", id=record_id
-    ),
     name="action_history",
 )
 

@@ -19,6 +19,7 @@ from api.deps import ServicesDep, View
 from api.errors import BadRequest, problem_responses
 from api.views import HistoryEntry, history_entries
 from domain.errors import RecordNotFound
+from present.kinds import BY_RECORD_TYPE
 from projections import history
 
 # A command on an existing record: missing (404), changed meanwhile (409, 412), refused (422).
@@ -43,23 +44,27 @@ def add_history_route(
     record_type: str,
     id_name: str,
     id_type: Any,
-    missing: Callable[[UUID, View], RecordNotFound],
+    missing: Callable[[UUID, View], RecordNotFound] | None = None,
     name: str,
     summary: str | None = HISTORY_SUMMARY,
 ) -> None:
     """GET /{<id_name>}/history: every change of one record, field by field, as of the
     view's moment. Another kind's record with that id is missing too, as is one not yet
-    recorded at the view's moment.
+    recorded at the view's moment; `missing` says so, by default with the kind's own
+    sentence (its aggregate's NOT_FOUND).
 
     The endpoint keeps the path parameter's name and the function name the kind's router
     always had, so that the OpenAPI document (parameter names, operation ids) is unchanged."""
+
+    not_found = BY_RECORD_TYPE[record_type].aggregate.NOT_FOUND  # type: ignore[attr-defined]
+    refusal = missing or (lambda record_id, _view: RecordNotFound(not_found, id=record_id))
 
     def endpoint(services: ServicesDep, view: View, **path: UUID) -> list[dict[str, Any]]:
         record_id = path[id_name]
         with services.projector.engine.connect() as conn:
             rows = history.of_record(conn, record_id, view.position)
             if not rows or rows[0]["record_type"] != record_type:
-                raise missing(record_id, view)
+                raise refusal(record_id, view)
             return history_entries(conn, services.people, rows)
 
     endpoint.__name__ = endpoint.__qualname__ = name

@@ -580,6 +580,5 @@ add_history_route(
     record_type="experiment",
     id_name="experiment_id",
     id_type=ExperimentId,
-    missing=lambda record_id, _view: RecordNotFound("There is no experiment with id {id}.", id=record_id),
     name="experiment_history",
 )

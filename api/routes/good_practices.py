@@ -363,7 +363,6 @@ add_history_route(
     record_type="good_practice",
     id_name="practice_id",
     id_type=PracticeId,
-    missing=lambda record_id, _view: RecordNotFound("There is no good practice with id {id}.", id=record_id),
     name="practice_history",
 )
 

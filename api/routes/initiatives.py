@@ -18,7 +18,6 @@ from api.request_types import Day, MaxChars, MaxItems
 from api.routes.common import WRITE_ERRORS, add_history_route, client_cursor
 from api.views import PersonRef
 from domain.application import CommandContext, Receipt
-from domain.errors import RecordNotFound
 from domain.initiative import (
     GOAL_MAX,
     GOALS_MAX,
@@ -450,6 +449,5 @@ add_history_route(
     record_type="initiative",
     id_name="initiative_id",
     id_type=InitiativeId,
-    missing=lambda record_id, _view: RecordNotFound("There is no initiative with id {id}.", id=record_id),
     name="initiative_history",
 )

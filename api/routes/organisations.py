@@ -129,7 +129,6 @@ add_history_route(
     record_type="organisation",
     id_name="organisation_id",
     id_type=OrganisationId,
-    missing=lambda record_id, _view: RecordNotFound("There is no organisation with id {id}.", id=record_id),
     name="organisation_history",
     summary=None,
 )

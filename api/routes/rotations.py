@@ -551,9 +551,6 @@ add_history_route(
     record_type="rotation",
     id_name="rotation_id",
     id_type=RotationId,
-    missing=lambda record_id, _view: RecordNotFound(
-        "There is no rotation placement with id {id}.", id=record_id
-    ),
     name="rotation_history",
 )
 

@@ -36,7 +36,6 @@ from domain.development_target import (
     Status,
     Strategy,
 )
-from domain.errors import RecordNotFound
 from present import targets as target_views
 from projections import development_targets as read_model
 from services.bootstrap import Services
@@ -410,9 +409,6 @@ add_history_route(
     record_type="development_target",
     id_name="target_id",
     id_type=TargetId,
-    missing=lambda record_id, _view: RecordNotFound(
-        "There is no development target with id {id}.", id=record_id
-    ),
     name="target_history",
 )
 

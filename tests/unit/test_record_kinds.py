@@ -11,11 +11,13 @@ import inspect
 import pkgutil
 import re
 from types import ModuleType
+from uuid import uuid4
 
 import pytest
 from eventsourcing.domain import Aggregate
 from fastapi import APIRouter
 from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
 
 import api.pages
 import api.routes
@@ -97,3 +99,13 @@ def test_links_go_to_the_kinds_page() -> None:
     assert href("initiative", "abc") == "/initiatives/abc"
     assert href("good_practice", "abc") == "/good-practices/abc"
     assert href("no_such_kind", "abc") == "/"
+
+
+def test_a_missing_record_is_named_by_its_kind(client: TestClient) -> None:
+    """Each kind's JSON history says its own "there is no …" sentence for an id nobody
+    recorded (the routers take it from the aggregate, not from a copy)."""
+    missing = uuid4()
+    for kind in KINDS:
+        answer = client.get(f"/api{kind.path}/{missing}/history")
+        sentence = kind.aggregate.NOT_FOUND.format(id=missing)  # type: ignore[attr-defined]
+        assert (answer.status_code, answer.json()["detail"]) == (404, sentence), kind.record_type
