@@ -42,8 +42,7 @@ def observations(
 ) -> list[dict[str, Any]]:
     """The experiment's observations, oldest first, each with its author's name as `author`."""
     rows = read_model.observations(conn, experiment_id, as_of)
-    authors = people_views.names(conn, people, {o["actor_id"] for o in rows}, erased)
-    return [{**o, "author": authors[o["actor_id"]]} for o in rows]
+    return people_views.with_authors(conn, people, rows, erased=erased)
 
 
 def learning_log(
@@ -56,8 +55,7 @@ def learning_log(
 ) -> list[dict[str, Any]]:
     """Every study and decision of the initiative's experiments, in order, with `actor` named."""
     rows = read_model.learning_log(conn, initiative_id, as_of)
-    names = people_views.names(conn, people, {r["actor_id"] for r in rows}, erased)
-    return [{**r, "actor": names[r["actor_id"]]} for r in rows]
+    return people_views.with_authors(conn, people, rows, key="actor", erased=erased)
 
 
 def stats(conn: Connection, date_from: date | None, date_to: date | None) -> list[dict[str, Any]]:

@@ -55,8 +55,7 @@ def notes(
 ) -> list[dict[str, Any]]:
     """The initiative's progress notes, oldest first, each with its author's name as `author`."""
     rows = read_model.notes(conn, initiative_id, as_of)
-    authors = people_views.names(conn, people, {n["actor_id"] for n in rows}, erased)
-    return [{**n, "author": authors[n["actor_id"]]} for n in rows]
+    return people_views.with_authors(conn, people, rows, erased=erased)
 
 
 def require(

@@ -20,6 +20,20 @@ def names(
     return {pid: erased if name == ERASED_NAME else name for pid, name in found.items()}
 
 
+def with_authors(
+    conn: Connection,
+    people: PeopleRegistry,
+    rows: list[dict[str, Any]],
+    *,
+    key: str = "author",
+    erased: str = ERASED_NAME,
+) -> list[dict[str, Any]]:
+    """Rows someone wrote (notes, observations, reflections …), each with its writer's
+    display name under `key`."""
+    found = names(conn, people, {r["actor_id"] for r in rows}, erased)
+    return [{**r, key: found[r["actor_id"]]} for r in rows]
+
+
 def everyone(conn: Connection, people: PeopleRegistry, q: str | None = None) -> list[dict[str, Any]]:
     """Every person whose name contains `q` (everyone if None), in no particular order."""
     found: list[dict[str, Any]] = []

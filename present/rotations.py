@@ -92,8 +92,7 @@ def reflections(
 ) -> list[dict[str, Any]]:
     """The placement's reflections, oldest first, each with its author's name as `author`."""
     rows = read_model.reflections(conn, rotation_id, as_of)
-    authors = people_views.names(conn, people, {r["actor_id"] for r in rows}, erased)
-    return [{**r, "author": authors[r["actor_id"]]} for r in rows]
+    return people_views.with_authors(conn, people, rows, erased=erased)
 
 
 def initiative_reflections(
