@@ -410,7 +410,9 @@ def _render_show(
             if position is not None and current is not None:
                 return page.render("targets/not_yet.html", status=404, target=current, as_of_date=day)
             raise RecordNotFound("There is no development target with id {id}.", id=target_id)
-        body = target_views.detail(conn, page.services.people, target_id, position, moment)
+        body = target_views.detail(
+            conn, page.services.people, target_id, position, moment, erased=page.gettext(labels.ERASED_PERSON)
+        )
         live = position is None and body["status"] == Status.ACTIVE
         linked = {link["record_id"] for link in body["links"]}
         choices = target_views.link_choices(conn, page, linked, limit=CHOICES_MAX) if live else {}
