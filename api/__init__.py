@@ -1,1 +1,1 @@
-"""Kipinä's HTTP side: the FastAPI app, its settings and the composition root."""
+"""Kipinä's HTTP side: the FastAPI app, its guards, the routers and the pages."""
