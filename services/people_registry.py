@@ -179,6 +179,11 @@ class PeopleRegistry:
         }
         return {i: found.get(i, ERASED_NAME) for i in ids}
 
+    def id_names(self, conn: Connection, limit: int) -> list[tuple[str, str]]:
+        """(id, name) of at most `limit` people, by id: only the two columns a select list needs."""
+        query = select(people.c.id, people.c.name).order_by(people.c.id).limit(limit)
+        return [(row.id, row.name) for row in conn.execute(query)]
+
     def with_email(self, conn: Connection) -> list[tuple[UUID, str]]:
         """(person id, e-mail) of everyone who has an e-mail address."""
         rows = conn.execute(select(people.c.id, people.c.email).where(people.c.email.is_not(None)))

@@ -18,7 +18,6 @@ from fastapi.responses import Response
 from sqlalchemy import Connection
 from starlette.datastructures import FormData
 
-from api.pages.choices import people_choices
 from api.pages.forms import (
     FormState,
     as_of_or_error,
@@ -52,6 +51,7 @@ from present import labels
 from present import measures as measure_views
 from present import organisations as organisation_views
 from present import programmes as programme_views
+from present.people import choices as people_choices
 from projections import experiments as experiments_read_model
 from projections import history
 from projections import initiatives as read_model
@@ -398,7 +398,7 @@ def _render_show(
         latest_evaluation = evaluation_views.latest_of_initiative(conn, row, position)
         practices = practice_views.of_initiative(conn, initiative_id, position)
         in_team = {m["person"]["id"] for m in initiative["team"]}
-        people = [p for p in people_choices(page, conn) if p[0] not in in_team]
+        people = [p for p in people_choices(conn, page.services.people, page.lang) if p[0] not in in_team]
     states = section_states or {}
     return page.render(
         "initiatives/show.html",
@@ -486,7 +486,7 @@ def _choices(page: Page, conn: Connection) -> dict[str, Any]:
     """Options for the organisation, unit, owner and status lists, sorted the reader's way."""
     return {
         **organisation_views.place_options(conn, page.fmt.sort_key()),
-        "people_options": people_choices(page, conn),
+        "people_options": people_choices(conn, page.services.people, page.lang),
         "status_options": [(s.value, page.gettext(labels.STATUS[s.value])) for s in Status],
     }
 

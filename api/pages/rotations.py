@@ -19,7 +19,6 @@ from fastapi.responses import Response
 from sqlalchemy import Connection
 from starlette.datastructures import FormData
 
-from api.pages.choices import people_choices
 from api.pages.forms import FormState, as_of_or_error, date_or_none, page_after, submit, uuid_or_none
 from api.pages.web import Page, PageDep, form_version, text
 from domain.application import CommandContext, Receipt
@@ -38,6 +37,7 @@ from domain.values import required_text
 from present import history as history_views
 from present import labels
 from present import rotations as rotation_views
+from present.people import choices as people_choices
 from projections import development_targets, history, initiatives, organisations
 from projections import rotations as read_model
 from projections.rotations import WINDOW_MAX_DAYS
@@ -600,7 +600,7 @@ def _choices(page: Page, conn: Connection) -> dict[str, Any]:
             for o in orgs
             if o["units"]
         ],
-        "people_options": people_choices(page, conn),
+        "people_options": people_choices(conn, page.services.people, page.lang),
         "initiative_options": sorted(initiative_rows, key=lambda i: key(i[1])),
         "target_options": sorted(
             development_targets.active_titles(conn, limit=CHOICES_MAX), key=lambda o: key(o[1])

@@ -38,7 +38,7 @@ FORBIDDEN: dict[str, set[str]] = {
 # What scripts may take from api: the app, its version and the server's configuration.
 SCRIPTS_MAY_IMPORT_FROM_API = {"api.app", "api.http_guard"}
 # The pages' own infrastructure, which every page module may import.
-PAGE_INFRASTRUCTURE = {"api.pages.web", "api.pages.forms", "api.pages.choices", "api.pages.errors"}
+PAGE_INFRASTRUCTURE = {"api.pages.web", "api.pages.forms", "api.pages.errors"}
 
 
 def module_name(path: Path) -> str:

@@ -14,11 +14,11 @@ from fastapi import APIRouter, Path
 from fastapi.responses import Response
 from starlette.datastructures import FormData
 
-from api.pages.choices import people_choices
 from api.pages.forms import FormState, check_each_field, date_or_none, submit, uuid_or_none
 from api.pages.web import Page, PageDep, text, texts
 from domain.programme import DESCRIPTION_MAX, EDITABLE_FIELDS, NAME_MAX, clean_fields
 from present import programmes as programme_views
+from present.people import choices as people_choices
 
 router = APIRouter(prefix="/programmes", include_in_schema=False)
 ProgrammeId = Annotated[UUID, Path()]
@@ -92,7 +92,7 @@ def _render_form(
 ) -> Response:
     with page.services.projector.engine.connect() as conn:
         organisation_options = programme_views.organisation_options(conn, page.fmt.sort_key())
-        people_options = people_choices(page, conn)
+        people_options = people_choices(conn, page.services.people, page.lang)
     return page.render(
         "programmes/form.html",
         status=status,
