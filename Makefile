@@ -2,22 +2,30 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+# Serving needs only the runtime packages; the test and lint tools come with `make test`/`make lint`.
+VERSION_OF_DEPS := $(shell cat pyproject.toml | sha1sum | cut -c1-12)
+SERVE := $(VENV)/.serve-$(VERSION_OF_DEPS)
+DEV := $(VENV)/.dev-$(VERSION_OF_DEPS)
 
 .PHONY: run test chromium poppler screenshots examples lint demo rebuild bench messages clean
 
-$(STAMP): pyproject.toml
+$(SERVE): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	rm -f $(VENV)/.installed-*
-	touch $(STAMP)
+	$(BIN)/python -m pip install --quiet -e .
+	rm -f $(VENV)/.serve-* $(VENV)/.installed-*
+	touch $(SERVE)
 
-run: $(STAMP)
+$(DEV): $(SERVE)
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	rm -f $(VENV)/.dev-*
+	touch $(DEV)
+
+run: $(SERVE)
 	$(BIN)/python -m scripts.run
 
 # Two worker processes (pytest-xdist): the suite takes about 18 minutes on two cores instead of 32.
-test: $(STAMP) chromium poppler
+test: $(DEV) chromium poppler
 	$(BIN)/python -m pytest -n 2
 
 # The browser tests drive Debian's Chromium (never a downloaded one).
@@ -30,29 +38,29 @@ poppler:
 
 # docs/examples: the 3W seminar pack and Oulunkaari's practice from the demo data, and their
 # pages as PNG (pdftoppm for the PDF; LibreOffice turns the deck into a PDF first).
-examples: $(STAMP) poppler
+examples: $(DEV) poppler
 	command -v soffice >/dev/null || (apt-get update && apt-get install -y --no-install-recommends libreoffice-impress)
 	$(BIN)/python -m scripts.make_examples docs/examples
 
 # Screenshots of the main pages with the demo data, for the README.
-screenshots: $(STAMP) chromium
+screenshots: $(DEV) chromium
 	KIPINA_SCREENSHOT_DIR=docs/screenshots $(BIN)/python -m pytest tests/e2e/test_screenshots.py -q -p no:cacheprovider
 
-lint: $(STAMP)
+lint: $(DEV)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-demo: $(STAMP)
+demo: $(SERVE)
 	$(BIN)/python -m scripts.demo
 
-rebuild: $(STAMP)
+rebuild: $(SERVE)
 	$(BIN)/python -m scripts.rebuild
 
-bench: $(STAMP)
+bench: $(SERVE)
 	$(BIN)/python -m scripts.bench $(BENCH_ARGS)
 
-messages: $(STAMP)
+messages: $(SERVE)
 	$(BIN)/pybabel extract -F babel.cfg -k InvalidField:2 -k RuleViolation:1 -k IllegalTransition:1 \
 		-k RecordNotFound:1 -k StaleVersion:1 -k ConcurrentChange:1 -k DomainError:1 \
 		-k N_ -k _ -k gettext -k ngettext:1,2 --no-location --sort-output --project=Kipinä \

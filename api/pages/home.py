@@ -46,7 +46,14 @@ def home(page: PageDep) -> Response:
         recent = history_views.entries(page, conn, history.feed(conn, limit=10))
         me = page.person_names(conn, {str(page.actor)})[str(page.actor)]
     return page.render(
-        "home.html", mine=mine, attention=attention, recent=recent, me=me, quiet_days=QUIET_DAYS
+        "home.html",
+        mine=mine,
+        attention=attention,
+        recent=recent,
+        me=me,
+        quiet_days=QUIET_DAYS,
+        # Nothing recorded yet: the page says how to begin instead of three empty sections.
+        empty=not recent,
     )
 
 

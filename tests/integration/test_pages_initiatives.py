@@ -875,12 +875,20 @@ def test_home_lists_my_open_initiatives_and_what_needs_attention(
     assert "Paused" in newest.find("strong").text
 
 
-def test_home_with_nothing_recorded_yet(client: TestClient) -> None:
+def test_home_with_nothing_recorded_yet_says_how_to_begin(client: TestClient) -> None:
     english(client)
     doc = open_page(client, "/")
-    assert card_titles(section(doc, "mine-heading")) == []
-    assert card_titles(section(doc, "attention-heading")) == []
-    assert "Nothing has been recorded yet." in section(doc, "recent-heading").text
+    start = section(doc, "start-heading")
+    assert "Kipinä has no records yet." in start.text
+    assert start.find("code").text == "make demo"
+    assert [a.get("href") for a in start.find_all("a")] == ["/organisations/new"]
+    html = client.get("/").text
+    assert 'id="mine-heading"' not in html and 'id="recent-heading"' not in html
+
+    # Once anything is recorded, the usual sections replace the guide.
+    propose(client, TYOKIERTO)
+    assert 'id="start-heading"' not in client.get("/").text
+    assert TYOKIERTO in section(open_page(client, "/"), "recent-heading").text
 
 
 def test_the_activity_feed_pages_back_through_everything(client: TestClient) -> None:
