@@ -10,11 +10,13 @@ binary `.mo` files and there is no build step.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import cache
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel import Locale
@@ -73,6 +75,10 @@ def translations(lang: str) -> NullTranslations:
     return Translations(compiled)
 
 
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?")
+
+
 class Formatter:
     """Dates, times, numbers and sort order in one language and time zone."""
 
@@ -95,6 +101,20 @@ class Formatter:
 
     def local_date(self, value: dt.datetime) -> dt.date:
         return value.astimezone(self.zone).date()
+
+    def error_params(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        """A domain error's parameters as the reader writes them: the domain passes days and
+        moments as ISO text (the API's problem+json keeps them so), a sentence on a page
+        shows them in the reader's format ("1.2.2027", not "2027-02-01")."""
+        shown: dict[str, Any] = {}
+        for name, value in params.items():
+            if isinstance(value, str) and _ISO_DAY.fullmatch(value):
+                shown[name] = self.date(value)
+            elif isinstance(value, str) and _ISO_MOMENT.fullmatch(value):
+                shown[name] = self.datetime(dt.datetime.fromisoformat(value), "short")
+            else:
+                shown[name] = value
+        return shown
 
     def number(self, value: int | float) -> str:
         return format_decimal(value, locale=self.locale)

@@ -47,7 +47,7 @@ class Audience:
         return translated % params if params else translated
 
     def error_text(self, message: str, params: Mapping[str, Any]) -> str:
-        return translations(self.lang).gettext(message).format(**params)
+        return translations(self.lang).gettext(message).format(**self.fmt.error_params(params))
 
     def person_names(self, conn: Connection, ids: Iterable[str]) -> dict[str, str]:
         names = self.people.names(conn, set(ids))

@@ -11,6 +11,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+# The name the local actor of single-user mode is registered with unless one is configured.
+DEFAULT_LOCAL_ACTOR_NAME = "Local user"
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="KIPINA_", env_file=".env", extra="ignore")
@@ -32,7 +35,7 @@ class Settings(BaseSettings):
         "Unset = single-user mode with a local default actor.",
     )
     local_actor_name: str = Field(
-        default="Local user", description="Name of the default actor in single-user mode"
+        default=DEFAULT_LOCAL_ACTOR_NAME, description="Name of the default actor in single-user mode"
     )
     timezone: str = Field(
         default="Europe/Helsinki",

@@ -45,12 +45,13 @@ def _either(api_handler: Handler | None) -> Handler:
 def error_page(request: Request, exc: Exception) -> HTMLResponse:
     lang = negotiate(request.cookies.get(COOKIE), request.headers.get("accept-language"))
     _ = translations(lang).gettext
-    status, heading, message = _describe(exc, _, lang)
-    env = environment(lang)
     services = request.app.state.services
+    fmt = Formatter(lang, ZoneInfo(services.settings.timezone))
+    status, heading, message = _describe(exc, _, fmt)
+    env = environment(lang)
     html = env.get_template("error.html").render(
         page=_Bare(),
-        fmt=Formatter(lang, ZoneInfo(services.settings.timezone)),
+        fmt=fmt,
         lang=lang,
         csrf=request.cookies.get(CSRF_COOKIE, ""),
         flash=None,
@@ -64,7 +65,7 @@ def error_page(request: Request, exc: Exception) -> HTMLResponse:
     return HTMLResponse(html, status_code=status)
 
 
-def _describe(exc: Exception, _: Callable[[str], str], lang: str) -> tuple[int, str, str]:
+def _describe(exc: Exception, _: Callable[[str], str], fmt: Formatter) -> tuple[int, str, str]:
     if isinstance(exc, RecordNotFound | RequestValidationError) or (
         isinstance(exc, StarletteHTTPException) and exc.status_code == 404
     ):
@@ -85,7 +86,7 @@ def _describe(exc: Exception, _: Callable[[str], str], lang: str) -> tuple[int, 
             _("Sign in through your organisation's sign-in service and try again."),
         )
     if isinstance(exc, DomainError):
-        return 409, _("The change was refused"), _(exc.message).format(**exc.params)
+        return 409, _("The change was refused"), _(exc.message).format(**fmt.error_params(exc.params))
     if isinstance(exc, StarletteHTTPException):
         return exc.status_code, _("The request could not be handled"), _("Go back and try again.")
     # Unexpected: the request middleware (api/app.py) has logged it with its request id.

@@ -17,6 +17,8 @@ from present.i18n import COOKIE, LANGUAGES
 from projections import history
 from projections import initiatives as read_model
 from projections.tables import POSITION_MAX
+from services.people_registry import LOCAL_ACTOR_ID
+from services.settings import DEFAULT_LOCAL_ACTOR_NAME
 
 router = APIRouter(include_in_schema=False)
 # An active initiative with nothing recorded for this long shows under "needs attention".
@@ -45,6 +47,11 @@ def home(page: PageDep) -> Response:
         ]
         recent = history_views.entries(page, conn, history.feed(conn, limit=10))
         me = page.person_names(conn, {str(page.actor)})[str(page.actor)]
+    # The local actor of single-user mode is registered as the English "Local user" unless a
+    # name is configured; the greeting leaves that placeholder out rather than show it to a
+    # Finnish or Swedish reader (the registry and the API keep the name as it is).
+    if page.actor == LOCAL_ACTOR_ID and me == DEFAULT_LOCAL_ACTOR_NAME and page.lang != "en":
+        me = ""
     return page.render(
         "home.html",
         mine=mine,

@@ -93,7 +93,7 @@ class Page:
 
     def error_text(self, message: str, params: Mapping[str, Any]) -> str:
         """A domain error's sentence in the reader's language ({placeholders}, str.format)."""
-        return translations(self.lang).gettext(message).format(**params)
+        return translations(self.lang).gettext(message).format(**self.fmt.error_params(params))
 
     def person_names(self, conn: Connection, ids: set[str]) -> dict[str, str]:
         """Display names by person id; an erased person is named in the reader's language."""

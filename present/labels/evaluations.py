@@ -14,7 +14,7 @@ METHOD = {
 
 RECOMMENDATION = {
     "continue": N_("Continue"),
-    "spread": N_("Spread"),
+    "spread": N_("Spread further"),
     "adapt": N_("Adapt"),
     "stop": N_("Stop"),
 }

@@ -277,7 +277,7 @@ def test_workshops_enrolment_and_withdrawal_from_the_dashboard(client: TestClien
     assert outside.status_code == 422
     doc = parse(outside.text)
     assert field_error(doc, "day").endswith(
-        "2020-01-01 is outside the programme's period 2018-04-01 – 2019-04-30."
+        "Jan 1, 2020 is outside the programme's period Apr 1, 2018 – Apr 30, 2019."
     )
     assert doc.by_id("field-title").get("value") == "Myöhässä"
     blank = post_form(client, page_url, f"{page_url}/workshops", {"day": "", "title": "", "kind": "workshop"})
@@ -514,7 +514,7 @@ def test_the_workshop_page_shows_the_digest_and_links_to_the_pack(client: TestCl
     refused = post_form(client, page_url, f"{page_url}/reschedule", {"new_day": "2017-01-01"})
     assert refused.status_code == 422
     assert field_error(parse(refused.text), "new_day").endswith(
-        "outside the programme's period 2018-04-01 – 2019-04-30."
+        "outside the programme's period Apr 1, 2018 – Apr 30, 2019."
     )
     moved = post_form(
         client,

@@ -209,7 +209,7 @@ def test_a_target_without_its_required_fields_is_shown_again_and_records_nothing
     refused = client.post("/targets/new", data=backwards, follow_redirects=False)
     assert refused.status_code == 422
     assert field_error(parse(refused.text), "period_end") == (
-        "Error: The period cannot end (2012-01-01) before it starts (2012-12-31)."
+        "Error: The period cannot end (Jan 1, 2012) before it starts (Dec 31, 2012)."
     )
     assert len(all_events(client)) == before
 
@@ -397,7 +397,7 @@ def test_review_refusals_are_next_to_their_field_and_record_nothing(client: Test
     refused = post_form(client, page_url, f"{page_url}/reviews", early)
     assert refused.status_code == 422
     assert field_error(parse(refused.text), "year") == (
-        "Error: year is 2011, before the target's period starts (2012-01-01)."
+        "Error: year is 2011, before the target's period starts (Jan 1, 2012)."
     )
     later = {**early, "year": "2012", "reviewed_on": "2999-01-01"}
     refused = post_form(client, page_url, f"{page_url}/reviews", later)
