@@ -25,6 +25,9 @@ import pytest
 from babel.messages.pofile import read_po
 
 from present.i18n import LOCALE_DIR
+from present.i18n import translations as catalogue
+from present.labels.evaluations import RECOMMENDATION
+from present.labels.initiatives import STATUS
 
 ROOT = Path(__file__).resolve().parents[2]
 GLOSSARY = ROOT / "docs" / "glossary.md"
@@ -163,3 +166,15 @@ def test_the_checks_catch_a_crossing_and_a_second_word() -> None:
     assert names(study, "Record the study") and not uses(study.words["fi"], "Kirjaa arviointi")
     assert uses(evaluation.words["fi"], "Kirjaa arviointi")
     assert uses(measure.words["fi"], "Mittarin arvot") and "mått" in measure.avoid["sv"]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_recommendation_never_reads_as_a_status(lang: str) -> None:
+    """An evaluation recommends what to do next ("Levitetään", to be spread); an initiative's
+    status says what it is ("Levitetty", spread already). One word must not name both."""
+    gettext = catalogue(lang).gettext
+    statuses = {gettext(label).lower() for label in STATUS.values()}
+    shared = {
+        code: gettext(label) for code, label in RECOMMENDATION.items() if gettext(label).lower() in statuses
+    }
+    assert not shared, f"recommendations worded as statuses: {shared}"
