@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
@@ -12,6 +13,8 @@ from domain.recorded import RecordedEvent
 from domain.values import required_text
 
 NAME_MAX = 200
+# What an organisation's edit may change; its units have commands of their own.
+EDITABLE_FIELDS = ("name", "kind")
 # More units than any Finnish municipality or wellbeing services county has, and a bound on
 # what one organisation record (and its read-model rows) can hold.
 UNITS_MAX = 1000
@@ -77,6 +80,20 @@ class Organisation(Aggregate):
         def apply(self, aggregate: Organisation) -> None:
             aggregate.units[str(self.unit_id)] = self.name
 
+    class Renamed(Event):
+        TOPIC = "kipina:Organisation.Renamed"
+        name: str
+
+        def apply(self, aggregate: Organisation) -> None:
+            aggregate.name = self.name
+
+    class KindChanged(Event):
+        TOPIC = "kipina:Organisation.KindChanged"
+        kind: str
+
+        def apply(self, aggregate: Organisation) -> None:
+            aggregate.kind = OrganisationKind(self.kind)
+
     @classmethod
     def register(
         cls, *, organisation_id: UUID, actor: UUID, name: str, kind: OrganisationKind
@@ -89,6 +106,34 @@ class Organisation(Aggregate):
             name=required_text("name", name, max_length=NAME_MAX),
             kind=_known_kind(kind).value,
         )
+
+    def rename(self, *, actor: UUID, name: str) -> None:
+        """A new name for a registered organisation (a typo, or a merger's new name).
+        Renaming to the name it already has records nothing, like an unchanged unit name."""
+        cleaned = required_text("name", name, max_length=NAME_MAX)
+        if cleaned != self.name:
+            self.trigger_event(self.Renamed, actor=actor, occurred_on=None, name=cleaned)
+
+    def change_kind(self, *, actor: UUID, kind: OrganisationKind | str) -> None:
+        """Correct the kind; the kind it already has records nothing."""
+        known = _known_kind(kind)
+        if known is not self.kind:
+            self.trigger_event(self.KindChanged, actor=actor, occurred_on=None, kind=known.value)
+
+    def edit(self, *, actor: UUID, fields: dict[str, Any]) -> None:
+        """Change the name, the kind or both. Every field is checked before anything is
+        recorded, so a wrong kind does not leave the new name recorded alone."""
+        unknown = [name for name in fields if name not in EDITABLE_FIELDS]
+        if unknown:
+            raise InvalidField(unknown[0], "{field} is not a field of an organisation.")
+        if "name" in fields:
+            required_text("name", fields["name"], max_length=NAME_MAX)
+        if "kind" in fields:
+            _known_kind(fields["kind"])
+        if "name" in fields:
+            self.rename(actor=actor, name=fields["name"])
+        if "kind" in fields:
+            self.change_kind(actor=actor, kind=fields["kind"])
 
     def add_unit(self, *, actor: UUID, unit_id: UUID, name: str) -> None:
         cleaned = required_text("name", name, max_length=NAME_MAX)
@@ -125,7 +170,9 @@ class Organisation(Aggregate):
                 )
 
 
-def _known_kind(kind: str) -> OrganisationKind:
+def _known_kind(kind: str | None) -> OrganisationKind:
+    if kind is None:  # a JSON null: no kind at all, not an unknown one
+        raise InvalidField("kind", "{field} is required and cannot be blank.")
     try:
         return OrganisationKind(kind)
     except ValueError:

@@ -288,6 +288,10 @@ def _organisation_changes(
 ) -> list[Change]:
     if isinstance(event, Organisation.Registered):
         return [_change("name", None, event.name), _change("kind", None, event.kind)]
+    if isinstance(event, Organisation.Renamed):
+        return [_change("name", previous["name"] if previous else None, event.name)]
+    if isinstance(event, Organisation.KindChanged):
+        return [_change("kind", previous["kind"] if previous else None, event.kind)]
     if isinstance(event, Organisation.UnitAdded):
         return [_change(f"units.{event.unit_id}", None, event.name)]
     if isinstance(event, Organisation.UnitRenamed):

@@ -65,6 +65,10 @@ def apply(batch: Batch, position: int, event: RecordedEvent) -> None:
             kind=event.kind,
             created_at=event.timestamp,
         )
+    elif isinstance(event, Organisation.Renamed):
+        changes["name"] = event.name
+    elif isinstance(event, Organisation.KindChanged):
+        changes["kind"] = event.kind
     elif isinstance(event, Organisation.UnitAdded | Organisation.UnitRenamed):
         unit_id = str(event.unit_id)
         unit = batch.current(units, unit_id)

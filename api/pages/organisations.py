@@ -1,9 +1,11 @@
-"""Organisation pages: the list, registering an organisation, and the organisation
-page with its units, initiatives, people and history (now or as of a day).
+"""Organisation pages: the list, registering an organisation, correcting its name and
+kind, and the organisation page with its units, initiatives, people and history (now or
+as of a day).
 
 Each POST runs one `Kipina` command (the same as `/api/organisations`), then
 redirects (303). A refused command shows the same form again with the reader's
-input and the domain's message next to the field (422).
+input and the domain's message next to the field (422); an edit that crossed
+someone else's says so.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from fastapi.responses import Response
 from sqlalchemy import Connection
 
 from api.pages.forms import FormState, submit
-from api.pages.web import Page, PageDep, text
+from api.pages.web import Page, PageDep, form_version, text
 from domain.errors import DomainError, RecordNotFound, RuleViolation
 from domain.organisation import NAME_MAX, OrganisationKind
 from domain.values import required_text
@@ -59,10 +61,7 @@ async def register(page: PageDep) -> Response:
     form = await page.form()
     state = FormState(values={"name": text(form, "name"), "kind": text(form, "kind")})
     kind = _kind(page, state)
-    try:  # checked here too, so a missing kind and a blank name show at once
-        required_text("name", state.values["name"], max_length=NAME_MAX)
-    except DomainError as error:
-        state.refuse(page, error, fields=("name",))
+    _check_name(page, state)
     if state.ok and kind is not None:
         name = state.values["name"]
         receipt = submit(
@@ -94,7 +93,84 @@ def _render_form(page: Page, state: FormState, status: int = 200) -> Response:
         "organisations/form.html",
         status=status,
         state=state,
-        kind_options=[(k.value, page.gettext(labels.KIND[k.value])) for k in OrganisationKind],
+        kind_options=_kind_options(page),
+        name_max=NAME_MAX,
+    )
+
+
+def _kind_options(page: Page) -> list[tuple[str, str]]:
+    return [(k.value, page.gettext(labels.KIND[k.value])) for k in OrganisationKind]
+
+
+def _check_name(page: Page, state: FormState) -> None:
+    """Checked here too, so a missing kind and a blank name show at once."""
+    try:
+        required_text("name", state.values["name"], max_length=NAME_MAX)
+    except DomainError as error:
+        state.refuse(page, error, fields=("name",))
+
+
+# ---- correcting the name and kind ------------------------------------------------------
+
+
+@router.get("/{organisation_id}/edit")
+def edit_form(page: PageDep, organisation_id: OrganisationId) -> Response:
+    page.services.projector.catch_up()
+    with page.services.projector.engine.connect() as conn:
+        current = _require(conn, organisation_id)
+    values = {"name": current["name"], "kind": current["kind"], "version": str(current["version"])}
+    return _render_edit(page, current, FormState(values=values))
+
+
+@router.post("/{organisation_id}/edit")
+async def edit(page: PageDep, organisation_id: OrganisationId) -> Response:
+    form = await page.form()
+    state = FormState(values={k: text(form, k) for k in ("name", "kind", "version")})
+    page.services.projector.catch_up()
+    with page.services.projector.engine.connect() as conn:
+        current = _require(conn, organisation_id)
+    kind = _kind(page, state)
+    _check_name(page, state)
+    if state.ok and kind is not None:
+        # Only what this person changed, so saving does not undo a change they have not seen.
+        changed: dict[str, Any] = {}
+        if state.values["name"].strip() != current["name"]:
+            changed["name"] = state.values["name"]
+        if kind.value != current["kind"]:
+            changed["kind"] = kind
+        stale = page.gettext(
+            "Someone else changed this organisation while you were editing it. "
+            "Check its name and kind below and save again."
+        )
+        receipt = submit(
+            page,
+            state,
+            lambda ctx: page.services.app.edit_organisation(ctx, organisation_id, fields=changed),
+            page.context(form, with_version=True),
+            fields=("name", "kind"),
+            stale=stale,
+        )
+        if receipt is not None:
+            return page.redirect(f"/organisations/{organisation_id}", flash="organisation_saved")
+        if state.problem == stale:
+            # Saving again now applies this edit to what the page shows as saved.
+            state.values["version"] = str(current["version"])
+            return _render_edit(page, current, state, status=409, conflict=True)
+    if form_version(form) is None:
+        state.values["version"] = str(current["version"])
+    return _render_edit(page, current, state, status=422)
+
+
+def _render_edit(
+    page: Page, organisation: dict[str, Any], state: FormState, status: int = 200, *, conflict: bool = False
+) -> Response:
+    return page.render(
+        "organisations/edit.html",
+        status=status,
+        state=state,
+        organisation=organisation,
+        conflict=conflict,
+        kind_options=_kind_options(page),
         name_max=NAME_MAX,
     )
 
@@ -254,12 +330,17 @@ def _render_rename(
     )
 
 
-def _require_unit(
-    conn: Connection, organisation_id: UUID, unit_id: UUID
-) -> tuple[dict[str, Any], dict[str, Any]]:
+def _require(conn: Connection, organisation_id: UUID) -> dict[str, Any]:
     organisation = read_model.get(conn, organisation_id)
     if organisation is None:
         raise RecordNotFound("There is no organisation with id {id}.", id=organisation_id)
+    return organisation
+
+
+def _require_unit(
+    conn: Connection, organisation_id: UUID, unit_id: UUID
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    organisation = _require(conn, organisation_id)
     for unit in organisation["units"]:
         if unit["id"] == str(unit_id):
             return organisation, unit

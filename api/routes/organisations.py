@@ -29,6 +29,14 @@ class OrganisationCreate(BaseModel):
     kind: OrganisationKind = Field(examples=["municipality"])
 
 
+class OrganisationPatch(BaseModel):
+    """Only the fields present are changed; a field sent with the value it has changes nothing."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: Annotated[str, MaxChars(NAME_MAX)] | None = Field(default=None, examples=["Heinäveden kunta"])
+    kind: OrganisationKind | None = Field(default=None, examples=["municipality"])
+
+
 class UnitIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: Annotated[str, MaxChars(NAME_MAX)] = Field(examples=["Kotihoito"])
@@ -122,6 +130,22 @@ def get_organisation(organisation_id: OrganisationId, services: ServicesDep, vie
     with services.projector.engine.connect() as conn:
         body = render(conn, organisation_id, view)
     return JSONResponse(body, headers={"ETag": etag(body["version"])})
+
+
+@router.patch(
+    "/{organisation_id}",
+    response_model=OrganisationOut,
+    responses=WRITE_ERRORS,
+    summary="Rename or change the kind (send If-Match with the ETag you read)",
+)
+def edit(
+    organisation_id: OrganisationId, body: OrganisationPatch, commands: Commands, services: ServicesDep
+) -> Response:
+    # Unset fields stay as they are; a null is passed on, and the domain refuses it in a sentence.
+    fields = body.model_dump(exclude_unset=True)
+    return commands.run(
+        lambda ctx: services.app.edit_organisation(ctx, organisation_id, fields=fields), render
+    )
 
 
 add_history_route(

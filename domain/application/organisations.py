@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID, uuid4
 
 from domain.application.core import CommandContext, CommandPath, Receipt
@@ -13,6 +14,17 @@ class OrganisationCommands(CommandPath):
         return self._create(
             ctx,
             lambda: Organisation.register(organisation_id=uuid4(), actor=ctx.actor, name=name, kind=kind),
+        )
+
+    def edit_organisation(
+        self, ctx: CommandContext, organisation_id: UUID, *, fields: dict[str, Any]
+    ) -> Receipt:
+        """Correct the name and/or the kind; the history keeps what they were."""
+        return self._change(
+            ctx,
+            Organisation,
+            organisation_id,
+            lambda org: org.edit(actor=ctx.actor, fields=fields),
         )
 
     def add_unit(self, ctx: CommandContext, organisation_id: UUID, *, name: str) -> Receipt:

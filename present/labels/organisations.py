@@ -18,6 +18,8 @@ STATUS: dict[str, str] = {}
 
 EVENT = {
     "Registered": N_("Registered"),
+    "Renamed": N_("Renamed"),
+    "KindChanged": N_("Kind changed"),
     "UnitAdded": N_("Unit added"),
     "UnitRenamed": N_("Unit renamed"),
 }
@@ -33,6 +35,7 @@ FIELD = {
 
 FLASH = {
     "organisation_registered": N_("The organisation was registered."),
+    "organisation_saved": N_("The organisation's details were saved."),
     "unit_added": N_("The unit was added."),
     "unit_renamed": N_("The unit was renamed."),
     "person_registered": N_("The person was registered."),

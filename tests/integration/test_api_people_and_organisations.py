@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from typing import Any
+from uuid import uuid4
 
 import httpx
 import pytest
@@ -20,7 +21,9 @@ from tests.integration.api_helpers import (
     THREE_W_MUNICIPALITIES,
     all_events,
     as_user,
+    assert_problem,
     history,
+    nothing_recorded,
     propose,
     proxy_mode_http,
     register_heinavesi,
@@ -108,6 +111,84 @@ def test_rename_a_unit(http: httpx.Client) -> None:
     same = http.post(f"{org_path}/units/{unit_id}/rename", json={"name": "Kotihoito ja kotisairaanhoito"})
     assert same.status_code == 200 and same.headers["ETag"] == '"5"'
     assert len(history(http, org_path)) == 5
+
+
+def test_rename_an_organisation_and_change_its_kind(http: httpx.Client) -> None:
+    heinavesi = register_heinavesi(http)
+    initiative = propose(http, HEINAVESI_TARGETS[0], organisation_id=heinavesi.id)
+    org_path = f"/api/organisations/{heinavesi.id}"
+
+    renamed = http.patch(org_path, json={"name": " Heinäveden seutu "}, headers={"If-Match": '"4"'})
+
+    assert renamed.status_code == 200, renamed.text
+    assert renamed.headers["ETag"] == '"5"'
+    body = renamed.json()
+    assert (body["name"], body["kind"], body["version"]) == ("Heinäveden seutu", "municipality", 5)
+    assert [u["name"] for u in body["units"]] == list(HEINAVESI_UNITS)
+    # Names are read where they live: the initiative now shows the new one.
+    shown = http.get(f"/api/initiatives/{initiative['id']}").json()
+    assert shown["organisation"] == {"id": heinavesi.id, "name": "Heinäveden seutu"}
+
+    both = http.patch(org_path, json={"name": "Heinäveden kunta", "kind": "other"})
+    assert both.status_code == 200 and both.headers["ETag"] == '"7"'
+    assert (both.json()["name"], both.json()["kind"]) == (HEINAVESI, "other")
+
+    entries = history(http, org_path)
+    assert [e["event_type"] for e in entries[-3:]] == ["Renamed", "Renamed", "KindChanged"]
+    assert [e["changes"] for e in entries[-3:]] == [
+        [{"field": "name", "old": HEINAVESI, "new": "Heinäveden seutu"}],
+        [{"field": "name", "old": "Heinäveden seutu", "new": HEINAVESI}],
+        [{"field": "kind", "old": "municipality", "new": "other"}],
+    ]
+    assert [e["record_title"] for e in entries[-3:]] == ["Heinäveden seutu", HEINAVESI, HEINAVESI]
+
+    # The values it already has, or nothing at all: nothing is recorded.
+    for unchanged in ({"name": HEINAVESI, "kind": "other"}, {}):
+        same = http.patch(org_path, json=unchanged)
+        assert same.status_code == 200 and same.headers["ETag"] == '"7"'
+    assert len(history(http, org_path)) == 7
+
+
+def test_a_refused_organisation_edit_records_nothing(http: httpx.Client) -> None:
+    heinavesi = register_heinavesi(http)
+    org_path = f"/api/organisations/{heinavesi.id}"
+    with nothing_recorded(http, org_path, f"{org_path}/history", "/api/organisations"):
+        for body, field in (
+            ({"name": "   "}, "name"),
+            ({"name": None}, "name"),
+            ({"name": "n" * 201}, "name"),
+            ({"name": "Heinä\u202evesi"}, "name"),
+            ({"kind": "city"}, "kind"),
+            ({"kind": None}, "kind"),
+            ({"name": "Heinäveden seutu", "kind": "city"}, "kind"),
+            ({"name": "Heinäveden seutu", "units": []}, "units"),
+        ):
+            assert_problem(http.patch(org_path, json=body), 422, field=field)
+
+        stale = http.patch(org_path, json={"name": "Heinäveden seutu"}, headers={"If-Match": '"3"'})
+        problem = assert_problem(stale, 412, slug="stale-version")
+        assert problem["current_version"] == 4
+        assert "version 3" in problem["detail"] and "version 4" in problem["detail"]
+
+        odd_etag = http.patch(org_path, json={"name": "Heinäveden seutu"}, headers={"If-Match": "four"})
+        assert_problem(odd_etag, 400)
+
+        missing = http.patch(f"/api/organisations/{uuid4()}", json={"name": "Heinäveden seutu"})
+        assert "There is no organisation with id" in assert_problem(missing, 404)["detail"]
+
+
+def test_an_organisation_edit_retried_with_its_key_is_recorded_once(http: httpx.Client) -> None:
+    heinavesi = register_heinavesi(http)
+    org_path = f"/api/organisations/{heinavesi.id}"
+    key = {"Idempotency-Key": str(uuid4())}
+    first = http.patch(org_path, json={"kind": "joint_authority"}, headers=key)
+    again = http.patch(org_path, json={"kind": "joint_authority"}, headers=key)
+    assert (first.status_code, again.status_code) == (200, 200)
+    assert first.json() == again.json() and again.headers["ETag"] == '"5"'
+    assert [e["event_type"] for e in history(http, org_path)].count("KindChanged") == 1
+    reused = http.patch(org_path, json={"kind": "other"}, headers=key)
+    assert reused.status_code == 422
+    assert reused.json()["type"].endswith("/idempotency-key-reused")
 
 
 # ---- people ------------------------------------------------------------------------

@@ -39,6 +39,8 @@ from tests.integration.page_helpers import (
     has_field_error,
     parse,
     post_form,
+    submit,
+    submit_form,
 )
 
 # Kotihoito's head of unit in Heinävesi; the name is made up, the unit is real.
@@ -137,6 +139,52 @@ def test_add_a_unit_then_rename_it(web: TestClient) -> None:
     assert "Unit renamed" in latest.text
     assert latest.find("del").text == "was: Kotihoito"
     assert latest.find("ins").text == "now: Kotihoito ja kotisairaanhoito"
+
+
+def test_rename_an_organisation_and_change_its_kind(web: TestClient) -> None:
+    org = register_heinavesi(web)
+    initiative = propose(web, "Kotikuntoutus", organisation_id=org.id)
+    page_url = f"/organisations/{org.id}"
+    edit_url = f"{page_url}/edit"
+    link = parse(web.get(page_url).text).find("a", href=edit_url)
+    assert link.text == f"Edit : {HEINAVESI}"  # the organisation is read out with the link
+
+    opened = web.get(edit_url)
+    assert opened.status_code == 200
+    shown = form_values(opened.text, edit_url)
+    assert (shown["name"], shown["kind"], shown["version"]) == (HEINAVESI, "municipality", "4")
+    saved = submit(web, opened.text, edit_url, {"name": "Heinäveden seutu", "kind": "joint_authority"})
+
+    assert saved.status_code == 303
+    assert saved.headers["location"] == page_url
+    page = follow(web, saved)
+    assert flash(page) == "The organisation's details were saved."
+    assert h1(page) == "Heinäveden seutu"
+    assert "Joint authority" in page.find("main").text
+    latest, before = page.by_id("history").find_all("li")[:2]
+    assert "Kind changed" in latest.text
+    assert (latest.find("del").text, latest.find("ins").text) == ("was: Municipality", "now: Joint authority")
+    assert "Renamed" in before.text
+    assert (before.find("del").text, before.find("ins").text) == (
+        f"was: {HEINAVESI}",
+        "now: Heinäveden seutu",
+    )
+    # Other pages read the name where it lives.
+    assert "Heinäveden seutu" in web.get(f"/initiatives/{initiative['id']}").text
+    assert "Heinäveden seutu" in web.get("/organisations").text
+
+    # Saving the form as it is records nothing.
+    with nothing_recorded(web, f"/api/organisations/{org.id}"):
+        unchanged = submit_form(web, edit_url, edit_url, {})
+    assert unchanged.status_code == 303
+
+
+def test_the_edit_link_shows_only_on_the_page_as_it_is_now(web: TestClient) -> None:
+    org = register_heinavesi(web)
+    page_url = f"/organisations/{org.id}"
+    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    past = parse(web.get(page_url, params={"as_of_date": tomorrow}).text)
+    assert past.find_all("a", href=f"{page_url}/edit") == []
 
 
 def test_the_organisation_page_lists_units_sorted_initiatives_and_people(web: TestClient) -> None:
@@ -296,6 +344,58 @@ def test_renaming_a_unit_to_another_units_name_is_refused(web: TestClient) -> No
     assert h1(doc) == "Rename the unit Kotihoito"
 
 
+@pytest.mark.parametrize(
+    ("typed", "field", "sentence"),
+    [
+        ({"name": "  "}, "name", "required and cannot be blank"),
+        ({"name": "n" * 201}, "name", "the limit is 200"),
+        ({"kind": "city"}, "kind", "Choose one of the options in the list."),
+        ({"kind": ""}, "kind", "Choose the kind of organisation."),
+    ],
+)
+def test_a_refused_organisation_edit_keeps_the_input_and_records_nothing(
+    web: TestClient, typed: dict[str, str], field: str, sentence: str
+) -> None:
+    org = register_heinavesi(web)
+    edit_url = f"/organisations/{org.id}/edit"
+    with nothing_recorded(web, f"/api/organisations/{org.id}", f"/api/organisations/{org.id}/history"):
+        refused = submit_form(web, edit_url, edit_url, typed)
+
+    assert refused.status_code == 422
+    doc = parse(refused.text)
+    assert sentence in field_error(doc, field)
+    assert error_summary_links(doc)
+    again = form_values(doc, edit_url)
+    assert again["name"] == typed.get("name", HEINAVESI)  # a select shows only its own options
+    assert again["version"] == "4"
+
+
+def test_a_stale_organisation_edit_says_so_and_saves_on_the_second_try(web: TestClient) -> None:
+    org = register_heinavesi(web)
+    edit_url = f"/organisations/{org.id}/edit"
+    opened = web.get(edit_url).text
+    meanwhile = web.patch(f"/api/organisations/{org.id}", json={"kind": "other"}, headers={"If-Match": '"4"'})
+    assert meanwhile.status_code == 200
+
+    with nothing_recorded(web, f"/api/organisations/{org.id}"):
+        stale = submit(web, opened, edit_url, {"name": "Heinäveden seutu"})
+
+    assert stale.status_code == 409
+    doc = parse(stale.text)
+    assert (
+        "Someone else changed this organisation while you were editing it."
+        in doc.find(class_="error-summary").text
+    )
+    assert "Other organisation" in doc.by_id("saved-now").text  # what is saved now
+    again = form_values(doc, edit_url)
+    assert (again["name"], again["kind"], again["version"]) == ("Heinäveden seutu", "municipality", "5")
+
+    saved = web.post(edit_url, data={**form_fields(stale.text, edit_url), **again}, follow_redirects=False)
+    assert saved.status_code == 303
+    body = web.get(f"/api/organisations/{org.id}").json()
+    assert (body["name"], body["kind"], body["version"]) == ("Heinäveden seutu", "municipality", 7)
+
+
 def test_a_form_without_the_right_token_is_refused_with_403(web: TestClient) -> None:
     org = register_heinavesi(web)
     events = len(all_events(web))
@@ -325,6 +425,7 @@ def test_unknown_ids_get_an_html_404_page(web: TestClient) -> None:
         "/organisations/not-an-id",
         f"/organisations/{org.id}/units/{missing}/rename",
         f"/organisations/{missing}/units/{org.units['Kotihoito']}/rename",
+        f"/organisations/{missing}/edit",
         f"/people/{missing}",
         f"/people/{missing}/edit",
         f"/people/{missing}/erase",
@@ -342,7 +443,10 @@ def test_unknown_ids_get_an_html_404_page(web: TestClient) -> None:
         unknown_unit = web.post(
             f"/organisations/{org.id}/units/{missing}/rename", data={**token, "name": "Kotihoito"}
         )
-    assert unknown_org.status_code == unknown_unit.status_code == 404
+        unknown_edit = web.post(
+            f"/organisations/{missing}/edit", data={**token, "name": "Kotihoito", "kind": "other"}
+        )
+    assert unknown_org.status_code == unknown_unit.status_code == unknown_edit.status_code == 404
 
 
 # ---- sorting and language -----------------------------------------------------------------
@@ -375,6 +479,7 @@ def test_the_pages_speak_swedish_when_asked(web: TestClient) -> None:
         "/organisations/new",
         f"/organisations/{org.id}",
         f"/organisations/{org.id}/units/{org.units['Kotihoito']}/rename",
+        f"/organisations/{org.id}/edit",
         "/people",
         "/people/new",
         f"/people/{person['id']}",

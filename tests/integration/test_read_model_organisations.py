@@ -132,3 +132,48 @@ def test_organisations_and_units_now_and_as_of_each_position(services: Services,
             ("Kotihoito", made_at[1], made_at[3]),
             ("Kotihoito ja kotisairaanhoito", made_at[3], None),
         ]
+
+
+def test_a_new_name_and_kind_now_and_the_old_ones_as_of_before(
+    services: Services, ctx: CommandContext
+) -> None:
+    app = services.app
+    heinavesi = app.register_organisation(ctx, name="Heinäveden kunta", kind=OrganisationKind.MUNICIPALITY)
+    kotihoito = app.add_unit(ctx, heinavesi.record_id, name="Kotihoito")
+    (unit_id,) = app.get_organisation(heinavesi.record_id).units
+    renamed = app.edit_organisation(ctx, heinavesi.record_id, fields={"name": "Heinäveden seutu"})
+    changed = app.edit_organisation(ctx, heinavesi.record_id, fields={"kind": OrganisationKind.OTHER})
+    unchanged = app.edit_organisation(
+        ctx, heinavesi.record_id, fields={"name": "Heinäveden seutu", "kind": OrganisationKind.OTHER}
+    )
+    assert unchanged.positions == [] and unchanged.version == 4
+    services.projector.catch_up()
+
+    with services.projector.engine.connect() as conn:
+        now = organisations.get(conn, heinavesi.record_id)
+        assert now is not None
+        assert (now["name"], now["kind"], now["version"]) == ("Heinäveden seutu", "other", 4)
+        assert units_by_id(now) == {unit_id: "Kotihoito"}, "the units stay as they were"
+        assert now["created_position"] == heinavesi.last_position
+        before = organisations.get(conn, heinavesi.record_id, kotihoito.last_position)
+        assert before is not None and (before["name"], before["kind"]) == ("Heinäveden kunta", "municipality")
+        between = organisations.get(conn, heinavesi.record_id, renamed.last_position)
+        assert between is not None and (between["name"], between["kind"]) == (
+            "Heinäveden seutu",
+            "municipality",
+        )
+        assert [o["name"] for o in organisations.list_all(conn)] == ["Heinäveden seutu"]
+        assert organisations.names(conn, {str(heinavesi.record_id)}) == {
+            str(heinavesi.record_id): "Heinäveden seutu"
+        }
+        assert organisations.names(conn, {str(heinavesi.record_id)}, kotihoito.last_position) == {
+            str(heinavesi.record_id): "Heinäveden kunta"
+        }
+        o = organisations.organisations.c
+        versions = conn.execute(
+            select(o.version, o.valid_from, o.valid_to)
+            .where(o.id == str(heinavesi.record_id))
+            .order_by(o.version)
+        ).all()
+        assert [r.version for r in versions] == [1, 2, 3, 4]
+        assert tuple(versions[-1]) == (4, changed.last_position, None)

@@ -209,3 +209,94 @@ class TestUnitLimit:
         with refused(organisation, InvalidField) as caught:
             organisation.add_unit(actor=ACTOR, unit_id=uuid4(), name="Koti\u202ehoito")
         assert "direction-changing" in caught.value.detail
+
+
+class TestCorrectingNameAndKind:
+    def test_rename(self) -> None:
+        organisation, _ = heinavesi()
+        organisation.rename(actor=ACTOR, name="  Heinäveden kunta (Pohjois-Karjala) ")
+        assert organisation.name == "Heinäveden kunta (Pohjois-Karjala)"
+        (event,) = organisation.pending_events
+        assert isinstance(event, Organisation.Renamed)
+        assert (event.name, event.actor, event.occurred_on) == (
+            "Heinäveden kunta (Pohjois-Karjala)",
+            ACTOR,
+            None,
+        )
+        assert organisation.version == 2
+
+    def test_change_kind(self) -> None:
+        organisation, _ = heinavesi()
+        organisation.change_kind(actor=ACTOR, kind="joint_authority")
+        assert organisation.kind is OrganisationKind.JOINT_AUTHORITY
+        (event,) = organisation.pending_events
+        assert isinstance(event, Organisation.KindChanged)
+        assert (event.kind, event.actor, event.occurred_on) == ("joint_authority", ACTOR, None)
+
+    def test_the_same_name_or_kind_records_nothing(self) -> None:
+        organisation, _ = heinavesi()
+        organisation.rename(actor=ACTOR, name=" Heinäveden kunta ")
+        organisation.change_kind(actor=ACTOR, kind=OrganisationKind.MUNICIPALITY)
+        organisation.edit(actor=ACTOR, fields={"name": "Heinäveden kunta", "kind": "municipality"})
+        organisation.edit(actor=ACTOR, fields={})
+        assert organisation.pending_events == []
+        assert organisation.version == 1
+
+    def test_edit_changes_both_in_one_go(self) -> None:
+        organisation, _ = heinavesi()
+        organisation.edit(actor=ACTOR, fields={"name": "Heinäveden seutu", "kind": "other"})
+        assert [type(e).__name__ for e in organisation.pending_events] == ["Renamed", "KindChanged"]
+        assert (organisation.name, organisation.kind) == ("Heinäveden seutu", OrganisationKind.OTHER)
+
+    def test_edit_changes_only_what_differs(self) -> None:
+        organisation, _ = heinavesi()
+        organisation.edit(actor=ACTOR, fields={"name": "Heinäveden kunta", "kind": "other"})
+        assert [type(e).__name__ for e in organisation.pending_events] == ["KindChanged"]
+
+    @pytest.mark.parametrize(
+        ("fields", "field", "detail"),
+        [
+            ({"name": "  "}, "name", "name is required and cannot be blank."),
+            ({"name": None}, "name", "name is required and cannot be blank."),
+            ({"name": "ä" * (NAME_MAX + 1)}, "name", f"the limit is {NAME_MAX}"),
+            ({"name": "Heinä\u202evesi"}, "name", "direction-changing"),
+            ({"name": "Heinä\x00vesi"}, "name", "control character"),
+            ({"kind": "city"}, "kind", "'city' is not a kind of organisation"),
+            ({"kind": None}, "kind", "kind is required and cannot be blank."),
+            ({"units": {}}, "units", "units is not a field of an organisation."),
+            # A good name with a bad kind: the name is not recorded alone.
+            ({"name": "Heinäveden seutu", "kind": "city"}, "kind", "is not a kind of organisation"),
+        ],
+    )
+    def test_a_refused_edit_records_nothing(self, fields: dict[str, Any], field: str, detail: str) -> None:
+        organisation, _ = heinavesi("Kotihoito")
+        with refused(organisation, InvalidField) as caught:
+            organisation.edit(actor=ACTOR, fields=fields)
+        assert caught.value.field == field
+        assert detail in caught.value.detail
+        assert (organisation.name, organisation.kind) == ("Heinäveden kunta", OrganisationKind.MUNICIPALITY)
+
+    @pytest.mark.parametrize("blank", ["", "   "])
+    def test_rename_to_blank_is_refused(self, blank: str) -> None:
+        organisation, _ = heinavesi()
+        with refused(organisation, InvalidField) as caught:
+            organisation.rename(actor=ACTOR, name=blank)
+        assert caught.value.field == "name"
+        assert organisation.name == "Heinäveden kunta"
+
+    def test_unknown_kind_is_refused_naming_the_choices(self) -> None:
+        organisation, _ = heinavesi()
+        with refused(organisation, InvalidField) as caught:
+            organisation.change_kind(actor=ACTOR, kind="Municipality")
+        for choice in OrganisationKind:
+            assert choice.value in caught.value.detail
+
+    def test_replay_keeps_the_corrected_name_and_kind(self) -> None:
+        organisation = register()
+        organisation.rename(actor=ACTOR, name="Heinäveden seutu")
+        organisation.change_kind(actor=ACTOR, kind="other")
+        copy: Any = None
+        for event in organisation.collect_events():
+            copy = event.mutate(copy)
+        assert isinstance(copy, Organisation)
+        assert (copy.name, copy.kind, copy.version) == ("Heinäveden seutu", OrganisationKind.OTHER, 3)
