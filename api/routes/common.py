@@ -56,8 +56,8 @@ def add_history_route(
     The endpoint keeps the path parameter's name and the function name the kind's router
     always had, so that the OpenAPI document (parameter names, operation ids) is unchanged."""
 
-    not_found = BY_RECORD_TYPE[record_type].aggregate.NOT_FOUND  # type: ignore[attr-defined]
-    refusal = missing or (lambda record_id, _view: RecordNotFound(not_found, id=record_id))
+    kind: Any = BY_RECORD_TYPE[record_type].aggregate
+    refusal = missing or (lambda record_id, _view: RecordNotFound(kind.NOT_FOUND, id=record_id))
 
     def endpoint(services: ServicesDep, view: View, **path: UUID) -> list[dict[str, Any]]:
         record_id = path[id_name]
