@@ -108,12 +108,14 @@ class Formatter:
         shows them in the reader's format ("1.2.2027", not "2027-02-01")."""
         shown: dict[str, Any] = {}
         for name, value in params.items():
-            if isinstance(value, str) and _ISO_DAY.fullmatch(value):
-                shown[name] = self.date(value)
-            elif isinstance(value, str) and _ISO_MOMENT.fullmatch(value):
-                shown[name] = self.datetime(dt.datetime.fromisoformat(value), "short")
-            else:
-                shown[name] = value
+            shown[name] = value
+            try:
+                if isinstance(value, str) and _ISO_DAY.fullmatch(value):
+                    shown[name] = self.date(value)
+                elif isinstance(value, str) and _ISO_MOMENT.fullmatch(value):
+                    shown[name] = self.datetime(dt.datetime.fromisoformat(value), "short")
+            except ValueError:  # shaped like a day but none (2019-02-30, as someone typed it)
+                pass
         return shown
 
     def number(self, value: int | float) -> str:

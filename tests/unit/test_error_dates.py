@@ -44,3 +44,11 @@ def test_a_finnish_sentence_shows_no_iso_date() -> None:
     assert "1.2.2027" in sentence and "1.4.2018" in sentence and "30.4.2019" in sentence
     assert "2027-02-01" not in sentence
     assert error.params["day"] == "2027-02-01", "the error itself, and the API, keep ISO text"
+
+
+def test_a_parameter_shaped_like_a_day_that_is_none_is_shown_as_given() -> None:
+    fmt = Formatter("fi", ZoneInfo("Europe/Helsinki"))
+    assert fmt.error_params({"value": "2019-02-30", "day": "2019-02-28"}) == {
+        "value": "2019-02-30",
+        "day": fmt.date("2019-02-28"),
+    }
