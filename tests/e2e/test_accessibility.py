@@ -413,6 +413,12 @@ SCREENS = [
         then=submit("main form[method=post]"),
     ),
     Screen(
+        "organisation-edit",
+        "/organisations",
+        (ORGANISATION + "/edit",),
+        follow=(f"/organisations/{ID}", f"/organisations/{ID}/edit"),
+    ),
+    Screen(
         "unit-rename",
         "/organisations",
         (ORGANISATION + "/units/{unit_id}/rename",),

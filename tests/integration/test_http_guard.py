@@ -123,17 +123,29 @@ def test_a_chunked_body_is_refused_as_soon_as_it_passes_the_limit(
     live_server: LiveServer, services: Services
 ) -> None:
     before = recorded(services)
+    answers = [_send_chunked_past_the_limit(live_server) for _ in range(3)]
+    # The server answers 413 and closes while the last chunk may still be on its way; a socket
+    # closed with unread bytes sends a reset, which can reach the client before it has read the
+    # answer. So the exchange is tried three times, and at least one must read the 413; a server
+    # waiting for the whole body would time out every time instead.
+    assert any(answer.startswith(b"HTTP/1.1 413 ") for answer in answers), answers
+    assert all(answer.startswith(b"HTTP/1.1 413 ") or answer == b"reset" for answer in answers), answers
+    assert recorded(services) == before
+
+
+def _send_chunked_past_the_limit(live_server: LiveServer) -> bytes:
     chunk = b"a" * 65536
     with connect(live_server) as conn:
-        conn.sendall(
-            b"POST /api/initiatives HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-            b"Transfer-Encoding: chunked\r\n\r\n"
-        )
-        for _ in range(MiB // len(chunk) + 1):  # just past 1 MiB, and never the last chunk
-            conn.sendall(b"%x\r\n" % len(chunk) + chunk + b"\r\n")
-        answer = read_all(conn)  # a server waiting for the whole body would time out here
-    assert answer.startswith(b"HTTP/1.1 413 ")
-    assert recorded(services) == before
+        try:
+            conn.sendall(
+                b"POST /api/initiatives HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                b"Transfer-Encoding: chunked\r\n\r\n"
+            )
+            for _ in range(MiB // len(chunk) + 1):  # just past 1 MiB, and never the last chunk
+                conn.sendall(b"%x\r\n" % len(chunk) + chunk + b"\r\n")
+            return read_all(conn)
+        except (ConnectionResetError, BrokenPipeError):
+            return b"reset"
 
 
 def test_the_csv_import_takes_bodies_up_to_its_own_limit(store: Settings) -> None:
