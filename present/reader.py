@@ -13,8 +13,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection
 
 from present import labels
+from present import people as people_views
 from present.i18n import Formatter, translations
-from services.people_registry import ERASED_NAME, PeopleRegistry
+from services.people_registry import PeopleRegistry
 
 
 class Reader(Protocol):
@@ -50,6 +51,4 @@ class Audience:
         return translations(self.lang).gettext(message).format(**self.fmt.error_params(params))
 
     def person_names(self, conn: Connection, ids: Iterable[str]) -> dict[str, str]:
-        names = self.people.names(conn, set(ids))
-        erased = self.gettext(labels.ERASED_PERSON)
-        return {pid: erased if name == ERASED_NAME else name for pid, name in names.items()}
+        return people_views.names(conn, self.people, set(ids), self.gettext(labels.ERASED_PERSON))

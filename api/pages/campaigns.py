@@ -93,7 +93,7 @@ def wall_page(page: PageDep, campaign_id: CampaignId, as_of_date: str = "") -> R
     state = FormState(values={"as_of_date": as_of_date})
     day, position = as_of_or_error(page, state, as_of_date)
     with page.services.projector.engine.connect() as conn:
-        wall = day_views.wall(conn, page.services.people, campaign_id, position, erased=_erased(page))
+        wall = day_views.wall(conn, page.services.people, campaign_id, position, erased=page.erased)
         flt = change_actions.ActionFilter(campaign_id=campaign_id)
         recent, _ = change_actions.search(conn, flt, limit=RECENT_ACTIONS, as_of=position)
         names = page.person_names(conn, {r["person_id"] for r in recent if r["person_id"]})
@@ -346,7 +346,7 @@ def _render_action(
 ) -> Response:
     day, position = as_of
     with page.services.projector.engine.connect() as conn:
-        action = day_views.action(conn, page.services.people, action_id, position, erased=_erased(page))
+        action = day_views.action(conn, page.services.people, action_id, position, erased=page.erased)
         entries = history_views.entries(page, conn, history.of_record(conn, action_id, position))
         flt = change_actions.ActionFilter(campaign_id=UUID(action["campaign"]["id"]))
         others, _ = change_actions.search(conn, flt, limit=INSPIRATION_CHOICES)
@@ -408,8 +408,3 @@ def _render(page: Page, template: str, *, status: int = 200, **context: Any) -> 
 
 def _percent(rate: float) -> float:
     return round(rate * 100, 1)
-
-
-def _erased(page: Page) -> str:
-    """An erased pledger, named in the reader's language."""
-    return page.gettext(labels.ERASED_PERSON)

@@ -47,9 +47,7 @@ def list_page(page: PageDep, initiative_id: InitiativeId, as_of_date: str = "") 
                 return page.render("evaluations/not_yet.html", status=404, initiative=current, as_of_date=day)
             raise RecordNotFound("There is no initiative with id {id}.", id=initiative_id)
         rows = read_model.of_initiative(conn, initiative_id, position)
-        items = evaluation_views.evaluations(
-            conn, page.services.people, initiative, rows, erased=page.gettext(labels.ERASED_PERSON)
-        )
+        items = evaluation_views.evaluations(conn, page.services.people, initiative, rows, erased=page.erased)
     hint = evaluation_views.decision_hint(initiative["status"], rows[-1] if rows else None)
     return page.render(
         "evaluations/list.html",

@@ -99,7 +99,7 @@ def learning_log(page: PageDep, initiative_id: InitiativeId, as_of_date: str = "
     with page.services.projector.engine.connect() as conn:
         initiative = initiative_views.require(conn, initiative_id)
         entries = experiment_views.learning_log(
-            conn, page.services.people, initiative_id, position, erased=page.gettext(labels.ERASED_PERSON)
+            conn, page.services.people, initiative_id, position, erased=page.erased
         )
     return page.render(
         "experiments/learning_log.html",
@@ -381,7 +381,7 @@ def _render_show(
             raise RecordNotFound("There is no experiment with id {id}.", id=experiment_id)
         experiment = experiment_views.summaries(conn, [row], position)[0]
         observations = experiment_views.observations(
-            conn, page.services.people, experiment_id, position, erased=page.gettext(labels.ERASED_PERSON)
+            conn, page.services.people, experiment_id, position, erased=page.erased
         )
         chain = read_model.cycles(conn, experiment_id, position)
         entries = history_views.entries(page, conn, history.of_record(conn, experiment_id, position))

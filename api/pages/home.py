@@ -12,7 +12,6 @@ from fastapi.responses import RedirectResponse, Response
 from api.pages.web import YEAR, PageDep
 from present import history as history_views
 from present import initiatives as initiative_views
-from present import labels
 from present.i18n import COOKIE, LANGUAGES
 from projections import history
 from projections import initiatives as read_model
@@ -30,7 +29,7 @@ FEED_PAGE = 50
 def home(page: PageDep) -> Response:
     page.services.projector.catch_up()
     with page.services.projector.engine.connect() as conn:
-        erased = page.gettext(labels.ERASED_PERSON)
+        erased = page.erased
         mine = initiative_views.summaries(
             conn, page.services.people, read_model.involving(conn, page.actor, limit=20), None, erased=erased
         )

@@ -389,7 +389,7 @@ def _render_show(
             raise RecordNotFound("There is no initiative with id {id}.", id=initiative_id)
         initiative = _summaries(page, conn, [row], position)[0]
         notes = initiative_views.notes(
-            conn, page.services.people, initiative_id, position, erased=page.gettext(labels.ERASED_PERSON)
+            conn, page.services.people, initiative_id, position, erased=page.erased
         )
         entries = history_views.entries(page, conn, history.of_record(conn, initiative_id, position))
         experiments_count = experiments_read_model.count_for_initiative(conn, initiative_id, position)
@@ -477,9 +477,7 @@ def _render_conflict(
 def _summaries(
     page: Page, conn: Connection, rows: list[dict[str, Any]], position: int | None
 ) -> list[dict[str, Any]]:
-    return initiative_views.summaries(
-        conn, page.services.people, rows, position, erased=page.gettext(labels.ERASED_PERSON)
-    )
+    return initiative_views.summaries(conn, page.services.people, rows, position, erased=page.erased)
 
 
 def _choices(page: Page, conn: Connection) -> dict[str, Any]:

@@ -280,7 +280,7 @@ def _render_show(
             as_of=position,
         )
         initiatives = initiative_views.summaries(
-            conn, page.services.people, found, position, erased=page.gettext(labels.ERASED_PERSON)
+            conn, page.services.people, found, position, erased=page.erased
         )
         # The people registry keeps no past, so people show only on the page as it is now.
         people = _people_of(page, conn, organisation_id, row["units"]) if position is None else []

@@ -32,7 +32,6 @@ from domain.errors import (
 )
 from domain.request import request_id_for
 from present import initiatives as initiative_views
-from present import labels
 from present import organisations as organisation_views
 from present import people as people_views
 from projections import initiatives as initiatives_model
@@ -111,9 +110,7 @@ def show(page: PageDep, person_id: PersonId) -> Response:
     with page.services.projector.engine.connect() as conn:
         person = _present(conn, _require(page, conn, person_id))
         rows = initiatives_model.involving(conn, person_id, limit=50)
-        initiatives = initiative_views.summaries(
-            conn, page.services.people, rows, None, erased=page.gettext(labels.ERASED_PERSON)
-        )
+        initiatives = initiative_views.summaries(conn, page.services.people, rows, None, erased=page.erased)
     for item in initiatives:
         item["parts"] = _parts(page, item, str(person_id))
     return page.render("people/show.html", person=person, initiatives=initiatives)

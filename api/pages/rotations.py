@@ -521,7 +521,7 @@ def _render_show(
             raise RecordNotFound("There is no rotation placement with id {id}.", id=rotation_id)
         rotation = summaries(page, conn, [row], position)[0]
         reflections = rotation_views.reflections(
-            conn, page.services.people, rotation_id, position, erased=page.gettext(labels.ERASED_PERSON)
+            conn, page.services.people, rotation_id, position, erased=page.erased
         )
         entries = history_views.entries(page, conn, history.of_record(conn, rotation_id, position))
     states = section_states or {}
@@ -578,7 +578,7 @@ def _wording(page: Page) -> dict[str, Any]:
     """How the pages word what is missing: an erased person and a record that no longer
     exists in the reader's language; the initiative by its title now."""
     return {
-        "erased": page.gettext(labels.ERASED_PERSON),
+        "erased": page.erased,
         "gone": page.gettext("(no longer exists)"),
         "initiatives_now": True,
     }

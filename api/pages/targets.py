@@ -411,7 +411,7 @@ def _render_show(
                 return page.render("targets/not_yet.html", status=404, target=current, as_of_date=day)
             raise RecordNotFound("There is no development target with id {id}.", id=target_id)
         body = target_views.detail(
-            conn, page.services.people, target_id, position, moment, erased=page.gettext(labels.ERASED_PERSON)
+            conn, page.services.people, target_id, position, moment, erased=page.erased
         )
         live = position is None and body["status"] == Status.ACTIVE
         linked = {link["record_id"] for link in body["links"]}

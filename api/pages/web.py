@@ -28,11 +28,11 @@ from api.deps import ServicesDep
 from api.read_model_status import views_notice
 from domain.application import CommandContext, Receipt, RequestKey
 from present import labels
+from present import people as people_views
 from present.i18n import COOKIE, LANGUAGE_NAMES, LANGUAGES, Formatter, negotiate, translations
 from projections import history
 from services.bootstrap import Services
 from services.logging import get_logger
-from services.people_registry import ERASED_NAME
 from services.response_cache import KEY_MAX, fingerprint
 
 CSRF_COOKIE = "kipina_csrf"
@@ -95,11 +95,14 @@ class Page:
         """A domain error's sentence in the reader's language ({placeholders}, str.format)."""
         return translations(self.lang).gettext(message).format(**self.fmt.error_params(params))
 
+    @property
+    def erased(self) -> str:
+        """How this reader's language names a person erased from the registry."""
+        return self.gettext(labels.ERASED_PERSON)
+
     def person_names(self, conn: Connection, ids: set[str]) -> dict[str, str]:
         """Display names by person id; an erased person is named in the reader's language."""
-        names = self.services.people.names(conn, ids)
-        erased = self.gettext(labels.ERASED_PERSON)
-        return {pid: erased if name == ERASED_NAME else name for pid, name in names.items()}
+        return people_views.names(conn, self.services.people, ids, self.erased)
 
     # ---- answers ---------------------------------------------------------------
 

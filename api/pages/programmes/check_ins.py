@@ -47,7 +47,7 @@ def _sheet_rows(page: Page, conn: Connection, programme_id: UUID, workshop_id: U
         workshop_id,
         page.fmt.zone,
         page.fmt.sort_key(),
-        erased=page.gettext(labels.ERASED_PERSON),
+        erased=page.erased,
     )
 
 

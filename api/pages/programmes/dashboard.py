@@ -388,7 +388,7 @@ def _render_dashboard(
             raise programme_views.missing(programme_id)
         programme = _summaries(page, conn, [row], position)[0]
         rows = programme_views.board_rows(
-            conn, page.services.people, board["rows"], page.fmt.sort_key(), erased=_erased(page)
+            conn, page.services.people, board["rows"], page.fmt.sort_key(), erased=page.erased
         )
         enrolled = {r["initiative_id"] for r in rows}
         live = position is None and row["status"] == ProgrammeStatus.OPEN
@@ -506,10 +506,6 @@ def _render_close(page: Page, programme_id: UUID, state: FormState, status: int 
     )
 
 
-def _erased(page: Page) -> str:
-    return page.gettext(labels.ERASED_PERSON)
-
-
 def _summaries(
     page: Page, conn: Connection, rows: list[dict[str, Any]], position: int | None
 ) -> list[dict[str, Any]]:
@@ -518,7 +514,7 @@ def _summaries(
         page.services.people,
         rows,
         position,
-        erased=_erased(page),
+        erased=page.erased,
         gone_organisation=page.gettext("(no longer exists)"),
         sort_key=page.fmt.sort_key(),
     )
