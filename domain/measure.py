@@ -25,6 +25,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
+from domain.archive import Archivable, RecordArchived, RecordRestored
 from domain.errors import N_, InvalidField, RuleViolation
 from domain.experiment import Experiment
 from domain.recorded import RecordedEvent
@@ -245,10 +246,22 @@ def _require_begun(period: str, first_day: date) -> None:
         )
 
 
+def check_value(frequency: str, period: str | date, value: Any, note: str) -> tuple[str, date, float, str]:
+    """A value as a measure of `frequency` takes it: its period written the canonical way and
+    the period's first day, the number and the note; raises a domain error for any of them."""
+    label, first_day = period_of(frequency, period)
+    _require_begun(label, first_day)
+    # A period "0001-01" parses, but nothing was measured then (and it was shown as "1-01").
+    plausible_date("period", first_day)
+    cleaned = number("value", value)
+    cleaned_note = optional_text("note", note, max_length=NOTE_MAX)
+    return label, first_day, cleaned, cleaned_note
+
+
 # ---- the aggregate ---------------------------------------------------------------
 
 
-class Measure(Aggregate):
+class Measure(Archivable, Aggregate):
     """A measure of one initiative, its values by period and its annotations.
 
     `values` maps a value id to {period, day, value, note}; `periods` maps a period to
@@ -285,6 +298,12 @@ class Measure(Aggregate):
 
     class Event(RecordedEvent):
         pass
+
+    class Archived(RecordArchived):
+        TOPIC = "kipina:Measure.Archived"
+
+    class Restored(RecordRestored):
+        TOPIC = "kipina:Measure.Restored"
 
     class Defined(Event, Aggregate.Created):
         TOPIC = "kipina:Measure.Defined"
@@ -430,12 +449,7 @@ class Measure(Aggregate):
         note: str,
         occurred_on: date | None,
     ) -> None:
-        label, first_day = period_of(self.frequency, period)
-        _require_begun(label, first_day)
-        # A period "0001-01" parses, but nothing was measured then (and it was shown as "1-01").
-        plausible_date("period", first_day)
-        cleaned = number("value", value)
-        cleaned_note = optional_text("note", note, max_length=NOTE_MAX)
+        label, first_day, cleaned, cleaned_note = check_value(self.frequency, period, value, note)
         existing = self.periods.get(label)
         if existing is not None:
             raise RuleViolation(
@@ -455,6 +469,16 @@ class Measure(Aggregate):
             value=cleaned,
             note=cleaned_note,
         )
+
+    def record_values(
+        self, *, actor: UUID, values: list[tuple[UUID, str | date, Any, str]], occurred_on: date | None
+    ) -> None:
+        """Several periods' values at once (a pasted series): each as `record_value` takes it.
+        One refused value refuses them all, so the caller records all or nothing."""
+        for value_id, period, value, note in values:
+            self.record_value(
+                actor=actor, value_id=value_id, period=period, value=value, note=note, occurred_on=occurred_on
+            )
 
     def correct_value(
         self,

@@ -42,11 +42,13 @@ from domain.measure import (
     Direction,
     Frequency,
 )
+from domain.measure_series import SERIES_CHARS_MAX, SERIES_LINES_MAX
 from domain.run_chart import RuleSet
 from domain.values import NUMBER_MAX
 from present import measures
 from projections import initiatives as initiatives_read_model
 from projections import measures as read_model
+from services.measure_series import check_series, record_series
 from services.people_registry import PeopleRegistry
 
 router = APIRouter(prefix="/api/measures", tags=["measures"])
@@ -116,6 +118,19 @@ class ValueIn(BaseModel):
     occurred_on: Day | None = Field(default=None, description="When it was measured, if earlier")
 
 
+class SeriesIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    lines: Annotated[str, MaxChars(SERIES_CHARS_MAX)] = Field(
+        description=(
+            f"At most {SERIES_LINES_MAX} lines, one per value: a period and its value (and an "
+            "optional note), separated by a tab, a semicolon or a comma, as pasted from a "
+            "spreadsheet. A decimal comma or point; a header line, blank lines and a BOM are skipped."
+        ),
+        examples=["2019-01\t34\n2019-02\t31,5"],
+    )
+    dry_run: bool = Field(default=False, description="Judge the lines and record nothing (a preview)")
+
+
 class CorrectionIn(BaseModel):
     """A new number for a recorded value; the old one stays in the history."""
 
@@ -145,6 +160,7 @@ class Ref(BaseModel):
 
 class MeasureSummary(BaseModel):
     id: str
+    archived: bool = Field(default=False, description="Archived: lists leave it out unless asked (?archived=include or only)")
     version: int
     initiative: Ref
     name: str
@@ -163,6 +179,27 @@ class MeasureSummary(BaseModel):
     defined_on: date
     created_at: datetime
     updated_at: datetime
+
+
+class SeriesLineOut(BaseModel):
+    line: int = Field(description="The line's number in the text; the first line is 1")
+    result: Literal["new", "recorded", "already_recorded", "rejected"] = Field(
+        description="new: valid, to be recorded (a dry run); already_recorded: the measure has this "
+        "very value for the period"
+    )
+    period: str | None = Field(description="The period as the measure writes it, when it could be read")
+    value: float | None
+    note: str
+    reasons: list[str] = Field(description="Why a rejected line records nothing")
+
+
+class SeriesOut(BaseModel):
+    version: int = Field(description="The measure's version after this request")
+    to_record: int = Field(description="Valid new lines not recorded (a dry run)")
+    recorded: int
+    already_recorded: int
+    rejected: int
+    lines: list[SeriesLineOut]
 
 
 class MeasureOut(MeasureSummary):
@@ -355,6 +392,28 @@ def record_value(measure_id: MeasureId, body: ValueIn, commands: Commands, servi
         created=True,
         location=lambda rid: f"/api/measures/{rid}/values/{value_id}",
     )
+
+
+@router.post(
+    "/{measure_id}/values/bulk",
+    response_model=SeriesOut,
+    responses=WRITE_ERRORS,
+    summary="Record a series of values at once, pasted from a spreadsheet; each line judged on its own",
+    description=(
+        "Every line is judged against the measure as it is now. Valid new lines are recorded "
+        "together; a rejected line records nothing and is listed with its number and reasons. "
+        "A period the measure already has with the same number is `already_recorded` (sending "
+        "the same series twice records nothing twice); with another number it is rejected: a "
+        "series never overwrites a value (use `/corrections`). With `dry_run` nothing is "
+        "recorded. A series with no line, too many lines or too many characters is 422."
+    ),
+)
+def record_values(
+    measure_id: MeasureId, body: SeriesIn, commands: Commands, services: ServicesDep
+) -> dict[str, Any]:
+    if body.dry_run:
+        return check_series(services, measure_id, body.lines).as_json()
+    return record_series(services, commands.ctx, measure_id, body.lines).as_json()
 
 
 @router.post(

@@ -70,6 +70,24 @@ class MeasureCommands(CommandPath):
             ),
         )
 
+    def record_measure_values(
+        self,
+        ctx: CommandContext,
+        measure_id: UUID,
+        *,
+        values: list[dict[str, Any]],
+        occurred_on: date | None = None,
+    ) -> Receipt:
+        """Several periods' values in one save (a pasted series; each {period, value, note}):
+        all are recorded, or none when one is refused."""
+        listed = [(uuid4(), v["period"], v["value"], v.get("note", "")) for v in values]
+        return self._change(
+            ctx,
+            Measure,
+            measure_id,
+            lambda m: m.record_values(actor=ctx.actor, values=listed, occurred_on=occurred_on),
+        )
+
     def correct_measure_value(
         self,
         ctx: CommandContext,
