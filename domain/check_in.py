@@ -13,7 +13,7 @@ import math
 from enum import StrEnum
 from typing import Any
 
-from domain.errors import InvalidField
+from domain.errors import InvalidField, RuleViolation
 from domain.values import optional_text
 
 
@@ -40,6 +40,26 @@ PROGRESS_SCALE: dict[float, str] = {
 
 TEXT_FIELDS = ("done", "next_steps", "help_needed")
 TEXT_MAX = 5000
+# A check-in command that does not say which earlier check-in it replaces (the API's).
+ANY_CHECK_IN = object()
+
+
+class CheckInChangedMeanwhile(RuleViolation):
+    """The check-in a reporter meant to replace is no longer the latest for that workshop:
+    someone else checked in meanwhile, and theirs is not overwritten unseen."""
+
+    title = "Check-in changed meanwhile"
+
+
+def require_replaces(latest: str | None, replaces: object) -> None:
+    """`replaces` is the check-in for the workshop that the reporter saw (None: none yet)."""
+    if replaces is ANY_CHECK_IN:
+        return
+    if latest != (str(replaces) if replaces is not None else None):
+        raise CheckInChangedMeanwhile(
+            "Someone else recorded a check-in for this initiative at this workshop after you "
+            "opened the sheet. Check theirs, then save yours again to correct it."
+        )
 
 
 def clean_check_in(

@@ -27,7 +27,7 @@ from api.routes import check_ins, workshops
 from api.routes.common import WRITE_ERRORS, add_history_route, client_cursor
 from api.routes.programme_models import ProgrammeId, ProgrammeSummary, Reason, Ref, WorkshopOut
 from domain.application import CommandContext, Receipt
-from domain.programme import DESCRIPTION_MAX, NAME_MAX, ORGANISATIONS_MAX, ProgrammeStatus
+from domain.programme import DESCRIPTION_MAX, ENROLMENTS_MAX, NAME_MAX, ORGANISATIONS_MAX, ProgrammeStatus
 from present import programmes as programme_views
 from projections import programmes as read_model
 from services.bootstrap import Services
@@ -80,6 +80,17 @@ class EnrolIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     initiative_id: UUID
     occurred_on: Day | None = Field(default=None, description="When it joined, if earlier")
+
+
+class EnrolManyIn(BaseModel):
+    """Several initiatives to enrol at once, all or none."""
+
+    model_config = ConfigDict(extra="forbid")
+    initiative_ids: Annotated[list[UUID], MaxItems(ENROLMENTS_MAX)] = Field(
+        description=f"The initiatives to enrol (1 to {ENROLMENTS_MAX})",
+        json_schema_extra={"minItems": 1},
+    )
+    occurred_on: Day | None = Field(default=None, description="When they joined, if earlier")
 
 
 class WithdrawIn(BaseModel):
@@ -193,6 +204,30 @@ def enrol(programme_id: ProgrammeId, body: EnrolIn, commands: Commands, services
         services,
         lambda ctx: services.app.enrol_initiative(
             ctx, programme_id, initiative_id=body.initiative_id, occurred_on=body.occurred_on
+        ),
+    )
+
+
+@router.post(
+    "/{programme_id}/enrolments",
+    response_model=ProgrammeOut,
+    responses=WRITE_ERRORS,
+    summary="Enrol several initiatives at once: all of them or none",
+    description="Every initiative is checked first. If any cannot be enrolled (no initiative with "
+    "that id, listed twice, already enrolled, or of an organisation that does not take part), "
+    "nothing is enrolled: the 422 problem's detail says so and its invalid_params name each "
+    "refused one as body.initiative_ids.<index>. A closed programme, or one that would pass its "
+    f"limit of {ENROLMENTS_MAX} initiatives, answers 409 and enrols nothing. If-Match (the "
+    "programme's ETag) and Idempotency-Key work as on every command.",
+)
+def enrol_many(
+    programme_id: ProgrammeId, body: EnrolManyIn, commands: Commands, services: ServicesDep
+) -> Response:
+    return _change(
+        commands,
+        services,
+        lambda ctx: services.app.enrol_initiatives(
+            ctx, programme_id, initiative_ids=body.initiative_ids, occurred_on=body.occurred_on
         ),
     )
 

@@ -7,6 +7,9 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from domain.application.core import CommandContext, CommandPath, Receipt
+from domain.check_in import ANY_CHECK_IN, require_replaces
+from domain.enrolment import Candidate, enrol_many
+from domain.errors import RecordNotFound
 from domain.initiative import Initiative
 from domain.organisation import Organisation
 from domain.programme import Programme
@@ -49,6 +52,33 @@ class ProgrammeCommands(CommandPath):
             )
 
         return self._change(ctx, Programme, programme_id, enrol)
+
+    def enrol_initiatives(
+        self,
+        ctx: CommandContext,
+        programme_id: UUID,
+        *,
+        initiative_ids: list[UUID],
+        occurred_on: date | None = None,
+    ) -> Receipt:
+        """Enrol several initiatives in one command, all or none (see `domain.enrolment`)."""
+
+        def enrol(programme: Programme) -> None:
+            enrol_many(
+                programme,
+                actor=ctx.actor,
+                candidates=[self._candidate(i) for i in initiative_ids],
+                occurred_on=occurred_on,
+            )
+
+        return self._change(ctx, Programme, programme_id, enrol)
+
+    def _candidate(self, initiative_id: UUID) -> Candidate:
+        try:
+            initiative = self._get(Initiative, initiative_id)
+        except RecordNotFound:
+            return Candidate(initiative_id, None, None)
+        return Candidate(initiative_id, initiative.title, initiative.organisation_id)
 
     def withdraw_initiative(
         self,
@@ -132,13 +162,17 @@ class ProgrammeCommands(CommandPath):
         next_steps: str = "",
         help_needed: str = "",
         occurred_on: date | None = None,
+        replaces: UUID | object | None = ANY_CHECK_IN,
     ) -> Receipt:
         """Record an initiative's check-in at a workshop. The programme is read from its own
-        events (not a read model), so the check is never behind the programme's latest change."""
+        events (not a read model), so the check is never behind the programme's latest change.
+        `replaces`, when given, is the check-in the reporter saw for that workshop (None: none):
+        if another was recorded since, the command is refused (`CheckInChangedMeanwhile`)."""
 
         def check_in(initiative: Initiative) -> None:
             programme = self._referenced(Programme, "programme_id", programme_id)
             programme.require_check_in(initiative_id=initiative_id, workshop_id=workshop_id)
+            require_replaces(initiative.check_ins.get(str(workshop_id)), replaces)
             initiative.record_check_in(
                 actor=ctx.actor,
                 check_in_id=check_in_id,
