@@ -15,6 +15,7 @@ from api.actor import current_actor
 from api.errors import install_error_handlers, internal_error
 from api.pages.errors import error_page, is_api_path
 from api.routes import (
+    archive,
     change_day,
     evaluations,
     events,
@@ -80,6 +81,7 @@ SIGNED_IN_ROUTERS = (
     exports.programme_router,
     good_practices.router,
     good_practices.initiative_router,
+    archive.router,
 )
 # The public catalogue and the health checks need no sign-in.
 PUBLIC_ROUTERS = (exports.public_router, good_practices.public_router, health.router)

@@ -14,6 +14,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
+from domain.archive import Archivable, RecordArchived, RecordRestored
 from domain.errors import N_, InvalidField
 from domain.recorded import RecordedEvent
 from domain.values import plausible_date, required_text
@@ -58,7 +59,7 @@ def _target_count(value: Any) -> int:
     return value
 
 
-class Campaign(Aggregate):
+class Campaign(Archivable, Aggregate):
     """A Change Day campaign: name, date and target number of pledges."""
 
     TOPIC = "kipina:Campaign"
@@ -80,6 +81,12 @@ class Campaign(Aggregate):
 
     class Event(RecordedEvent):
         pass
+
+    class Archived(RecordArchived):
+        TOPIC = "kipina:Campaign.Archived"
+
+    class Restored(RecordRestored):
+        TOPIC = "kipina:Campaign.Restored"
 
     class Created(Event, Aggregate.Created):
         TOPIC = "kipina:Campaign.Created"

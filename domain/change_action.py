@@ -24,6 +24,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
+from domain.archive import Archivable, RecordArchived, RecordRestored
 from domain.errors import N_, InvalidField, RuleViolation
 from domain.recorded import RecordedEvent
 from domain.values import optional_text, past_or_today, required_text
@@ -181,7 +182,7 @@ def clean_pledge(fields: dict[str, Any]) -> dict[str, Any]:
 # ---- the aggregate -------------------------------------------------------------------
 
 
-class ChangeAction(Aggregate):
+class ChangeAction(Archivable, Aggregate):
     """One pledged action of a Change Day campaign."""
 
     TOPIC = "kipina:ChangeAction"
@@ -212,6 +213,12 @@ class ChangeAction(Aggregate):
 
     class Event(RecordedEvent):
         pass
+
+    class Archived(RecordArchived):
+        TOPIC = "kipina:ChangeAction.Archived"
+
+    class Restored(RecordRestored):
+        TOPIC = "kipina:ChangeAction.Restored"
 
     class Pledged(Event, Aggregate.Created):
         TOPIC = "kipina:ChangeAction.Pledged"

@@ -32,6 +32,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
+from domain.archive import Archivable, RecordArchived, RecordRestored
 from domain.errors import N_, InvalidField, RuleViolation
 from domain.recorded import RecordedEvent
 from domain.values import optional_text, past_or_today, plausible_date, required_text
@@ -153,7 +154,7 @@ def link_key(record_type: str, record_id: UUID) -> str:
     return f"{record_type}:{record_id}"
 
 
-class DevelopmentTarget(Aggregate):
+class DevelopmentTarget(Archivable, Aggregate):
     """A development target, its links and its yearly reviews."""
 
     TOPIC = "kipina:DevelopmentTarget"
@@ -190,6 +191,12 @@ class DevelopmentTarget(Aggregate):
 
     class Event(RecordedEvent):
         pass
+
+    class Archived(RecordArchived):
+        TOPIC = "kipina:DevelopmentTarget.Archived"
+
+    class Restored(RecordRestored):
+        TOPIC = "kipina:DevelopmentTarget.Restored"
 
     class Defined(Event, Aggregate.Created):
         TOPIC = "kipina:DevelopmentTarget.Defined"

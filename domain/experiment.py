@@ -22,7 +22,8 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from domain.errors import N_, IllegalTransition, InvalidField, RuleViolation
+from domain.archive import Archivable, RecordArchived, RecordRestored
+from domain.errors import N_, IllegalTransition, InvalidField, InvalidFields, RuleViolation
 from domain.initiative import Initiative
 from domain.recorded import RecordedEvent
 from domain.values import (
@@ -141,7 +142,7 @@ def clean_values(values: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return cleaned
 
 
-class Experiment(Aggregate):
+class Experiment(Archivable, Aggregate):
     """One PDSA cycle of one change idea, under one initiative."""
 
     TOPIC = "kipina:Experiment"
@@ -186,6 +187,12 @@ class Experiment(Aggregate):
 
     class Event(RecordedEvent):
         pass
+
+    class Archived(RecordArchived):
+        TOPIC = "kipina:Experiment.Archived"
+
+    class Restored(RecordRestored):
+        TOPIC = "kipina:Experiment.Restored"
 
     class Planned(Event, Aggregate.Created):
         TOPIC = "kipina:Experiment.Planned"

@@ -31,6 +31,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
+from domain.archive import Archivable, RecordArchived, RecordRestored
 from domain.errors import N_, InvalidField, InvalidFields, RuleViolation
 from domain.recorded import RecordedEvent
 from domain.values import optional_text, required_text, tag_list
@@ -169,7 +170,7 @@ def public_part(fields: dict[str, Any]) -> dict[str, Any]:
     return {name: fields[name] for name in PUBLIC_FIELDS}
 
 
-class GoodPractice(Aggregate):
+class GoodPractice(Archivable, Aggregate):
     """A good practice: its working copy and its published versions."""
 
     TOPIC = "kipina:GoodPractice"
@@ -199,6 +200,12 @@ class GoodPractice(Aggregate):
 
     class Event(RecordedEvent):
         pass
+
+    class Archived(RecordArchived):
+        TOPIC = "kipina:GoodPractice.Archived"
+
+    class Restored(RecordRestored):
+        TOPIC = "kipina:GoodPractice.Restored"
 
     class Drafted(Event, Aggregate.Created):
         """Drafted from an initiative at `source_version`, with pre-filled `fields`."""

@@ -19,6 +19,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
+from domain.archive import Archivable, RecordArchived, RecordRestored
 from domain.check_in import clean_check_in
 from domain.errors import N_, IllegalTransition, InvalidField, RecordNotFound, RuleViolation
 from domain.evaluation import clean_evaluation
@@ -144,7 +145,7 @@ class LifecycleEvent(RecordedEvent):
         aggregate.status = self.to_status
 
 
-class Initiative(Aggregate):
+class Initiative(Archivable, Aggregate):
     """A development initiative and everything recorded about it."""
 
     TOPIC = "kipina:Initiative"
@@ -180,6 +181,12 @@ class Initiative(Aggregate):
 
     class Event(RecordedEvent):
         pass
+
+    class Archived(RecordArchived):
+        TOPIC = "kipina:Initiative.Archived"
+
+    class Restored(RecordRestored):
+        TOPIC = "kipina:Initiative.Restored"
 
     class Proposed(Event, Aggregate.Created):
         TOPIC = "kipina:Initiative.Proposed"

@@ -8,6 +8,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
+from domain.archive import Archivable, RecordArchived, RecordRestored
 from domain.errors import N_, InvalidField, RuleViolation
 from domain.recorded import RecordedEvent
 from domain.values import required_text
@@ -27,7 +28,7 @@ class OrganisationKind(StrEnum):
     OTHER = "other"
 
 
-class Organisation(Aggregate):
+class Organisation(Archivable, Aggregate):
     """A municipality or joint authority; initiatives and people belong to its units."""
 
     TOPIC = "kipina:Organisation"
@@ -49,6 +50,12 @@ class Organisation(Aggregate):
 
     class Event(RecordedEvent):
         pass
+
+    class Archived(RecordArchived):
+        TOPIC = "kipina:Organisation.Archived"
+
+    class Restored(RecordRestored):
+        TOPIC = "kipina:Organisation.Restored"
 
     class Registered(Event, Aggregate.Created):
         TOPIC = "kipina:Organisation.Registered"

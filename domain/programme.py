@@ -17,6 +17,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
+from domain.archive import Archivable, RecordArchived, RecordRestored
 from domain.errors import N_, InvalidField, RecordNotFound, RuleViolation
 from domain.recorded import RecordedEvent
 from domain.values import optional_text, past_or_today, plausible_date, required_text
@@ -106,7 +107,7 @@ def _kind(value: Any) -> WorkshopKind:
         raise InvalidField("kind", "{field} must be workshop or seminar.") from None
 
 
-class Programme(Aggregate):
+class Programme(Archivable, Aggregate):
     """A development programme and its workshop days."""
 
     TOPIC = "kipina:Programme"
@@ -137,6 +138,12 @@ class Programme(Aggregate):
 
     class Event(RecordedEvent):
         pass
+
+    class Archived(RecordArchived):
+        TOPIC = "kipina:Programme.Archived"
+
+    class Restored(RecordRestored):
+        TOPIC = "kipina:Programme.Restored"
 
     class Created(Event, Aggregate.Created):
         TOPIC = "kipina:Programme.Created"

@@ -25,6 +25,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 
+from domain.archive import Archivable, RecordArchived, RecordRestored
 from domain.errors import N_, IllegalTransition, InvalidField, RuleViolation
 from domain.recorded import RecordedEvent
 from domain.values import optional_text, past_or_today, plausible_date, required_text, tag_list
@@ -120,7 +121,7 @@ def clean_fields(person_id: UUID, fields: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
-class RotationPlacement(Aggregate):
+class RotationPlacement(Archivable, Aggregate):
     """One person's placement in a host unit for a period."""
 
     TOPIC = "kipina:RotationPlacement"
@@ -166,6 +167,12 @@ class RotationPlacement(Aggregate):
 
     class Event(RecordedEvent):
         pass
+
+    class Archived(RecordArchived):
+        TOPIC = "kipina:RotationPlacement.Archived"
+
+    class Restored(RecordRestored):
+        TOPIC = "kipina:RotationPlacement.Restored"
 
     class Proposed(Event, Aggregate.Created):
         TOPIC = "kipina:RotationPlacement.Proposed"

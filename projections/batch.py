@@ -47,8 +47,9 @@ class Batch:
         return cache[record_id]
 
     def replace(self, table: Table, previous: Row | None, changes: Row, position: int) -> Row:
-        """Close `previous` at `position` and add its successor with `changes` applied."""
-        new = {**(previous or {}), **changes, "valid_from": position, "valid_to": None}
+        """Close `previous` at `position` and add its successor with `changes` applied; a
+        record's first row takes its columns' defaults (such as `archived`) for what it omits."""
+        new = {**(previous or _defaults(table)), **changes, "valid_from": position, "valid_to": None}
         if previous is not None:
             self._end(table, previous, position)
         self.insert(table, new)
@@ -88,6 +89,20 @@ class Batch:
 
 
 _CLOSE: dict[Table, Any] = {}
+_DEFAULTS: dict[Table, Row] = {}
+
+
+def _defaults(table: Table) -> Row:
+    """The columns' plain default values: every row of a bulk insert must name the same columns."""
+    defaults = _DEFAULTS.get(table)
+    if defaults is None:
+        defaults = {
+            column.name: column.default.arg  # type: ignore[attr-defined]
+            for column in table.columns
+            if column.default is not None and column.default.is_scalar
+        }
+        _DEFAULTS[table] = defaults
+    return defaults
 
 
 def _close_statement(table: Table) -> Any:

@@ -9,6 +9,7 @@ from sqlalchemy import Column, Connection, Index, Integer, String, Table, Text, 
 
 from domain.campaign import Campaign
 from domain.recorded import RecordedEvent
+from projections import archive
 from projections.batch import Batch
 from projections.tables import UTCDateTime, metadata, versioned_columns, visible_at
 
@@ -19,6 +20,7 @@ campaigns = Table(
     metadata,
     *versioned_columns(),
     Column("version", Integer, nullable=False),
+    *archive.archived_columns("campaigns"),
     Column("created_position", Integer, nullable=False),
     Column("name", Text, nullable=False),
     Column("held_on", String(10), nullable=False),
@@ -43,6 +45,8 @@ def prefetch(batch: Batch, events: list[RecordedEvent]) -> None:
 
 def apply(batch: Batch, position: int, event: RecordedEvent) -> None:
     if not isinstance(event, Campaign.Event):
+        return
+    if archive.apply(batch, campaigns, position, event):
         return
     record_id = str(event.originator_id)
     previous = batch.current(campaigns, record_id)

@@ -17,6 +17,7 @@ from sqlalchemy import JSON, Column, Connection, Index, Integer, String, Table, 
 
 from domain.change_action import ChangeAction
 from domain.recorded import RecordedEvent
+from projections import archive
 from projections.batch import Batch
 from projections.tables import (
     UTCDateTime,
@@ -33,6 +34,7 @@ change_actions = Table(
     metadata,
     *versioned_columns(),
     Column("version", Integer, nullable=False),
+    *archive.archived_columns("change_actions"),
     Column("campaign_id", String(36), nullable=False),
     Column("created_position", Integer, nullable=False),
     Column("text", Text, nullable=False),
@@ -88,6 +90,8 @@ def prefetch(batch: Batch, events: list[RecordedEvent]) -> None:
 
 def apply(batch: Batch, position: int, event: RecordedEvent) -> None:
     if not isinstance(event, HANDLES):
+        return
+    if archive.apply(batch, change_actions, position, event):
         return
     record_id = str(event.originator_id)
     previous = batch.current(change_actions, record_id)

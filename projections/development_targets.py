@@ -31,6 +31,7 @@ from sqlalchemy.sql import Select
 
 from domain.development_target import DevelopmentTarget
 from domain.recorded import RecordedEvent
+from projections import archive
 from projections.batch import Batch
 from projections.tables import (
     UTCDateTime,
@@ -47,6 +48,7 @@ development_targets = Table(
     metadata,
     *versioned_columns(),
     Column("version", Integer, nullable=False),
+    *archive.archived_columns("development_targets"),
     Column("created_position", Integer, nullable=False),
     Column("title", Text, nullable=False),
     Column("strategy_goal", Text, nullable=False),
@@ -128,6 +130,8 @@ def prefetch(batch: Batch, events: list[RecordedEvent]) -> None:
 
 def apply(batch: Batch, position: int, event: RecordedEvent) -> None:
     if not isinstance(event, HANDLES):
+        return
+    if archive.apply(batch, development_targets, position, event):
         return
     target_id = str(event.originator_id)
     previous = batch.current(development_targets, target_id)

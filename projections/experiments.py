@@ -39,6 +39,7 @@ from sqlalchemy.sql import Select
 
 from domain.experiment import Experiment
 from domain.recorded import RecordedEvent
+from projections import archive
 from projections.batch import Batch
 from projections.initiatives import initiatives
 from projections.tables import (
@@ -56,6 +57,7 @@ experiments = Table(
     metadata,
     *versioned_columns(),
     Column("version", Integer, nullable=False),
+    *archive.archived_columns("experiments"),
     Column("created_position", Integer, nullable=False),
     Column("initiative_id", String(36), nullable=False),
     Column("organisation_id", String(36)),
@@ -153,6 +155,8 @@ def prefetch(batch: Batch, events: list[RecordedEvent]) -> None:
 
 def apply(batch: Batch, position: int, event: RecordedEvent) -> None:
     if not isinstance(event, Experiment.Event):
+        return
+    if archive.apply(batch, experiments, position, event):
         return
     record_id = str(event.originator_id)
     previous = batch.current(experiments, record_id)

@@ -42,6 +42,7 @@ from sqlalchemy.sql import ColumnElement, Select
 
 from domain.good_practice import PUBLIC_FIELDS, GoodPractice, empty_fields
 from domain.recorded import RecordedEvent
+from projections import archive
 from projections.batch import Batch
 from projections.tables import (
     UTCDateTime,
@@ -59,6 +60,7 @@ good_practices = Table(
     metadata,
     *versioned_columns(),
     Column("version", Integer, nullable=False),
+    *archive.archived_columns("good_practices"),
     Column("created_position", Integer, nullable=False),
     Column("initiative_id", String(36), nullable=False),
     Column("organisation_id", String(36)),
@@ -166,6 +168,8 @@ def field_value(batch: Batch, practice_id: str, name: str) -> Any:
 
 def apply(batch: Batch, position: int, event: RecordedEvent) -> None:
     if not isinstance(event, HANDLES):
+        return
+    if archive.apply(batch, good_practices, position, event):
         return
     practice_id = str(event.originator_id)
     previous = batch.current(good_practices, practice_id)

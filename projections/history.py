@@ -19,6 +19,7 @@ from uuid import UUID
 
 from sqlalchemy import JSON, Column, Connection, Index, Integer, String, Table, Text, func, select
 
+from domain.archive import ArchiveEvent
 from domain.campaign import Campaign
 from domain.change_action import ChangeAction
 from domain.development_target import DevelopmentTarget
@@ -76,7 +77,9 @@ def apply(batch: Batch, position: int, event: RecordedEvent) -> None:
     if kind is None:
         return
     previous = batch.current(kind.table, str(event.originator_id))
-    changes = kind.changes(batch, previous, event)
+    changes = (
+        _archive_changes(event) if isinstance(event, ArchiveEvent) else kind.changes(batch, previous, event)
+    )
     batch.insert(
         history,
         dict(
@@ -92,6 +95,11 @@ def apply(batch: Batch, position: int, event: RecordedEvent) -> None:
             changes=changes,
         ),
     )
+
+
+def _archive_changes(event: ArchiveEvent) -> list[Change]:
+    """Any kind's Archived or Restored: the event says which; its reason, when one was given."""
+    return [_change("reason", None, event.reason)] if event.reason else []
 
 
 def _title_after(previous: dict[str, Any] | None, changes: list[Change], field: str) -> str:

@@ -33,6 +33,7 @@ from sqlalchemy.sql import Select
 
 from domain.initiative import Initiative, LifecycleEvent
 from domain.recorded import RecordedEvent
+from projections import archive
 from projections.batch import Batch
 from projections.tables import (
     UTCDateTime,
@@ -50,6 +51,7 @@ initiatives = Table(
     metadata,
     *versioned_columns(),
     Column("version", Integer, nullable=False),
+    *archive.archived_columns("initiatives"),
     Column("created_position", Integer, nullable=False),
     Column("title", Text, nullable=False),
     Column("summary", Text, nullable=False),
@@ -158,6 +160,8 @@ HANDLES: tuple[type[RecordedEvent], ...] = (
     Initiative.LinkedToTarget,
     Initiative.UnlinkedFromTarget,
     LifecycleEvent,
+    Initiative.Archived,
+    Initiative.Restored,
 )
 
 
@@ -194,6 +198,8 @@ def member_role(batch: Batch, initiative_id: str, person_id: UUID) -> str | None
 
 def apply(batch: Batch, position: int, event: RecordedEvent) -> None:
     if not isinstance(event, HANDLES):
+        return
+    if archive.apply(batch, initiatives, position, event):
         return
     record_id = str(event.originator_id)
     previous = batch.current(initiatives, record_id)

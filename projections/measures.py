@@ -22,6 +22,7 @@ from sqlalchemy import Column, Connection, Float, Index, Integer, String, Table,
 
 from domain.measure import Measure
 from domain.recorded import RecordedEvent
+from projections import archive
 from projections.batch import Batch
 from projections.tables import UTCDateTime, metadata, versioned_columns, visible_at
 
@@ -32,6 +33,7 @@ measures = Table(
     metadata,
     *versioned_columns(),
     Column("version", Integer, nullable=False),
+    *archive.archived_columns("measures"),
     Column("created_position", Integer, nullable=False),
     Column("initiative_id", String(36), nullable=False),
     Column("name", Text, nullable=False),
@@ -105,6 +107,8 @@ def prefetch(batch: Batch, events: list[RecordedEvent]) -> None:
 
 def apply(batch: Batch, position: int, event: RecordedEvent) -> None:
     if not isinstance(event, Measure.Event):
+        return
+    if archive.apply(batch, measures, position, event):
         return
     previous = batch.current(measures, str(event.originator_id))
     changes = _changes(previous, event)

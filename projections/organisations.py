@@ -9,6 +9,7 @@ from sqlalchemy import Column, Connection, Index, Integer, String, Table, Text, 
 
 from domain.organisation import Organisation
 from domain.recorded import RecordedEvent
+from projections import archive
 from projections.batch import Batch
 from projections.tables import UTCDateTime, metadata, versioned_columns, visible_at
 
@@ -19,6 +20,7 @@ organisations = Table(
     metadata,
     *versioned_columns(),
     Column("version", Integer, nullable=False),
+    *archive.archived_columns("organisations"),
     Column("created_position", Integer, nullable=False),
     Column("name", Text, nullable=False),
     Column("kind", String(40), nullable=False),
@@ -53,6 +55,8 @@ def prefetch(batch: Batch, events: list[RecordedEvent]) -> None:
 
 def apply(batch: Batch, position: int, event: RecordedEvent) -> None:
     if not isinstance(event, Organisation.Event):
+        return
+    if archive.apply(batch, organisations, position, event):
         return
     org_id = str(event.originator_id)
     previous = batch.current(organisations, org_id)

@@ -46,6 +46,7 @@ from sqlalchemy import (
 from domain.initiative import Initiative, Status
 from domain.programme import Programme
 from domain.recorded import RecordedEvent
+from projections import archive
 from projections.batch import Batch, Row
 from projections.initiatives import initiatives
 from projections.tables import (
@@ -63,6 +64,7 @@ programmes = Table(
     metadata,
     *versioned_columns(),
     Column("version", Integer, nullable=False),
+    *archive.archived_columns("programmes"),
     Column("created_position", Integer, nullable=False),
     Column("name", Text, nullable=False),
     Column("description", Text, nullable=False),
@@ -222,6 +224,8 @@ def apply(batch: Batch, position: int, event: RecordedEvent) -> None:
         _record_check_in(batch, position, event)
         return
     if not isinstance(event, Programme.Event):
+        return
+    if archive.apply(batch, programmes, position, event):
         return
     record_id = str(event.originator_id)
     previous = batch.current(programmes, record_id)

@@ -19,6 +19,7 @@ from sqlalchemy import JSON, Column, Connection, Index, Integer, String, Table, 
 
 from domain.recorded import RecordedEvent
 from domain.rotation import RotationPlacement
+from projections import archive
 from projections.batch import Batch
 from projections.tables import (
     UTCDateTime,
@@ -35,6 +36,7 @@ rotations = Table(
     metadata,
     *versioned_columns(),
     Column("version", Integer, nullable=False),
+    *archive.archived_columns("rotations"),
     Column("created_position", Integer, nullable=False),
     Column("person_id", String(36), nullable=False),
     Column("home_organisation_id", String(36), nullable=False),
@@ -99,6 +101,8 @@ def prefetch(batch: Batch, events: list[RecordedEvent]) -> None:
 
 def apply(batch: Batch, position: int, event: RecordedEvent) -> None:
     if not isinstance(event, RotationPlacement.Event):
+        return
+    if archive.apply(batch, rotations, position, event):
         return
     record_id = str(event.originator_id)
     previous = batch.current(rotations, record_id)

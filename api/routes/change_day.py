@@ -23,7 +23,7 @@ from api.actor import Actor
 from api.deps import CommandRunner, Commands, PrintableQuery, ServicesDep, View, etag, page_limit
 from api.errors import BadRequest, problem_responses
 from api.request_types import Between, Day, MaxChars
-from api.routes.common import WRITE_ERRORS, add_history_route, client_cursor
+from api.routes.common import WRITE_ERRORS, add_history_route, archived_field, client_cursor
 from api.views import PersonRef
 from domain.application import CommandContext, Receipt
 from domain.campaign import NAME_MAX, TARGET_MAX
@@ -120,6 +120,7 @@ class Ref(BaseModel):
 
 class CampaignOut(BaseModel):
     id: str
+    archived: bool = archived_field()
     version: int
     name: str
     date: dt.date
@@ -146,6 +147,7 @@ class InspirationOut(BaseModel):
 
 class ActionOut(BaseModel):
     id: str
+    archived: bool = archived_field()
     version: int
     campaign: Ref
     text: str

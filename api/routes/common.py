@@ -82,3 +82,11 @@ def add_history_route(
         responses=problem_responses(404),
         summary=summary,
     )(endpoint)
+
+
+def archived_field() -> Any:
+    """A record's `archived` flag, as every kind's JSON shows it."""
+    return Field(
+        default=False,
+        description="Archived: lists leave it out unless asked (?archived=include or ?archived=only).",
+    )

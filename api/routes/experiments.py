@@ -21,7 +21,7 @@ from sqlalchemy import Connection
 from api.deps import AsOf, Commands, PlausibleDay, ServicesDep, View, etag, page_limit
 from api.errors import BadRequest, problem_responses
 from api.request_types import Between, Day, MaxChars, MaxItems
-from api.routes.common import WRITE_ERRORS, add_history_route, client_cursor
+from api.routes.common import WRITE_ERRORS, add_history_route, archived_field, client_cursor
 from api.views import PersonRef
 from domain.errors import RecordNotFound
 from domain.experiment import (
@@ -163,6 +163,7 @@ class ObservationOut(BaseModel):
 
 class ExperimentSummary(BaseModel):
     id: str
+    archived: bool = archived_field()
     version: int
     initiative: Ref
     organisation: Ref | None

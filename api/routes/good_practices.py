@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.deps import Commands, PrintableQuery, ServicesDep, View, etag, page_limit
 from api.errors import problem_responses
 from api.request_types import MaxChars, MaxItems
-from api.routes.common import WRITE_ERRORS, add_history_route, client_cursor
+from api.routes.common import WRITE_ERRORS, add_history_route, archived_field, client_cursor
 from api.views import PersonRef
 from domain.errors import RecordNotFound
 from domain.good_practice import (
@@ -122,6 +122,7 @@ class VersionOut(VersionSummary):
 
 class PracticeSummary(BaseModel):
     id: str
+    archived: bool = archived_field()
     version: int = Field(description="The record's version (ETag), not a published version number")
     name: str
     status: Status

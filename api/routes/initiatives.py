@@ -15,7 +15,7 @@ from sqlalchemy import Connection
 from api.deps import AsOf, CommandRunner, Commands, PrintableQuery, ServicesDep, View, etag, page_limit
 from api.errors import problem_responses
 from api.request_types import Day, MaxChars, MaxItems
-from api.routes.common import WRITE_ERRORS, add_history_route, client_cursor
+from api.routes.common import WRITE_ERRORS, add_history_route, archived_field, client_cursor
 from api.views import PersonRef
 from domain.application import CommandContext, Receipt
 from domain.initiative import (
@@ -133,6 +133,7 @@ class NoteOut(BaseModel):
 
 class InitiativeSummary(BaseModel):
     id: str
+    archived: bool = archived_field()
     version: int
     title: str
     summary: str

@@ -27,7 +27,7 @@ from api.deps import AsOf, Commands, ServicesDep, View, etag
 from api.errors import problem_responses
 from api.request_types import Between, Day, MaxChars
 from api.routes import drawings
-from api.routes.common import WRITE_ERRORS, add_history_route
+from api.routes.common import WRITE_ERRORS, add_history_route, archived_field
 from api.routes.drawings import LangQuery
 from api.views import PersonRef
 from domain.errors import RecordNotFound
@@ -160,7 +160,7 @@ class Ref(BaseModel):
 
 class MeasureSummary(BaseModel):
     id: str
-    archived: bool = Field(default=False, description="Archived: lists leave it out unless asked (?archived=include or only)")
+    archived: bool = archived_field()
     version: int
     initiative: Ref
     name: str

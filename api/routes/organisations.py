@@ -14,7 +14,7 @@ from sqlalchemy import Connection
 from api.deps import AsOf, Commands, ServicesDep, View, etag
 from api.errors import problem_responses
 from api.request_types import MaxChars
-from api.routes.common import WRITE_ERRORS, add_history_route
+from api.routes.common import WRITE_ERRORS, add_history_route, archived_field
 from domain.errors import RecordNotFound
 from domain.organisation import NAME_MAX, OrganisationKind
 from projections import organisations as read_model
@@ -49,6 +49,7 @@ class UnitOut(BaseModel):
 
 class OrganisationOut(BaseModel):
     id: str
+    archived: bool = archived_field()
     version: int
     name: str
     kind: OrganisationKind

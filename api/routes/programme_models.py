@@ -17,6 +17,7 @@ from fastapi import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.request_types import Day, MaxChars
+from api.routes.common import archived_field
 from api.views import PersonRef
 from domain.check_in import PROGRESS_SCALE, Rag
 from domain.programme import REASON_MAX, ProgrammeStatus, WorkshopKind
@@ -52,6 +53,7 @@ class WorkshopOut(BaseModel):
 
 class ProgrammeSummary(BaseModel):
     id: str
+    archived: bool = archived_field()
     version: int
     name: str
     description: str

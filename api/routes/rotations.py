@@ -18,7 +18,7 @@ from sqlalchemy import Connection
 from api.deps import AsOf, CommandRunner, Commands, PlausibleDay, ServicesDep, View, etag, page_limit
 from api.errors import InvalidParam, problem, problem_responses
 from api.request_types import Day, MaxChars, MaxItems
-from api.routes.common import WRITE_ERRORS, add_history_route, client_cursor
+from api.routes.common import WRITE_ERRORS, add_history_route, archived_field, client_cursor
 from api.views import PersonRef
 from domain.application import CommandContext, Receipt
 from domain.errors import RecordNotFound
@@ -126,6 +126,7 @@ class ReflectionOut(BaseModel):
 
 class RotationSummary(BaseModel):
     id: str
+    archived: bool = archived_field()
     version: int
     status: Status
     allowed_moves: list[str]

@@ -22,7 +22,7 @@ from sqlalchemy import Connection
 from api.deps import AsOf, Commands, PrintableQuery, ServicesDep, View, etag, page_limit
 from api.errors import problem_responses
 from api.request_types import Day, MaxChars
-from api.routes.common import WRITE_ERRORS, add_history_route, client_cursor
+from api.routes.common import WRITE_ERRORS, add_history_route, archived_field, client_cursor
 from api.routes.evaluations import EvaluationRef
 from api.views import PersonRef
 from domain.development_target import (
@@ -146,6 +146,7 @@ class ReviewOut(BaseModel):
 
 class TargetSummary(BaseModel):
     id: str
+    archived: bool = archived_field()
     version: int
     title: str
     strategy_goal: str

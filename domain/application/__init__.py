@@ -9,6 +9,7 @@ A refused command raises a `DomainError` before anything is saved.
 
 from __future__ import annotations
 
+from domain.application.archive import ArchiveCommands
 from domain.application.change_day import ChangeDayCommands, PledgeBatch
 from domain.application.core import CommandContext, PeopleDirectory, Receipt, RecordKind, RequestKey
 from domain.application.experiments import ExperimentCommands
@@ -41,5 +42,6 @@ class Kipina(
     GoodPracticeCommands,
     MeasureCommands,
     ProgrammeCommands,
+    ArchiveCommands,
 ):
     name = "Kipina"

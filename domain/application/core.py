@@ -20,6 +20,7 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, JSONTranscoder
 
+from domain.archive import Archivable
 from domain.errors import (
     ConcurrentChange,
     IdempotencyKeyReused,
@@ -113,15 +114,20 @@ class CommandPath(Application[UUID]):
         cls: type[A],
         record_id: UUID,
         command: Callable[[A], Sequence[Aggregate] | None],
+        *,
+        archived_ok: bool = False,
     ) -> Receipt:
         """`command` may return new records made by the change (an adapt decision's next
-        cycle): they are saved in the same `save()`, atomically."""
+        cycle): they are saved in the same `save()`, atomically. An archived record refuses
+        every command but archive and restore (`archived_ok`), before its fields are judged."""
         replay = self._replay(ctx)
         if replay is not None:
             return replay
         record = self._get(cls, record_id)
         if ctx.expected_version is not None and ctx.expected_version != record.version:
             raise _stale_version(record, ctx.expected_version)
+        if isinstance(record, Archivable) and not archived_ok:
+            record.refuse_if_archived()
         created = command(record) or ()
         return self._commit(ctx, record, *created)
 

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import TypeVar
 
 from present.labels import (
+    archive,
     change_day,
     common,
     evaluations,
@@ -47,6 +48,7 @@ K = TypeVar("K")
 
 KINDS = (
     common,
+    archive,
     initiatives,
     organisations,
     rotations,
