@@ -8,6 +8,7 @@ JSON-ready (dates and times as the API writes them), so a page shows what the AP
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -17,12 +18,18 @@ from pydantic_core import to_jsonable_python
 from sqlalchemy import Connection
 
 from domain.errors import RecordNotFound
-from domain.good_practice import missing_for_publishing
+from domain.good_practice import PUBLIC_FIELDS, TAG_FIELDS, missing_for_publishing
+from present import labels
+from present.reader import Reader
 from projections import good_practices as read_model
 from projections import initiatives, organisations
 from services.people_registry import PeopleRegistry
 
 PersonNames = Callable[[Connection, set[str]], dict[str, str]]
+# Blank lines split paragraphs (browsers send CRLF; the domain keeps what was typed).
+_PARAGRAPHS = re.compile(r"\r?\n[ \t]*\r?\n")
+# How much of a practice's short description a catalogue card shows.
+CARD_EXCERPT = 280
 
 
 def require(
@@ -191,3 +198,79 @@ def public(conn: Connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]
         )
         for r in rows
     ]
+
+
+# ---- the published text, for people to read --------------------------------------------
+
+
+def paragraphs(value: str) -> list[str]:
+    return [p.strip() for p in _PARAGRAPHS.split(value.strip()) if p.strip()]
+
+
+def shown_fields(reader: Reader, fields: dict[str, Any]) -> list[dict[str, Any]]:
+    """The public fields in the template's order, each with its label and its paragraphs
+    (texts) or entries (lists); blank ones are shown as blank, not left out."""
+    shown = []
+    for name in PUBLIC_FIELDS:
+        value = fields.get(name)
+        item: dict[str, Any] = {"name": name, "label": reader.gettext(labels.PRACTICE_FIELD[name])}
+        if name == "development_phase":
+            item["paragraphs"] = [reader.gettext(labels.PHASE.get(str(value), str(value)))] if value else []
+        elif name in TAG_FIELDS:
+            item["entries"] = list(value or [])
+        else:
+            item["paragraphs"] = paragraphs(str(value or ""))
+        shown.append(item)
+    return shown
+
+
+def excerpt(text: str, limit: int = CARD_EXCERPT) -> str:
+    """The start of a text, cut at a word and marked as cut, for a catalogue card."""
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    cut = flat[:limit].rsplit(" ", 1)[0]
+    return cut.rstrip(",.;:–-") + " …"
+
+
+def public_cards(reader: Reader, conn: Connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Published versions as the public catalogue page lists them: the name, the
+    organisation and region, an excerpt, the phase and topics, and when it was published."""
+    names = organisations.names(conn, {r["organisation_id"] for r in rows if r["organisation_id"]})
+    return [
+        {
+            "id": r["practice_id"],
+            "name": r["name"],
+            "organisation": names.get(r["organisation_id"] or "", ""),
+            "region": str(r["fields"].get("region") or ""),
+            "excerpt": excerpt(str(r["fields"].get("short_description") or "")),
+            "phase": reader.gettext(labels.PHASE[r["development_phase"]])
+            if r["development_phase"] in labels.PHASE
+            else "",
+            "topics": list(r["fields"].get("topics") or []),
+            "version": r["version"],
+            "published_at": r["published_at"],
+        }
+        for r in rows
+    ]
+
+
+def public_facets(reader: Reader, conn: Connection) -> dict[str, list[tuple[str, str]]]:
+    """The public catalogue's filter options, each with how many practices it holds, in the
+    reader's alphabetical order: (value, "label (count)")."""
+    facets = read_model.published_facets(conn)
+    key = reader.fmt.sort_key()
+    names = organisations.names(conn, set(facets.organisation_ids))
+
+    def options(counts: dict[str, int], label: Callable[[str], str]) -> list[tuple[str, str]]:
+        labelled = [(value, label(value), count) for value, count in counts.items()]
+        return [
+            (value, f"{shown} ({reader.fmt.number(count)})")
+            for value, shown, count in sorted(labelled, key=lambda o: key(o[1]))
+        ]
+
+    return {
+        "topics": options(facets.topics, str),
+        "target_groups": options(facets.target_groups, str),
+        "organisations": options(facets.organisation_ids, lambda oid: names.get(oid, "")),
+    }

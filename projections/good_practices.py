@@ -43,6 +43,7 @@ from sqlalchemy.sql import ColumnElement, Select
 from domain.good_practice import PUBLIC_FIELDS, GoodPractice, empty_fields
 from domain.recorded import RecordedEvent
 from projections import archive
+from projections.archive import ArchivedFilter
 from projections.batch import Batch
 from projections.tables import (
     UTCDateTime,
@@ -308,6 +309,7 @@ class PracticeFilter:
     phase: str | None = None
     status: str | None = None
     initiative_id: UUID | None = None
+    archived: ArchivedFilter = "exclude"  # live records only, unless asked
 
 
 def get(conn: Connection, practice_id: UUID, as_of: int | None = None) -> dict[str, Any] | None:
@@ -357,7 +359,9 @@ def search(
 ) -> tuple[list[dict[str, Any]], str | None]:
     """Newest first; returns a page and the cursor of the next page (None at the end)."""
     t = good_practices
-    query = _filtered(select(t).where(visible_at(t, as_of)), t, replace(flt, q=None))
+    query = _filtered(
+        select(t).where(visible_at(t, as_of), archive.shown(t, flt.archived)), t, replace(flt, q=None)
+    )
     for word in (flt.q or "").casefold().split():
         query = query.where(_working_copy_has(word, as_of))
     if flt.status:
@@ -451,7 +455,7 @@ def _retractions(
 
 def _public_query(as_of: int | None) -> Select[Any]:
     """The newest version of each practice as of `as_of`, unless that version was retracted
-    by then. A later version after a retraction is public again."""
+    or the practice archived by then. A later version after a retraction is public again."""
     v = good_practice_versions
     r = good_practice_retractions
     newest = select(v.c.practice_id, func.max(v.c.version).label("version"))
@@ -461,10 +465,14 @@ def _public_query(as_of: int | None) -> Select[Any]:
     retracted: ColumnElement[bool] = and_(r.c.practice_id == v.c.practice_id, r.c.version == v.c.version)
     if as_of is not None:
         retracted = and_(retracted, r.c.position <= as_of)
+    # An archived practice leaves the public catalogue (as of the moment asked about) and
+    # comes back when restored; its versions stay.
+    g = good_practices
+    archived = select(g.c.id).where(g.c.id == v.c.practice_id, visible_at(g, as_of), g.c.archived.is_(True))
     return (
         select(v)
         .join(newest_sq, and_(newest_sq.c.practice_id == v.c.practice_id, newest_sq.c.version == v.c.version))
-        .where(~select(r.c.position).where(retracted).exists())
+        .where(~select(r.c.position).where(retracted).exists(), ~archived.exists())
     )
 
 
@@ -482,6 +490,37 @@ def published(
     if flt.initiative_id:
         query = query.where(v.c.initiative_id == str(flt.initiative_id))
     return newest_first_page(conn, query, v.c.position, limit=limit, cursor=cursor)
+
+
+@dataclass(frozen=True)
+class Facets:
+    """What the public catalogue can be narrowed by: the topics, target groups and
+    organisations of the practices public now, each with how many practices it holds."""
+
+    topics: dict[str, int]
+    target_groups: dict[str, int]
+    organisation_ids: dict[str, int]
+
+
+def published_facets(conn: Connection) -> Facets:
+    """The facets of the current public versions. A topic written differently in two
+    practices ("Lean", "lean") is one facet, named as it was first written; the filter
+    matches it casefolded either way."""
+    q = _public_query(None).subquery()
+    topics: dict[str, int] = {}
+    groups: dict[str, int] = {}
+    organisations: dict[str, int] = {}
+    spelled: dict[str, str] = {}
+    for row in conn.execute(select(q.c.organisation_id, q.c.fields).order_by(q.c.position)).mappings():
+        for name, counts in (("topics", topics), ("target_groups", groups)):
+            once = {str(v).strip().casefold(): str(v).strip() for v in row["fields"].get(name) or []}
+            for key, value in once.items():
+                if key:
+                    shown = spelled.setdefault(f"{name}|{key}", value)
+                    counts[shown] = counts.get(shown, 0) + 1
+        if row["organisation_id"]:
+            organisations[row["organisation_id"]] = organisations.get(row["organisation_id"], 0) + 1
+    return Facets(topics=topics, target_groups=groups, organisation_ids=organisations)
 
 
 def published_version(conn: Connection, practice_id: UUID, as_of: int | None = None) -> dict[str, Any] | None:

@@ -21,11 +21,15 @@ from api.pages import (
     good_practices,
     home,
     initiatives,
+    measure_series,
     measures,
     organisations,
     outcome_timeline,
     people,
+    pickers,
     programmes,
+    public,
+    quick_capture,
     rotations,
     targets,
     timelines,
@@ -40,10 +44,12 @@ PAGES = (
     initiatives,
     organisations,
     people,
+    quick_capture,
     experiments,
     rotations,
     campaigns,
     programmes,
+    measure_series,
     measures,
     evaluations,
     outcome_timeline,
@@ -51,11 +57,18 @@ PAGES = (
     follow_up,
     timelines,
     good_practices,
+    pickers,
 )
+
+
+# Pages anyone may read without signing in (the public catalogue, the language switch).
+PUBLIC_PAGES = (public,)
 
 
 def install(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    for module in PUBLIC_PAGES:
+        app.include_router(module.router)
     for module in PAGES:
         app.include_router(module.router, dependencies=[Depends(current_actor)])
     errors.install(app)

@@ -49,8 +49,10 @@ def error_page(request: Request, exc: Exception) -> HTMLResponse:
     fmt = Formatter(lang, ZoneInfo(services.settings.timezone))
     status, heading, message = _describe(exc, _, fmt)
     env = environment(lang)
+    # The public catalogue's reader may not be signed in: its errors lead back to it.
+    public = request.url.path.startswith("/public/")
     html = env.get_template("error.html").render(
-        page=_Bare(),
+        page=_Bare(public),
         fmt=fmt,
         lang=lang,
         csrf=request.cookies.get(CSRF_COOKIE, ""),
@@ -59,8 +61,8 @@ def error_page(request: Request, exc: Exception) -> HTMLResponse:
         current_url=request.url.path,
         heading=heading,
         message=message,
-        back_href="/",
-        back_label=_("Go to the home page"),
+        back_href="/public/good-practices" if public else "/",
+        back_label=_("Go to the catalogue of good practices") if public else _("Go to the home page"),
     )
     return HTMLResponse(html, status_code=status)
 
@@ -104,3 +106,6 @@ class _Bare:
     """The little of `Page` that the layout needs, for pages rendered outside a route."""
 
     url = staticmethod(url)
+
+    def __init__(self, public: bool) -> None:
+        self.public = public

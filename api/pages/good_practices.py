@@ -33,7 +33,6 @@ from domain.errors import DomainError, InvalidField, InvalidFields, RecordNotFou
 from domain.good_practice import (
     EDITABLE_FIELDS,
     LONG_TEXT_FIELDS,
-    PUBLIC_FIELDS,
     REQUIRED_TO_PUBLISH,
     SHORT_TEXT_FIELDS,
     TAG_FIELDS,
@@ -65,8 +64,6 @@ EXPORT_FORMATS = (
     ("pptx", N_("PowerPoint")),
     ("json", N_("JSON (Innokylä fields)")),
 )
-# Blank lines split paragraphs (browsers send CRLF; the domain keeps what was typed).
-_PARAGRAPHS = re.compile(r"\r?\n[ \t]*\r?\n")
 _TAG_SEPARATORS = re.compile(r"[,\r\n]+")
 
 
@@ -162,8 +159,8 @@ def show(page: PageDep, practice_id: PracticeId) -> Response:
     return page.render(
         "good_practices/show.html",
         practice=practice,
-        fields=_shown_fields(page, row["fields"]),
-        internal_notes=_paragraphs(row["fields"].get("internal_notes", "")),
+        fields=practice_views.shown_fields(page, row["fields"]),
+        internal_notes=practice_views.paragraphs(row["fields"].get("internal_notes", "")),
         missing=_missing(page, practice_id, row["fields"]),
         retracted_reason=row["retracted_reason"],
         versions=list(reversed(versions)),
@@ -271,7 +268,7 @@ def version_page(page: PageDep, practice_id: PracticeId, number: VersionNumber) 
         "good_practices/version.html",
         practice=practice,
         version=chosen,
-        fields=_shown_fields(page, chosen["fields"]),
+        fields=practice_views.shown_fields(page, chosen["fields"]),
         versions=versions,
         exports=exports,
     )
@@ -328,27 +325,6 @@ def _render_retract(page: Page, practice_id: UUID, state: FormState, status: int
     return page.render(
         "good_practices/retract.html", status=status, state=state, practice=row, text_max=TEXT_MAX
     )
-
-
-def _shown_fields(page: Page, fields: dict[str, Any]) -> list[dict[str, Any]]:
-    """The public fields in the template's order, each with its label and its paragraphs
-    (texts) or entries (lists); blank ones are shown as blank, not left out."""
-    shown = []
-    for name in PUBLIC_FIELDS:
-        value = fields.get(name)
-        item: dict[str, Any] = {"name": name, "label": page.gettext(labels.PRACTICE_FIELD[name])}
-        if name == "development_phase":
-            item["paragraphs"] = [page.gettext(labels.PHASE.get(str(value), str(value)))] if value else []
-        elif name in TAG_FIELDS:
-            item["entries"] = list(value or [])
-        else:
-            item["paragraphs"] = _paragraphs(str(value or ""))
-        shown.append(item)
-    return shown
-
-
-def _paragraphs(value: str) -> list[str]:
-    return [p.strip() for p in _PARAGRAPHS.split(value.strip()) if p.strip()]
 
 
 def _missing(page: Page, practice_id: UUID, fields: dict[str, Any]) -> list[dict[str, str]]:

@@ -1,5 +1,5 @@
-"""The home page (my initiatives, what needs attention, recent activity), the
-activity feed, and the language switch."""
+"""The home page (my initiatives, what needs attention, recent activity) and the
+activity feed. The language switch is public: `api.pages.public`."""
 
 from __future__ import annotations
 
@@ -7,12 +7,11 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 
-from api.pages.web import YEAR, PageDep
+from api.pages.web import PageDep
 from present import history as history_views
 from present import initiatives as initiative_views
-from present.i18n import COOKIE, LANGUAGES
 from projections import history
 from projections import initiatives as read_model
 from projections.tables import POSITION_MAX
@@ -73,14 +72,3 @@ def activity(page: PageDep, before: Annotated[int | None, Query(ge=1, le=POSITIO
     return page.render(
         "activity.html", entries=entries, older_href=older, newest_href="/activity" if before else None
     )
-
-
-@router.get("/language")
-def choose_language(page: PageDep, set: str = "", next: str = "/") -> Response:
-    """Switch the language and remember it for a year; back to the page the reader was on."""
-    # Only a path on this site: never an open redirect to somewhere else.
-    target = next if next.startswith("/") and not next.startswith("//") and "\\" not in next else "/"
-    response = RedirectResponse(target, status_code=303)
-    if set in LANGUAGES:
-        response.set_cookie(COOKIE, set, max_age=YEAR, path="/", samesite="lax")
-    return response

@@ -75,15 +75,27 @@ def environment(lang: str) -> Environment:
 class Page:
     """One page request: language, formatter, actor and the helpers to answer it."""
 
-    def __init__(self, request: Request, services: Services, actor: UUID) -> None:
+    def __init__(self, request: Request, services: Services, actor: UUID | None) -> None:
         self.request = request
         self.services = services
-        self.actor = actor
+        self._actor = actor
         self.lang = negotiate(request.cookies.get(COOKIE), request.headers.get("accept-language"))
         self.fmt = Formatter(self.lang, ZoneInfo(services.settings.timezone))
         self.env = environment(self.lang)
         self._new_csrf: str | None = None
         self.csrf = request.cookies.get(CSRF_COOKIE) or self._issue_csrf()
+
+    @property
+    def actor(self) -> UUID:
+        """The signed-in person. A public page (`PublicPageDep`) has none and never asks."""
+        if self._actor is None:
+            raise RuntimeError("a public page has no signed-in person")
+        return self._actor
+
+    @property
+    def public(self) -> bool:
+        """A page anyone may read without signing in: it shows no menu of the signed-in pages."""
+        return self._actor is None
 
     # ---- translation -----------------------------------------------------------
 
@@ -221,7 +233,13 @@ def get_page(request: Request, services: ServicesDep, actor: Actor) -> Page:
     return Page(request, services, actor)
 
 
+def get_public_page(request: Request, services: ServicesDep) -> Page:
+    return Page(request, services, None)
+
+
 PageDep = Annotated[Page, Depends(get_page)]
+# The pages for the public (the catalogue of good practices, the language switch): no sign-in.
+PublicPageDep = Annotated[Page, Depends(get_public_page)]
 
 
 def text(form: FormData, name: str) -> str:
