@@ -47,6 +47,7 @@ def campaign_of_row(row: dict[str, Any], as_of: datetime | None = None) -> dict[
             {
                 "id": row["id"],
                 "version": row["version"],
+                "archived": row["archived"],
                 "name": row["name"],
                 "date": row["held_on"],
                 "target_count": row["target_count"],
@@ -115,6 +116,7 @@ def actions(
             {
                 "id": r["id"],
                 "version": r["version"],
+                "archived": r["archived"],
                 "campaign": names.campaign(r),
                 "text": r["text"],
                 "pledger": names.pledger(r),

@@ -59,7 +59,7 @@ def summaries(conn: Connection, rows: list[dict[str, Any]], as_of: int | None) -
     return [
         to_jsonable_python(
             {
-                **{k: r[k] for k in ("id", "version", "name", "status", "development_phase")},
+                **{k: r[k] for k in ("id", "version", "archived", "name", "status", "development_phase")},
                 "initiative": _ref(r["initiative_id"], titles),
                 "organisation": _ref(r["organisation_id"], names) if r["organisation_id"] else None,
                 "published_version": r["published_version"] or None,

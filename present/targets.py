@@ -27,6 +27,7 @@ ACTIVITY_WINDOW = timedelta(days=365)
 SUMMARY_FIELDS = (
     "id",
     "version",
+    "archived",
     "title",
     "strategy_goal",
     "strategy",

@@ -10,6 +10,7 @@ from sqlalchemy import Column, Connection, Index, Integer, String, Table, Text, 
 from domain.campaign import Campaign
 from domain.recorded import RecordedEvent
 from projections import archive
+from projections.archive import ArchivedFilter
 from projections.batch import Batch
 from projections.tables import UTCDateTime, metadata, versioned_columns, visible_at
 
@@ -88,11 +89,14 @@ def get(conn: Connection, campaign_id: UUID, as_of: int | None = None) -> dict[s
     return dict(row) if row is not None else None
 
 
-def list_all(conn: Connection, as_of: int | None = None, *, limit: int = 500) -> list[dict[str, Any]]:
-    """Newest campaign day first."""
+def list_all(
+    conn: Connection, as_of: int | None = None, *, limit: int = 500, archived: ArchivedFilter = "include"
+) -> list[dict[str, Any]]:
+    """Newest campaign day first (archived ones too unless asked: the pledge forms offer
+    every campaign; the campaign list passes the reader's choice)."""
     query = (
         select(campaigns)
-        .where(visible_at(campaigns, as_of))
+        .where(visible_at(campaigns, as_of), archive.shown(campaigns, archived))
         .order_by(campaigns.c.held_on.desc(), campaigns.c.created_position.desc())
         .limit(limit)
     )

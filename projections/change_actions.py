@@ -18,6 +18,7 @@ from sqlalchemy import JSON, Column, Connection, Index, Integer, String, Table, 
 from domain.change_action import ChangeAction
 from domain.recorded import RecordedEvent
 from projections import archive
+from projections.archive import ArchivedFilter
 from projections.batch import Batch
 from projections.tables import (
     UTCDateTime,
@@ -147,6 +148,7 @@ class ActionFilter:
     status: str | None = None
     unit_id: UUID | None = None
     category: str | None = None
+    archived: ArchivedFilter = "exclude"  # live records only, unless asked
 
 
 def get(conn: Connection, action_id: UUID, as_of: int | None = None) -> dict[str, Any] | None:
@@ -173,7 +175,9 @@ def search(
     """Newest pledge first; returns a page and the cursor of the next page (None at the end).
     Raises ValueError for a cursor this module did not make."""
     c = change_actions.c
-    query = select(change_actions).where(visible_at(change_actions, as_of))
+    query = select(change_actions).where(
+        visible_at(change_actions, as_of), archive.shown(change_actions, flt.archived)
+    )
     if flt.campaign_id:
         query = query.where(c.campaign_id == str(flt.campaign_id))
     if flt.status:

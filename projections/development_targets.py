@@ -32,6 +32,7 @@ from sqlalchemy.sql import Select
 from domain.development_target import DevelopmentTarget
 from domain.recorded import RecordedEvent
 from projections import archive
+from projections.archive import ArchivedFilter
 from projections.batch import Batch
 from projections.tables import (
     UTCDateTime,
@@ -249,6 +250,7 @@ class TargetFilter:
     status: str | None = None
     organisation_id: UUID | None = None
     q: str | None = None
+    archived: ArchivedFilter = "exclude"  # live records only, unless asked
 
 
 def get(conn: Connection, target_id: UUID, as_of: int | None = None) -> dict[str, Any] | None:
@@ -272,7 +274,9 @@ def search(
 
 def _filtered(query: Select[Any], flt: TargetFilter, as_of: int | None) -> Select[Any]:
     c = development_targets.c
-    query = query.where(visible_at(development_targets, as_of))
+    query = query.where(
+        visible_at(development_targets, as_of), archive.shown(development_targets, flt.archived)
+    )
     if flt.strategy:
         query = query.where(c.strategy == flt.strategy)
     if flt.responsible_role:

@@ -40,6 +40,7 @@ from sqlalchemy.sql import Select
 from domain.experiment import Experiment
 from domain.recorded import RecordedEvent
 from projections import archive
+from projections.archive import ArchivedFilter
 from projections.batch import Batch
 from projections.initiatives import initiatives
 from projections.tables import (
@@ -315,6 +316,7 @@ class ExperimentFilter:
     unit_id: UUID | None = None
     date_from: date | None = None
     date_to: date | None = None
+    archived: ArchivedFilter = "exclude"  # live records only, unless asked
 
 
 def get(conn: Connection, experiment_id: UUID, as_of: int | None = None) -> dict[str, Any] | None:
@@ -347,7 +349,7 @@ def search(
 
 def _filtered(query: Select[Any], flt: ExperimentFilter, as_of: int | None) -> Select[Any]:
     c = experiments.c
-    query = query.where(visible_at(experiments, as_of))
+    query = query.where(visible_at(experiments, as_of), archive.shown(experiments, flt.archived))
     if flt.stage:
         query = query.where(c.stage == flt.stage)
     if flt.decision:

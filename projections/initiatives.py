@@ -34,6 +34,7 @@ from sqlalchemy.sql import Select
 from domain.initiative import Initiative, LifecycleEvent
 from domain.recorded import RecordedEvent
 from projections import archive
+from projections.archive import ArchivedFilter
 from projections.batch import Batch
 from projections.tables import (
     UTCDateTime,
@@ -355,6 +356,7 @@ class InitiativeFilter:
     theme: str | None = None
     owner_id: UUID | None = None
     q: str | None = None
+    archived: ArchivedFilter = "exclude"  # live records only, unless asked
 
 
 def get(conn: Connection, initiative_id: UUID, as_of: int | None = None) -> dict[str, Any] | None:
@@ -413,7 +415,7 @@ def search(
 
 def _filtered(query: Select[Any], flt: InitiativeFilter, as_of: int | None) -> Select[Any]:
     c = initiatives.c
-    query = query.where(visible_at(initiatives, as_of))
+    query = query.where(visible_at(initiatives, as_of), archive.shown(initiatives, flt.archived))
     if flt.status:
         query = query.where(c.status == flt.status)
     if flt.organisation_id:

@@ -23,6 +23,7 @@ from sqlalchemy import Column, Connection, Float, Index, Integer, String, Table,
 from domain.measure import Measure
 from domain.recorded import RecordedEvent
 from projections import archive
+from projections.archive import ArchivedFilter
 from projections.batch import Batch
 from projections.tables import UTCDateTime, metadata, versioned_columns, visible_at
 
@@ -220,10 +221,14 @@ def get(conn: Connection, measure_id: UUID | str, as_of: int | None = None) -> d
 
 
 def search(
-    conn: Connection, *, initiative_id: UUID | str | None = None, as_of: int | None = None
+    conn: Connection,
+    *,
+    initiative_id: UUID | str | None = None,
+    as_of: int | None = None,
+    archived: ArchivedFilter = "exclude",
 ) -> list[dict[str, Any]]:
     """Measures in the order they were defined, of one initiative or of all."""
-    query = select(measures).where(visible_at(measures, as_of))
+    query = select(measures).where(visible_at(measures, as_of), archive.shown(measures, archived))
     if initiative_id is not None:
         query = query.where(measures.c.initiative_id == str(initiative_id))
     return [dict(r) for r in conn.execute(query.order_by(measures.c.created_position)).mappings()]

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Column, Connection, Index, Integer, String, Table, Text, select, text
+from sqlalchemy import Column, Connection, Index, Integer, String, Table, Text, and_, select, text
 
 from domain.organisation import Organisation
 from domain.recorded import RecordedEvent
 from projections import archive
+from projections.archive import ArchivedFilter
 from projections.batch import Batch
 from projections.tables import UTCDateTime, metadata, versioned_columns, visible_at
 
@@ -111,12 +112,14 @@ def units_of(conn: Connection, organisation_id: UUID, as_of: int | None) -> list
     return [dict(r) for r in rows]
 
 
-def list_all(conn: Connection, as_of: int | None = None) -> list[dict[str, Any]]:
+def list_all(
+    conn: Connection, as_of: int | None = None, *, archived: ArchivedFilter = "include"
+) -> list[dict[str, Any]]:
     """Every organisation with its units, in two queries (not one per organisation: the
-    initiative list and forms offer every organisation and unit on each page)."""
-    rows = conn.execute(
-        select(organisations).where(visible_at(organisations, as_of)).order_by(organisations.c.name)
-    ).mappings()
+    initiative list and forms offer every organisation and unit on each page). Archived ones
+    too unless asked: a record's form must still offer the organisation it names."""
+    shown = and_(visible_at(organisations, as_of), archive.shown(organisations, archived))
+    rows = conn.execute(select(organisations).where(shown).order_by(organisations.c.name)).mappings()
     result = [{**dict(r), "units": []} for r in rows]
     by_id = {r["id"]: r["units"] for r in result}
     unit_rows = conn.execute(

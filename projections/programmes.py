@@ -47,6 +47,7 @@ from domain.initiative import Initiative, Status
 from domain.programme import Programme
 from domain.recorded import RecordedEvent
 from projections import archive
+from projections.archive import ArchivedFilter
 from projections.batch import Batch, Row
 from projections.initiatives import initiatives
 from projections.tables import (
@@ -408,11 +409,12 @@ def search(
     as_of: int | None = None,
     limit: int = 50,
     cursor: str | None = None,
+    archived: ArchivedFilter = "exclude",
 ) -> tuple[list[dict[str, Any]], str | None]:
     """Newest first; returns a page and the cursor of the next page (None at the end).
     Raises ValueError for a cursor this server did not give out."""
     c = programmes.c
-    query = select(programmes).where(visible_at(programmes, as_of))
+    query = select(programmes).where(visible_at(programmes, as_of), archive.shown(programmes, archived))
     if status:
         query = query.where(c.status == status)
     if organisation_id:

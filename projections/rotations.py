@@ -20,6 +20,7 @@ from sqlalchemy import JSON, Column, Connection, Index, Integer, String, Table, 
 from domain.recorded import RecordedEvent
 from domain.rotation import RotationPlacement
 from projections import archive
+from projections.archive import ArchivedFilter
 from projections.batch import Batch
 from projections.tables import (
     UTCDateTime,
@@ -195,6 +196,7 @@ class RotationFilter:
     unit_id: UUID | None = None  # home or host
     status: str | None = None
     initiative_id: UUID | None = None
+    archived: ArchivedFilter = "exclude"  # live records only, unless asked
 
 
 def get(conn: Connection, rotation_id: UUID, as_of: int | None = None) -> dict[str, Any] | None:
@@ -238,7 +240,7 @@ def search(
     """Newest first; returns a page and the cursor of the next page (None at the end).
     Raises ValueError for a cursor this server did not give out."""
     c = rotations.c
-    query = select(rotations).where(visible_at(rotations, as_of))
+    query = select(rotations).where(visible_at(rotations, as_of), archive.shown(rotations, flt.archived))
     if flt.person_id:
         query = query.where(c.person_id == str(flt.person_id))
     if flt.unit_id:

@@ -23,7 +23,7 @@ from api.actor import Actor
 from api.deps import CommandRunner, Commands, PrintableQuery, ServicesDep, View, etag, page_limit
 from api.errors import BadRequest, problem_responses
 from api.request_types import Between, Day, MaxChars
-from api.routes.common import WRITE_ERRORS, add_history_route, archived_field, client_cursor
+from api.routes.common import WRITE_ERRORS, ArchivedQuery, add_history_route, archived_field, client_cursor
 from api.views import PersonRef
 from domain.application import CommandContext, Receipt
 from domain.campaign import NAME_MAX, TARGET_MAX
@@ -308,9 +308,9 @@ def edit_campaign(
 
 
 @campaigns_router.get("", response_model=CampaignList, responses=problem_responses(), summary="All campaigns")
-def list_campaigns(services: ServicesDep, view: View) -> dict[str, Any]:
+def list_campaigns(services: ServicesDep, view: View, archived: ArchivedQuery = "exclude") -> dict[str, Any]:
     with services.projector.engine.connect() as conn:
-        rows = campaigns.list_all(conn, view.position)
+        rows = campaigns.list_all(conn, view.position, archived=archived)
     return {"items": [day_views.campaign_of_row(r) for r in rows], "as_of": view.moment}
 
 
@@ -516,12 +516,14 @@ def list_actions(
     category: Category | None = None,
     limit: int = page_limit(),
     cursor: str | None = None,
+    archived: ArchivedQuery = "exclude",
 ) -> dict[str, Any]:
     flt = change_actions.ActionFilter(
         campaign_id=campaign_id,
         status=status.value if status else None,
         unit_id=unit_id,
         category=category.value if category else None,
+        archived=archived,
     )
     with services.projector.engine.connect() as conn:
         with client_cursor():

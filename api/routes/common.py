@@ -21,11 +21,21 @@ from api.views import HistoryEntry, history_entries
 from domain.errors import RecordNotFound
 from present.kinds import BY_RECORD_TYPE
 from projections import history
+from projections.archive import ArchivedFilter
 
 # A command on an existing record: missing (404), changed meanwhile (409, 412), refused (422).
 WRITE_ERRORS = problem_responses(404, 409, 412, 422)
 
 HISTORY_SUMMARY = "Every change, field by field"
+
+# A list's `?archived=`: archived records are left out unless asked for.
+ArchivedQuery = Annotated[
+    ArchivedFilter,
+    Query(
+        description="exclude (the default): live records only; include: archived ones too; "
+        "only: archived ones only"
+    ),
+]
 
 
 @contextmanager

@@ -21,7 +21,7 @@ from sqlalchemy import Connection
 from api.deps import AsOf, Commands, PlausibleDay, ServicesDep, View, etag, page_limit
 from api.errors import BadRequest, problem_responses
 from api.request_types import Between, Day, MaxChars, MaxItems
-from api.routes.common import WRITE_ERRORS, add_history_route, archived_field, client_cursor
+from api.routes.common import WRITE_ERRORS, ArchivedQuery, add_history_route, archived_field, client_cursor
 from api.views import PersonRef
 from domain.errors import RecordNotFound
 from domain.experiment import (
@@ -472,6 +472,7 @@ def list_experiments(
     date_to: DateTo = None,
     limit: int = page_limit(),
     cursor: str | None = None,
+    archived: ArchivedQuery = "exclude",
 ) -> dict[str, Any]:
     flt = read_model.ExperimentFilter(
         stage=stage.value if stage else None,
@@ -480,6 +481,7 @@ def list_experiments(
         unit_id=unit_id,
         date_from=date_from,
         date_to=date_to,
+        archived=archived,
     )
     return _list(services, view, flt, limit, cursor)
 

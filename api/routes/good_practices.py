@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.deps import Commands, PrintableQuery, ServicesDep, View, etag, page_limit
 from api.errors import problem_responses
 from api.request_types import MaxChars, MaxItems
-from api.routes.common import WRITE_ERRORS, add_history_route, archived_field, client_cursor
+from api.routes.common import WRITE_ERRORS, ArchivedQuery, add_history_route, archived_field, client_cursor
 from api.views import PersonRef
 from domain.errors import RecordNotFound
 from domain.good_practice import (
@@ -304,11 +304,13 @@ def list_practices(
     initiative_id: UUID | None = None,
     limit: int = page_limit(),
     cursor: str | None = None,
+    archived: ArchivedQuery = "exclude",
 ) -> dict[str, Any]:
     flt = dataclasses.replace(
         catalogue_filter(q, topic, target_group, organisation_id, phase),
         status=status.value if status else None,
         initiative_id=initiative_id,
+        archived=archived,
     )
     with services.projector.engine.connect() as conn:
         with client_cursor():

@@ -15,7 +15,7 @@ from sqlalchemy import Connection
 from api.deps import AsOf, CommandRunner, Commands, PrintableQuery, ServicesDep, View, etag, page_limit
 from api.errors import problem_responses
 from api.request_types import Day, MaxChars, MaxItems
-from api.routes.common import WRITE_ERRORS, add_history_route, archived_field, client_cursor
+from api.routes.common import WRITE_ERRORS, ArchivedQuery, add_history_route, archived_field, client_cursor
 from api.views import PersonRef
 from domain.application import CommandContext, Receipt
 from domain.initiative import (
@@ -417,6 +417,7 @@ def list_initiatives(
     ] = None,
     limit: int = page_limit(),
     cursor: str | None = None,
+    archived: ArchivedQuery = "exclude",
 ) -> dict[str, Any]:
     flt = read_model.InitiativeFilter(
         status=status.value if status else None,
@@ -425,6 +426,7 @@ def list_initiatives(
         theme=theme,
         owner_id=owner_id,
         q=q,
+        archived=archived,
     )
     with services.projector.engine.connect() as conn:
         with client_cursor():

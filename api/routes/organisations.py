@@ -14,7 +14,7 @@ from sqlalchemy import Connection
 from api.deps import AsOf, Commands, ServicesDep, View, etag
 from api.errors import problem_responses
 from api.request_types import MaxChars
-from api.routes.common import WRITE_ERRORS, add_history_route, archived_field
+from api.routes.common import WRITE_ERRORS, ArchivedQuery, add_history_route, archived_field
 from domain.errors import RecordNotFound
 from domain.organisation import NAME_MAX, OrganisationKind
 from projections import organisations as read_model
@@ -121,9 +121,11 @@ def rename_unit(
 
 
 @router.get("", response_model=list[OrganisationOut], responses=problem_responses())
-def list_organisations(services: ServicesDep, view: View) -> list[dict[str, Any]]:
+def list_organisations(
+    services: ServicesDep, view: View, archived: ArchivedQuery = "exclude"
+) -> list[dict[str, Any]]:
     with services.projector.engine.connect() as conn:
-        return [_render(r) for r in read_model.list_all(conn, view.position)]
+        return [_render(r) for r in read_model.list_all(conn, view.position, archived=archived)]
 
 
 @router.get("/{organisation_id}", response_model=OrganisationOut, responses=problem_responses(404))

@@ -24,7 +24,7 @@ from api.deps import AsOf, CommandRunner, Commands, PrintableQuery, ServicesDep,
 from api.errors import problem_responses
 from api.request_types import Day, MaxChars, MaxItems
 from api.routes import check_ins, workshops
-from api.routes.common import WRITE_ERRORS, add_history_route, client_cursor
+from api.routes.common import WRITE_ERRORS, ArchivedQuery, add_history_route, client_cursor
 from api.routes.programme_models import ProgrammeId, ProgrammeSummary, Reason, Ref, WorkshopOut
 from domain.application import CommandContext, Receipt
 from domain.programme import DESCRIPTION_MAX, ENROLMENTS_MAX, NAME_MAX, ORGANISATIONS_MAX, ProgrammeStatus
@@ -293,6 +293,7 @@ def list_programmes(
     q: Annotated[str | None, Query(max_length=200, description="Words in the name"), PrintableQuery] = None,
     limit: int = page_limit(),
     cursor: str | None = None,
+    archived: ArchivedQuery = "exclude",
 ) -> dict[str, Any]:
     with services.projector.engine.connect() as conn:
         with client_cursor():
@@ -304,6 +305,7 @@ def list_programmes(
                 as_of=view.position,
                 limit=limit,
                 cursor=cursor,
+                archived=archived,
             )
         shown = programme_views.summaries(conn, services.people, rows, view.position)
     items = [ProgrammeSummary.model_validate(p).model_dump(mode="json") for p in shown]

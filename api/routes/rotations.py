@@ -18,7 +18,7 @@ from sqlalchemy import Connection
 from api.deps import AsOf, CommandRunner, Commands, PlausibleDay, ServicesDep, View, etag, page_limit
 from api.errors import InvalidParam, problem, problem_responses
 from api.request_types import Day, MaxChars, MaxItems
-from api.routes.common import WRITE_ERRORS, add_history_route, archived_field, client_cursor
+from api.routes.common import WRITE_ERRORS, ArchivedQuery, add_history_route, archived_field, client_cursor
 from api.views import PersonRef
 from domain.application import CommandContext, Receipt
 from domain.errors import RecordNotFound
@@ -521,12 +521,14 @@ def list_rotations(
     initiative_id: UUID | None = None,
     limit: int = page_limit(),
     cursor: str | None = None,
+    archived: ArchivedQuery = "exclude",
 ) -> dict[str, Any]:
     flt = read_model.RotationFilter(
         person_id=person_id,
         unit_id=unit_id,
         status=status.value if status else None,
         initiative_id=initiative_id,
+        archived=archived,
     )
     with services.projector.engine.connect() as conn:
         with client_cursor():

@@ -22,7 +22,7 @@ from sqlalchemy import Connection
 from api.deps import AsOf, Commands, PrintableQuery, ServicesDep, View, etag, page_limit
 from api.errors import problem_responses
 from api.request_types import Day, MaxChars
-from api.routes.common import WRITE_ERRORS, add_history_route, archived_field, client_cursor
+from api.routes.common import WRITE_ERRORS, ArchivedQuery, add_history_route, archived_field, client_cursor
 from api.routes.evaluations import EvaluationRef
 from api.views import PersonRef
 from domain.development_target import (
@@ -378,6 +378,7 @@ def list_targets(
     ] = None,
     limit: int = page_limit(),
     cursor: str | None = None,
+    archived: ArchivedQuery = "exclude",
 ) -> dict[str, Any]:
     flt = read_model.TargetFilter(
         strategy=strategy.value if strategy else None,
@@ -385,6 +386,7 @@ def list_targets(
         status=status.value if status else None,
         organisation_id=organisation_id,
         q=q,
+        archived=archived,
     )
     with services.projector.engine.connect() as conn:
         with client_cursor():
