@@ -22,7 +22,9 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    case,
     delete,
+    literal,
     select,
     update,
 )
@@ -89,6 +91,18 @@ class PeopleRegistry:
     def exists(self, person_id: UUID) -> bool:
         with self.engine.connect() as conn:
             return conn.execute(select(people.c.id).where(people.c.id == str(person_id))).first() is not None
+
+    def placement(self, person_id: UUID) -> tuple[UUID | None, UUID | None]:
+        """The person's organisation and unit ((None, None) for an unknown or erased person)."""
+        query = select(people.c.organisation_id, people.c.unit_id).where(people.c.id == str(person_id))
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        if row is None:
+            return None, None
+        return (
+            UUID(row.organisation_id) if row.organisation_id else None,
+            UUID(row.unit_id) if row.unit_id else None,
+        )
 
     # ---- commands --------------------------------------------------------------
 
@@ -183,6 +197,33 @@ class PeopleRegistry:
         """(id, name) of at most `limit` people, by id: only the two columns a select list needs."""
         query = select(people.c.id, people.c.name).order_by(people.c.id).limit(limit)
         return [(row.id, row.name) for row in conn.execute(query)]
+
+    def pick(
+        self,
+        conn: Connection,
+        words: list[str],
+        *,
+        limit: int,
+        first_id: str | None = None,
+        organisation_id: str | None = None,
+        ids: list[str] | None = None,
+    ) -> list[dict[str, Any]]:
+        """At most `limit` people (id, name, organisation_id, rank) whose name holds every
+        word: `first_id` first, then `organisation_id`'s people, then the rest by name."""
+        c = people.c
+        first = []
+        if first_id:
+            first.append(c.id == first_id)
+        if organisation_id:
+            first.append(c.organisation_id == organisation_id)
+        rank = case(*((cond, i) for i, cond in enumerate(first)), else_=len(first)) if first else literal(0)
+        query = select(c.id, c.name, c.organisation_id, rank.label("rank"))
+        for word in words:
+            query = query.where(c.name.icontains(word, autoescape=True))
+        if ids is not None:
+            query = query.where(c.id.in_(ids))
+        rows = conn.execute(query.order_by(rank, c.name).limit(limit)).mappings()
+        return [dict(r) for r in rows]
 
     def with_email(self, conn: Connection) -> list[tuple[UUID, str]]:
         """(person id, e-mail) of everyone who has an e-mail address."""

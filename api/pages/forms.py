@@ -15,11 +15,15 @@ from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import Connection
+from starlette.datastructures import FormData
+
 from api.pages.web import Page
 from api.request_types import ISO_DAY
 from domain.application import CommandContext, Receipt
 from domain.errors import DomainError, InvalidField, StaleVersion
 from domain.values import EARLIEST_DAY, LATEST_DAY
+from present import pickers as picker_views
 
 
 @dataclass
@@ -80,6 +84,46 @@ def submit(
 
 
 Rows = list[dict[str, Any]]
+
+
+def picking(form: FormData) -> str | None:
+    """The field whose picker's Search button posted the form (without JavaScript), or None.
+    The page then shows the form again with that picker's matches: nothing is recorded."""
+    value = form.get("_pick")
+    return value if isinstance(value, str) and value else None
+
+
+def picker_found(
+    page: Page,
+    conn: Connection,
+    state: FormState,
+    name: str,
+    kind: str,
+    *,
+    organisation_id: str | None = None,
+    own_first: bool = False,
+) -> list[dict[str, Any]]:
+    """The options a form's picker opens with: its chosen record, then the matches of what
+    was typed in its search box (`<name>__q`), the likeliest first."""
+    chosen = str(state.value(name) or "").strip() or None
+    return picker_views.options(
+        conn,
+        page.services.people,
+        kind,
+        str(state.value(f"{name}__q") or ""),
+        lang=page.lang,
+        organisation_id=organisation_id,
+        person_id=str(page.actor) if own_first else None,
+        chosen_id=chosen if chosen and _is_uuid(chosen) else None,
+    )
+
+
+def _is_uuid(raw: str) -> bool:
+    try:
+        UUID(raw)
+    except ValueError:
+        return False
+    return True
 
 
 def page_after(

@@ -19,7 +19,16 @@ from fastapi.responses import Response
 from sqlalchemy import Connection
 from starlette.datastructures import FormData
 
-from api.pages.forms import FormState, as_of_or_error, date_or_none, page_after, submit, uuid_or_none
+from api.pages.forms import (
+    FormState,
+    as_of_or_error,
+    date_or_none,
+    page_after,
+    picker_found,
+    picking,
+    submit,
+    uuid_or_none,
+)
 from api.pages.web import Page, PageDep, form_version, text
 from domain.application import CommandContext, Receipt
 from domain.errors import InvalidField, RecordNotFound, StaleVersion
@@ -70,6 +79,14 @@ STEP_FIELDS = (
     "bring_home",
     "host_feedback",
 )
+# The form's pickers: field name → kind of record.
+EDIT_PICKERS = {"mentor_id": "people", "initiative_id": "initiatives", "target_id": "targets"}
+PROPOSE_PICKERS = {
+    "person_id": "people",
+    "home_unit_id": "units",
+    "host_unit_id": "units",
+    **EDIT_PICKERS,
+}
 # A refusal about an organisation is shown at the unit chosen with it.
 _FIELD_SHOWN_AT = {"home_organisation_id": "home_unit_id", "host_organisation_id": "host_unit_id"}
 
@@ -88,7 +105,9 @@ def list_page(
     cursor: str = "",
 ) -> Response:
     state = FormState(values={"status": status, "as_of_date": as_of_date})
+    archived, archived_choices = page.archived_list()
     flt = read_model.RotationFilter(
+        archived=archived,
         person_id=uuid_or_none(page, state, "person_id", person_id),
         unit_id=uuid_or_none(page, state, "unit_id", unit_id),
         status=status if status in Status.__members__.values() else None,
@@ -107,6 +126,7 @@ def list_page(
     query = {k: v for k, v in page.request.query_params.items() if k != "cursor"}
     return page.render(
         "rotations/list.html",
+        archived_choices=archived_choices,
         status=200 if state.ok else 400,
         state=state,
         items=items,
@@ -174,6 +194,8 @@ def new_form(page: PageDep, person_id: str = "", initiative_id: str = "") -> Res
 @router.post("/new")
 async def create(page: PageDep) -> Response:
     form = await page.form()
+    if picking(form):
+        return _render_form(page, _typed(form))
     state = FormState(values={k: text(form, k) for k in ("learning_goals",)})
     person_id = uuid_or_none(page, state, "person_id", text(form, "person_id"))
     home_unit_id = uuid_or_none(page, state, "home_unit_id", text(form, "home_unit_id"))
@@ -285,6 +307,10 @@ def edit_form(page: PageDep, rotation_id: RotationId) -> Response:
 @router.post("/{rotation_id}/edit")
 async def edit(page: PageDep, rotation_id: RotationId) -> Response:
     form = await page.form()
+    if picking(form):
+        with page.services.projector.engine.connect() as conn:
+            row = rotation_views.require(conn, rotation_id)
+        return _render_edit(page, _typed(form), row)
     state = FormState(values={"learning_goals": text(form, "learning_goals")})
     goals = [g for g in state.values["learning_goals"].splitlines() if g.strip()]
     fields: dict[str, Any] = {
@@ -546,16 +572,23 @@ def _render_show(
 
 def _render_form(page: Page, state: FormState, status: int = 200) -> Response:
     with page.services.projector.engine.connect() as conn:
-        choices = _choices(page, conn)
+        home_org = _unit_organisations(conn).get(str(state.value("home_unit_id")).strip())
+        found = _pickers(page, conn, state, PROPOSE_PICKERS, str(home_org) if home_org else None)
     return page.render(
-        "rotations/form.html", status=status, state=state, rotation=None, goal_max=GOAL_MAX, **choices
+        "rotations/form.html",
+        status=status,
+        state=state,
+        rotation=None,
+        goal_max=GOAL_MAX,
+        pickers=found,
+        home_organisation_id=str(home_org) if home_org else None,
     )
 
 
 def _render_edit(page: Page, state: FormState, row: dict[str, Any], status: int = 200) -> Response:
     with page.services.projector.engine.connect() as conn:
         rotation = summaries(page, conn, [row], None)[0]
-        choices = _choices(page, conn)
+        found = _pickers(page, conn, state, EDIT_PICKERS, row["home_organisation_id"])
     state.values.setdefault("version", row["version"])
     return page.render(
         "rotations/form.html",
@@ -563,8 +596,32 @@ def _render_edit(page: Page, state: FormState, row: dict[str, Any], status: int 
         state=state,
         rotation=rotation,
         goal_max=GOAL_MAX,
-        **choices,
+        pickers=found,
+        home_organisation_id=row["home_organisation_id"],
     )
+
+
+def _typed(form: FormData) -> FormState:
+    """Everything a posted form holds, as typed: a picker's search shows the form again."""
+    return FormState(values={k: v for k, v in form.items() if isinstance(v, str)})
+
+
+def _pickers(
+    page: Page, conn: Connection, state: FormState, names: dict[str, str], organisation_id: str | None
+) -> dict[str, list[dict[str, Any]]]:
+    """The options each picker of the form opens with; initiatives and targets of the
+    person's home organisation first."""
+    return {
+        name: picker_found(
+            page,
+            conn,
+            state,
+            name,
+            kind,
+            organisation_id=organisation_id if kind in ("initiatives", "targets", "units") else None,
+        )
+        for name, kind in names.items()
+    }
 
 
 def summaries(

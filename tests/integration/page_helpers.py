@@ -151,6 +151,8 @@ def form_values(html: str | Element, action: str) -> dict[str, str]:
             continue
         if e.tag == "input" and e.get("type") not in ("submit", "button", "checkbox", "radio"):
             values[name] = e.get("value", "") or ""
+        elif e.tag == "input" and e.get("type") == "radio" and "checked" in e.attrs:
+            values[name] = e.get("value", "") or ""  # a picker's chosen option, as a browser sends it
         elif e.tag == "textarea":
             # A browser drops the one newline right after <textarea>.
             raw = "".join(c for c in e.children if isinstance(c, str))
