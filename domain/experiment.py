@@ -77,6 +77,8 @@ EDITABLE_FIELDS = (
 TEXT_FIELDS = ("question", "prediction", "plan_who", "plan_what", "plan_when", "plan_where")
 
 TITLE_MAX = 200
+# A title made from the change idea (see `title_from`) is at most this long.
+TITLE_SHORT = 80
 CHANGE_IDEA_MAX = 2000
 TEXT_MAX = 2000
 MEASURES_MAX = 10
@@ -113,6 +115,17 @@ def clean_fields(fields: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
+def title_from(change_idea: str) -> str:
+    """A title for an experiment planned with its change idea alone (the quick form on a
+    phone): the idea's first line, cut at a word boundary before TITLE_SHORT characters.
+    Blank in, blank out (the plan then refuses the missing change idea)."""
+    line = next((part.strip() for part in str(change_idea).splitlines() if part.strip()), "")
+    if len(line) <= TITLE_SHORT:
+        return line
+    cut = line[: TITLE_SHORT - 1].rsplit(" ", 1)[0].rstrip(" ,.;:–-")
+    return f"{cut or line[: TITLE_SHORT - 1]}…"
+
+
 def _require_period(start: date | None, end: date | None) -> None:
     if start is not None and end is not None and end < start:
         raise InvalidField(
@@ -121,6 +134,58 @@ def _require_period(start: date | None, end: date | None) -> None:
             end=end.isoformat(),
             start=start.isoformat(),
         )
+
+
+def clean_done(
+    *,
+    fields: dict[str, Any],
+    started_on: date | None,
+    ended_on: date | None,
+    result: str,
+    learning: str,
+    decision: str,
+    rationale: str,
+) -> dict[str, Any]:
+    """Every part of an experiment told after it ran (see `Experiment.log_done`), each judged
+    on its own so that all refusals come at once (`InvalidFields`, in the form's order):
+    the plan's fields, the days it started and ended (not in the future, in that order), what
+    happened, what was learnt and the decision. Returns the cleaned study and decision."""
+    errors: list[InvalidField] = []
+    cleaned: dict[str, Any] = {}
+
+    def check(name: str, judge: Any) -> None:
+        try:
+            cleaned[name] = judge()
+        except InvalidField as error:
+            errors.append(error)
+
+    for name in ("title", "change_idea"):
+        if name not in fields:
+            errors.append(InvalidField(name, "{field} is required and cannot be blank."))
+    for name, value in fields.items():
+        check(name, lambda name=name, value=value: clean_fields({name: value})[name])
+    check("started_on", lambda: past_or_today("started_on", started_on))
+    check("ended_on", lambda: past_or_today("ended_on", ended_on))
+    start, end = cleaned.get("started_on"), cleaned.get("ended_on")
+    if start is not None and end is not None and end < start:
+        errors.append(
+            InvalidField(
+                "ended_on",
+                "The experiment ended on {end}, before it started on {start}; check the two days.",
+                end=end.isoformat(),
+                start=start.isoformat(),
+            )
+        )
+    check("result", lambda: required_text("result", result, max_length=STUDY_MAX))
+    check("learning", lambda: required_text("learning", learning, max_length=STUDY_MAX))
+    if not str(decision).strip():
+        errors.append(InvalidField("decision", "Choose whether to adopt, adapt or abandon the change."))
+    else:
+        check("decision", lambda: _known_decision(decision).value)
+    check("rationale", lambda: optional_text("rationale", rationale, max_length=STUDY_MAX))
+    if errors:
+        raise InvalidFields(errors)
+    return cleaned
 
 
 def clean_values(values: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -346,6 +411,51 @@ class Experiment(Archivable, Aggregate):
             planned_start=cleaned.get("planned_start"),
             planned_end=cleaned.get("planned_end"),
         )
+
+    @classmethod
+    def log_done(
+        cls,
+        *,
+        experiment_id: UUID,
+        initiative: Initiative,
+        actor: UUID,
+        fields: dict[str, Any],
+        started_on: date | None,
+        ended_on: date | None,
+        result: str,
+        learning: str,
+        decision: str,
+        rationale: str,
+    ) -> Experiment:
+        """An experiment that already ran, told afterwards in one form: the whole cycle as the
+        events it would have had (planned and started on the day it started, studied and
+        decided on the day it ended), so it reads like any other. Every part is checked before
+        the first event; since nothing is saved until the caller saves, a refusal of any part
+        records nothing."""
+        cleaned = clean_done(
+            fields=fields,
+            started_on=started_on,
+            ended_on=ended_on,
+            result=result,
+            learning=learning,
+            decision=decision,
+            rationale=rationale,
+        )
+        experiment = cls.plan(
+            experiment_id=experiment_id,
+            initiative=initiative,
+            actor=actor,
+            occurred_on=started_on,
+            fields={**fields, "planned_start": started_on, "planned_end": ended_on},
+        )
+        experiment.start(actor=actor, occurred_on=started_on)
+        experiment.study(
+            actor=actor, result=cleaned["result"], learning=cleaned["learning"], occurred_on=ended_on
+        )
+        experiment.decide(
+            actor=actor, decision=cleaned["decision"], rationale=cleaned["rationale"], occurred_on=ended_on
+        )
+        return experiment
 
     def edit(self, *, actor: UUID, fields: dict[str, Any]) -> None:
         """Record the plan fields that really change; an edit that changes nothing records nothing."""

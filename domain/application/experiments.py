@@ -37,6 +37,39 @@ class ExperimentCommands(CommandPath):
 
         return self._create(ctx, build)
 
+    def log_done_experiment(
+        self,
+        ctx: CommandContext,
+        initiative_id: UUID,
+        *,
+        fields: dict[str, Any],
+        started_on: date | None = None,
+        ended_on: date | None = None,
+        result: str,
+        learning: str,
+        decision: str,
+        rationale: str = "",
+    ) -> Receipt:
+        """An experiment that already ran, in one command: planned, started, studied and
+        decided in one save; a refusal of any part records nothing."""
+
+        def build() -> Experiment:
+            initiative = self._get(Initiative, initiative_id)
+            return Experiment.log_done(
+                experiment_id=uuid4(),
+                initiative=initiative,
+                actor=ctx.actor,
+                fields=fields,
+                started_on=started_on,
+                ended_on=ended_on,
+                result=result,
+                learning=learning,
+                decision=decision,
+                rationale=rationale,
+            )
+
+        return self._create(ctx, build)
+
     def edit_experiment(self, ctx: CommandContext, experiment_id: UUID, *, fields: dict[str, Any]) -> Receipt:
         return self._change(ctx, Experiment, experiment_id, lambda e: e.edit(actor=ctx.actor, fields=fields))
 

@@ -57,6 +57,7 @@ FIELD = {
 
 FLASH = {
     "experiment_planned": N_("The experiment was planned."),
+    "experiment_logged": N_("The experiment was recorded with its study and decision."),
     "experiment_saved": N_("The plan was saved."),
     "experiment_started": N_("The experiment was started."),
     "observation_added": N_("The observation was recorded."),
