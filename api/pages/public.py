@@ -29,6 +29,7 @@ from projections import good_practices as read_model
 router = APIRouter(include_in_schema=False)
 CATALOGUE = "/public/good-practices"
 PAGE_SIZE = 20
+NARROWING = ("topic", "target_group", "organisation_id", "phase")
 # The public export formats, in the order the page offers them (api.routes.exports).
 EXPORT_FORMATS = (
     ("pdf", N_("PDF")),
@@ -93,6 +94,8 @@ def catalogue(
         facets=facets,
         phase_options=[(p.value, page.gettext(labels.PHASE[p.value])) for p in Phase],
         filtered=bool(query),
+        # The narrowing filters stay open when one is in use, or refused, so it is seen.
+        narrowed=any(query.get(k) for k in NARROWING) or any(k in state.errors for k in NARROWING),
         next_href=page.url(CATALOGUE, **query, cursor=next_cursor) if next_cursor else None,
         first_href=page.url(CATALOGUE, **query) if cursor else None,
         csv_href=page.url("/api/public/good-practices/catalogue.csv", **_csv_filter(query)),
@@ -125,4 +128,4 @@ def _export_links(page: Page, practice_id: UUID) -> list[dict[str, str]]:
 
 def _csv_filter(query: dict[str, str]) -> dict[str, str]:
     """The page's filters as the CSV route takes them (it has no pages)."""
-    return {k: v for k, v in query.items() if k in ("q", "topic", "target_group", "organisation_id", "phase")}
+    return {k: v for k, v in query.items() if k in ("q", *NARROWING)}

@@ -149,14 +149,17 @@ class Guarded:
     """A browser context for one person, that fails the test on any request that leaves
     the loopback server and on any JavaScript error in a page."""
 
-    def __init__(self, browser: Browser, site: Site, user: str, lang: str | None, **options: Any) -> None:
+    def __init__(
+        self, browser: Browser, site: Site, user: str | None, lang: str | None, **options: Any
+    ) -> None:
+        """`user` None: a visitor who has not signed in (no sign-in header at all)."""
         self.site = site
         self.user = user
         self.outside: list[str] = []
         self.errors: list[str] = []
         self.context: BrowserContext = browser.new_context(
             base_url=site.url,
-            extra_http_headers={ACTOR_HEADER: user},
+            extra_http_headers={ACTOR_HEADER: user} if user else {},
             service_workers="block",
             **options,
         )

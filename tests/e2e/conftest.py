@@ -58,7 +58,7 @@ def browse(browser: Browser, site: Site) -> Iterator[Browse]:
     closed after the test, which fails if any left the loopback server or hit a script error."""
     opened: list[Guarded] = []
 
-    def open_context(user: str = "tester", lang: str | None = "en", **options: Any) -> Guarded:
+    def open_context(user: str | None = "tester", lang: str | None = "en", **options: Any) -> Guarded:
         guarded = Guarded(browser, site, user, lang, **options)
         opened.append(guarded)
         return guarded

@@ -83,9 +83,11 @@ class Screen:
     status: int = 200  # of the page as the browser last loaded it
     follow: tuple[str, ...] = ()  # then follow the first link in <main> whose path matches each
     then: Action | None = None  # then do this, e.g. submit a form empty
+    viewport: tuple[int, int] = (1280, 720)  # a phone's (390, 844) for the phone's menu and filters
 
     def open(self, page: Page, site: Site) -> None:
         today = datetime.now(ZoneInfo(TIMEZONE)).date().isoformat()
+        page.set_viewport_size({"width": self.viewport[0], "height": self.viewport[1]})
         page.goto(self.start.format(initiative=site.demo[DEMO_INITIATIVE], today=today))
         for pattern in self.follow:
             hrefs: list[str] = page.locator("main a[href]").evaluate_all(
@@ -158,6 +160,32 @@ def experiment_to_decide(page: Page, site: Site) -> None:
             done = api.post(f"/api/experiments/{experiment_id}/{verb}", json=body)
             assert done.status_code == 200, done.text
     page.goto(f"/experiments/{experiment_id}")
+
+
+def quick_refused(action: str) -> Action:
+    """A quick-capture form sent empty (its last button saves; the picker's Search comes first)."""
+
+    def refuse(page: Page, site: Site) -> None:
+        form = page.locator(f"main form[action='{action}']")
+        for field in ("change_idea", "text"):
+            if form.locator(f"[name={field}]").count():
+                form.locator(f"[name={field}]").fill("")
+        form.locator("input[name=initiative_id]").first.evaluate("el => { el.checked = false; }")
+        with page.expect_navigation():
+            form.locator("button[type=submit]").last.click()
+        expect(page.locator(".error-summary")).to_be_visible()
+
+    return refuse
+
+
+def open_phone_menu(page: Page, site: Site) -> None:
+    page.locator("details.main-menu > summary").click()
+    expect(page.locator("nav.main-nav a[href='/initiatives']")).to_be_visible()
+
+
+def open_phone_filters(page: Page, site: Site) -> None:
+    page.locator("details.filter-box > summary").click()
+    expect(page.locator("details.filter-box select[name=stage]")).to_be_visible()
 
 
 def experiment_decide_refused(page: Page, site: Site) -> None:
@@ -492,6 +520,24 @@ SCREENS = [
         (EXPERIMENT + "/edit",),
         follow=(f"/experiments/{ID}", f"/experiments/{ID}/edit"),
     ),
+    # Quick capture, and the phone's folded menu and filters.
+    Screen("quick-experiment", "/experiments/new", ("/experiments/new",)),
+    Screen(
+        "quick-experiment-invalid", "/experiments/new", (), status=422, then=quick_refused("/experiments/new")
+    ),
+    Screen("quick-experiment-phone", "/experiments/new", (), viewport=(390, 844)),
+    Screen("quick-done", "/experiments/done", ("/experiments/done",)),
+    Screen(
+        "quick-done-invalid", "/experiments/done", (), status=422, then=quick_refused("/experiments/done")
+    ),
+    Screen("quick-note", "/notes/new", ("/notes/new",)),
+    Screen("quick-note-invalid", "/notes/new", (), status=422, then=quick_refused("/notes/new")),
+    Screen("phone-home", "/", (), viewport=(390, 844)),
+    Screen("phone-menu-open", "/", (), viewport=(390, 844), then=open_phone_menu),
+    Screen("phone-experiments", "/experiments", (), viewport=(390, 844)),
+    Screen(
+        "phone-experiments-filters-open", "/experiments", (), viewport=(390, 844), then=open_phone_filters
+    ),
     # Change Day: the demo's campaign at Oulunkaari, reached through the list.
     Screen("campaigns", "/campaigns", ("/campaigns",)),
     Screen("campaign-new-invalid", "/campaigns", (), status=422, then=submit("form[action='/campaigns']")),
@@ -702,6 +748,19 @@ SCREENS = [
     Screen("follow-up-as-of", "/follow-up?year=2012&as_of_date={today}", ()),
     Screen("follow-up-invalid", "/follow-up?year=20x2", (), status=400),
     # Good practices.
+    # The public catalogue, as a visitor who has not signed in reads it.
+    Screen("public-catalogue", "/public/good-practices", ("/public/good-practices",)),
+    Screen(
+        "public-catalogue-filtered", "/public/good-practices?q=kehitt%C3%A4minen&phase=being_developed", ()
+    ),
+    Screen("public-catalogue-invalid", "/public/good-practices?phase=bogus", (), status=400),
+    Screen(
+        "public-practice",
+        "/public/good-practices",
+        ("/public/good-practices/{practice_id}",),
+        follow=(f"/public/good-practices/{ID}",),
+    ),
+    Screen("public-practice-not-found", "/public/good-practices/not-a-practice", (), status=404),
     Screen("good-practices", "/good-practices", ("/good-practices",)),
     Screen("good-practices-filtered", "/good-practices?status=published&phase=ready", ()),
     Screen("good-practices-invalid", "/good-practices?phase=bogus", (), status=400),

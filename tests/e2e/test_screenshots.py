@@ -93,6 +93,13 @@ def good_practice(page: Page, site: Site) -> None:
     expect(page.locator("#versions")).to_be_visible()
 
 
+def public_practice(page: Page, site: Site) -> None:
+    """Oulunkaari's practice in the public catalogue, as a visitor opens it."""
+    page.goto("/public/good-practices")
+    page.locator(".practice-card h3 a").first.click()
+    expect(page.locator("#published-text")).to_be_visible()
+
+
 @dataclass(frozen=True)
 class Shot:
     name: str
@@ -110,6 +117,11 @@ SHOTS = [
     Shot("home-phone", visit("/"), viewport=PHONE),
     Shot("initiative-sv", visit("/initiatives/{showcase}"), lang="sv"),
     Shot("good-practice", good_practice),
+    # The public catalogue, as the seminar audience reads it on a phone, a laptop and a projector.
+    Shot("public-catalogue-390", visit("/public/good-practices"), viewport=(390, 844)),
+    Shot("public-catalogue-1280", visit("/public/good-practices")),
+    Shot("public-catalogue-1920", visit("/public/good-practices"), viewport=(1920, 1080)),
+    Shot("public-practice-1280", public_practice),
 ]
 
 
