@@ -238,6 +238,9 @@ CHART_WORDS = {
     "too_many_runs": N_("Too many runs"),
     "long_run": N_("Unusually long run"),
     "few_crossings": N_("Unusually few crossings"),
+    "whole_series": N_(
+        "the whole series: runs shaded ({runs}), crossings of the median marked × ({crossings})"
+    ),
 }
 CHART_DESCRIPTION = N_(
     "Run chart of {name}: {count} values from {first} to {last}, median {median}. Signals: {signals}."
@@ -281,4 +284,5 @@ def chart_svg(body: dict[str, Any], *, lang: str, zone: ZoneInfo, id_prefix: str
         number=lambda number: fmt.number(round(number, 2)),
         day_format=lambda day: fmt.date(day, "short"),
         id_prefix=id_prefix,
+        signals=[run_chart_svg.ChartSignal(s["rule"], tuple(s["indexes"])) for s in body["signals"]],
     )
