@@ -31,7 +31,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from domain.errors import N_, DomainError, InvalidField
+from domain.errors import DomainError, InvalidField
 from domain.measure import NOTE_MAX, check_value
 
 # One paste or file at a time: a daily measure's three years, far below the body limits.
@@ -225,7 +225,7 @@ def decimal_number(raw: str) -> float:
     if not _NUMBER.match(cleaned):
         raise InvalidField(
             "value",
-            N_("{field} {value} is not a number such as 12 or 7.5."),
+            "{value} is not a number such as 12 or 7.5.",
             value=raw.strip()[:SHOWN_MAX] or "–",
         )
     return float(cleaned.replace(",", "."))

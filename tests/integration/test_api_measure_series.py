@@ -32,7 +32,7 @@ def test_valid_lines_are_recorded_and_a_bad_line_is_reported_by_its_number(clien
     assert (report["recorded"], report["rejected"], report["already_recorded"]) == (3, 1, 0)
     [bad] = [line for line in report["lines"] if line["result"] == "rejected"]
     assert bad["line"] == 4
-    assert bad["reasons"] == ["value kolmekymmentä is not a number such as 12 or 7.5."]
+    assert bad["reasons"] == ["kolmekymmentä is not a number such as 12 or 7.5."]
     values = client.get(f"/api/measures/{measure_id}/values").json()["items"]
     assert sorted((v["period"], v["value"]) for v in values) == [
         ("2018-04", 34.0),
