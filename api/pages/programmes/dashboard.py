@@ -22,6 +22,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
+from markupsafe import Markup
 from sqlalchemy import Connection
 from starlette.datastructures import FormData
 
@@ -44,7 +45,9 @@ from domain.programme import (
 )
 from present import history as history_views
 from present import labels
+from present import programme_board as board_views
 from present import programmes as programme_views
+from present.labels.marker import N_
 from projections import history, programme_dashboard
 from projections import programmes as read_model
 
@@ -67,6 +70,7 @@ def list_page(
     as_of_date: str = "",
     cursor: str = "",
 ) -> Response:
+    archived, archived_choices = page.archived_list()
     state = FormState(values={"q": q, "status": status, "as_of_date": as_of_date})
     org_id = uuid_or_none(page, state, "organisation_id", organisation_id)
     chosen_status = status if status in ProgrammeStatus.__members__.values() else None
@@ -85,6 +89,7 @@ def list_page(
                     as_of=position,
                     limit=PAGE_SIZE,
                     cursor=at,
+                    archived=archived,
                 )
 
             try:
@@ -97,6 +102,7 @@ def list_page(
     query = {k: v for k, v in page.request.query_params.items() if k != "cursor"}
     return page.render(
         "programmes/list.html",
+        archived_choices=archived_choices,
         status=200 if state.ok else 400,
         state=state,
         items=items,
@@ -116,10 +122,44 @@ def list_page(
 def show(
     page: PageDep, programme_id: ProgrammeId, as_of: Annotated[str, Query(max_length=40)] = ""
 ) -> Response:
+    """The dashboard; the address may sort it (`sort`, `dir`) and filter it
+    (`organisation_id`, `status`): see `present.programme_board`."""
     state = FormState(values={"as_of": as_of})
     moment, position = _as_of_moment(page, state, as_of)
     return _render_dashboard(
         page, programme_id, as_of=(moment, position), status=200 if state.ok else 400, as_of_state=state
+    )
+
+
+@router.get("/{programme_id}/present")
+def presentation(
+    page: PageDep, programme_id: ProgrammeId, n: Annotated[str, Query(max_length=20)] = ""
+) -> Response:
+    """The presentation mode: one initiative of the dashboard (in its sort and filters) at a
+    time, in large type; each slide is an address (`n`), the arrow keys follow its links."""
+    page.services.projector.catch_up()
+    with page.services.projector.engine.connect() as conn:
+        programme = programme_views.require(conn, programme_id)
+        board = programme_dashboard.dashboard(conn, programme_id, None, page.fmt.zone)
+        if board is None:
+            raise programme_views.missing(programme_id)
+        rows = programme_views.board_rows(
+            conn, page.services.people, board["rows"], page.fmt.sort_key(), erased=page.erased
+        )
+    query, shown = _board(page, rows, board.get("next_workshop") is not None)
+    number, current = board_views.slide(shown, n)
+    params = query.params()
+    base = f"/programmes/{programme_id}"
+    return page.render(
+        "programmes/present.html",
+        programme=programme,
+        row=current,
+        number=number,
+        total=len(shown),
+        next_workshop=board.get("next_workshop"),
+        prev_href=page.url(base + "/present", **params, n=number - 1) if number > 1 else None,
+        next_href=page.url(base + "/present", **params, n=number + 1) if number < len(shown) else None,
+        back_href=page.url(base, **params) + (f"#row-{current['initiative_id']}" if current else ""),
     )
 
 
@@ -407,12 +447,36 @@ def _render_dashboard(
     totals = board["totals"]
     states = section_states or {}
     missing_ids = {str(i) for i in board["missing_for_next"]}
+    query, shown = _board(page, rows, board.get("next_workshop") is not None)
+    board_state = FormState(
+        values={
+            "organisation_id": query.organisation_id,
+            "status": query.status,
+            "sort": query.sort,
+            "dir": "desc" if query.descending else "asc",
+        }
+    )
+    if "organisation_id" in query.problems:
+        board_state.errors["organisation_id"] = page.gettext(
+            "That organisation has no initiative in this programme: showing every organisation."
+        )
+    if "status" in query.problems:
+        board_state.errors["status"] = page.gettext("Choose a status from the list: showing every status.")
     return page.render(
         "programmes/show.html",
-        status=status,
+        status=400 if query.problems else status,
         programme=programme,
         board=board,
         rows=rows,
+        shown_rows=shown,
+        board_query=query,
+        board_state=board_state,
+        sort_links=board_views.sort_links(query),
+        organisation_filter=board_views.organisation_choices(rows, page.fmt.sort_key()),
+        status_filter=[
+            (value, page.gettext(_STATUS_FILTER_LABELS[value])) for value in board_views.STATUS_FILTERS
+        ],
+        present_href=page.url(f"/programmes/{programme_id}/present", **query.params()) if shown else None,
         next_workshop=board.get("next_workshop"),
         missing=[r for r in rows if r["initiative_id"] in missing_ids],
         workshops=board["workshops"],
@@ -430,6 +494,31 @@ def _render_dashboard(
         limits={"title": TITLE_MAX, "agenda": AGENDA_MAX, "reason": REASON_MAX},
         today=page.fmt.local_date(datetime.now(page.fmt.zone)).isoformat(),
     )
+
+
+_STATUS_FILTER_LABELS = {
+    "green": labels.RAG["green"],
+    "amber": labels.RAG["amber"],
+    "red": labels.RAG["red"],
+    "none": N_("No check-in"),
+    "not_checked_in": N_("Not yet checked in for the next workshop"),
+}
+
+
+def _board(
+    page: Page, rows: list[dict[str, Any]], has_next: bool
+) -> tuple[board_views.BoardQuery, list[dict[str, Any]]]:
+    """The address's sort and filters, and the rows they show, each with its sparkline."""
+    params = {k: page.request.query_params.get(k, "") for k in board_views.QUERY_KEYS}
+    organisations = [o for o, _ in board_views.organisation_choices(rows, page.fmt.sort_key())]
+    query = board_views.read_query(params, organisations)
+    kept = [r for r in rows if board_views.keep(r, query, has_next)]
+    ordered = board_views.sort_rows(kept, query, page.fmt.sort_key())
+    shown = board_views.with_trends(ordered, page.fmt.number, page.gettext("Progress scores by workshop"))
+    return query, [
+        {**r, "trend_svg": Markup(r["trend_svg"]), "trend_svg_large": Markup(r["trend_svg_large"])}
+        for r in shown
+    ]
 
 
 def _render_workshop(
@@ -480,10 +569,11 @@ def _render_workshop(
 
 def _digest_sections(page: Page, conn: Connection, digest: dict[str, Any]) -> list[dict[str, Any]]:
     """Per initiative: its history entries in the window, worded like every history, and
-    its check-in for the workshop."""
+    its check-in for the workshop (shown in its own box, so not again among the entries)."""
     sections = []
     for item in digest["initiatives"]:
         rows = [{**e, "recorded_at": datetime.fromisoformat(e["recorded_at"])} for e in item["entries"]]
+        rows = board_views.besides_check_in(rows, item["check_in"])
         entries = history_views.entries(page, conn, rows)
         sections.append({**item, "entries": entries})
     return sections
