@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 
 from api.actor import current_actor
 from api.pages import (
+    archive,
     campaigns,
     errors,
     evaluations,
@@ -58,6 +59,7 @@ PAGES = (
     timelines,
     good_practices,
     pickers,
+    archive,
 )
 
 

@@ -83,9 +83,18 @@ async def create(page: PageDep) -> Response:
 
 
 def _render_list(page: Page, state: FormState, status: int = 200) -> Response:
+    archived, archived_choices = page.archived_list()
     with page.services.projector.engine.connect() as conn:
-        rows = campaigns.list_all(conn)
-    return _render(page, "campaigns/list.html", status=status, state=state, campaigns=rows, name_max=NAME_MAX)
+        rows = campaigns.list_all(conn, archived=archived)
+    return _render(
+        page,
+        "campaigns/list.html",
+        status=status,
+        state=state,
+        campaigns=rows,
+        name_max=NAME_MAX,
+        archived_choices=archived_choices,
+    )
 
 
 @router.get("/campaigns/{campaign_id}")

@@ -126,7 +126,9 @@ def list_page(
     cursor: str = "",
 ) -> Response:
     state = FormState(values={"stage": stage, "decision": decision, "as_of_date": as_of_date})
+    archived, archived_choices = page.archived_list()
     flt = read_model.ExperimentFilter(
+        archived=archived,
         stage=stage if stage in Stage.__members__.values() else None,
         decision=decision if decision in Decision.__members__.values() else None,
         unit_id=uuid_or_none(page, state, "unit_id", unit_id),
@@ -146,6 +148,7 @@ def list_page(
     query = {k: v for k, v in page.request.query_params.items() if k != "cursor"}
     return page.render(
         "experiments/list.html",
+        archived_choices=archived_choices,
         status=200 if state.ok else 400,
         state=state,
         items=items,

@@ -88,7 +88,9 @@ def list_page(
     for name, raw, allowed in (("phase", phase, Phase), ("status", status, Status)):
         if raw and raw not in {m.value for m in allowed}:
             state.errors[name] = page.gettext("Choose one of the options in the list.")
+    archived, archived_choices = page.archived_list()
     flt = read_model.PracticeFilter(
+        archived=archived,
         q=q.strip() or None,
         topic=topic.strip() or None,
         target_group=target_group.strip() or None,
@@ -111,6 +113,7 @@ def list_page(
     query = {k: v for k, v in page.request.query_params.items() if k != "cursor"}
     return page.render(
         "good_practices/list.html",
+        archived_choices=archived_choices,
         status=200 if state.ok else 400,
         state=state,
         items=items,

@@ -79,7 +79,9 @@ def list_page(
     cursor: str = "",
 ) -> Response:
     state = FormState(values={"q": q, "status": status, "theme": theme, "as_of_date": as_of_date})
+    archived, archived_choices = page.archived_list()
     flt = read_model.InitiativeFilter(
+        archived=archived,
         status=status if status in Status.__members__.values() else None,
         organisation_id=uuid_or_none(page, state, "organisation_id", organisation_id),
         unit_id=uuid_or_none(page, state, "unit_id", unit_id),
@@ -100,6 +102,7 @@ def list_page(
     query = {k: v for k, v in page.request.query_params.items() if k != "cursor"}
     return page.render(
         "initiatives/list.html",
+        archived_choices=archived_choices,
         status=200 if state.ok else 400,
         state=state,
         items=items,

@@ -43,9 +43,10 @@ INITIATIVES_SHOWN = 10
 def list_page(page: PageDep) -> Response:
     page.services.projector.catch_up()
     key = page.fmt.sort_key()
+    archived, archived_choices = page.archived_list()
     with page.services.projector.engine.connect() as conn:
-        rows = sorted(read_model.list_all(conn), key=lambda o: key(o["name"]))
-    return page.render("organisations/list.html", organisations=rows)
+        rows = sorted(read_model.list_all(conn, archived=archived), key=lambda o: key(o["name"]))
+    return page.render("organisations/list.html", organisations=rows, archived_choices=archived_choices)
 
 
 # ---- registering --------------------------------------------------------------------

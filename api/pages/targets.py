@@ -122,7 +122,9 @@ def list_page(
         if raw and raw not in {m.value for m in allowed}:
             state.errors[name] = page.gettext("Choose one of the options in the list.")
     day, position = as_of_or_error(page, state, as_of_date)
+    archived, archived_choices = page.archived_list()
     flt = read_model.TargetFilter(
+        archived=archived,
         strategy=strategy or None,
         responsible_role=responsible_role or None,
         status=status or None,
@@ -145,6 +147,7 @@ def list_page(
     query = {k: v for k, v in page.request.query_params.items() if k != "cursor"}
     return page.render(
         "targets/list.html",
+        archived_choices=archived_choices,
         status=200 if state.ok else 400,
         state=state,
         items=items,

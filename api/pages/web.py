@@ -27,10 +27,12 @@ from api.actor import Actor
 from api.deps import ServicesDep
 from api.read_model_status import views_notice
 from domain.application import CommandContext, Receipt, RequestKey
+from present import archive as archive_views
 from present import labels
 from present import people as people_views
 from present.i18n import COOKIE, LANGUAGE_NAMES, LANGUAGES, Formatter, negotiate, translations
 from projections import history
+from projections.archive import ArchivedFilter
 from services.bootstrap import Services
 from services.logging import get_logger
 from services.response_cache import KEY_MAX, fingerprint
@@ -132,6 +134,7 @@ class Page:
             flash=labels.FLASH.get(flash or ""),
             current_path=self.request.url.path,
             current_url=_path_and_query(self.request),
+            record_archive=self._record_archive(),
             **context,
         )
         response = HTMLResponse(html, status_code=status)
@@ -139,6 +142,21 @@ class Page:
             response.delete_cookie(FLASH_COOKIE, path="/")
         self._attach_cookies(response)
         return response
+
+    def _record_archive(self) -> dict[str, Any] | None:
+        """On a record's own page (now, not as of a day): whether it is archived, for the
+        banner with Restore or the Archive action that base.html shows on every kind's page."""
+        found = archive_views.record_of_page(self.request.url.path)
+        if found is None or self.public or "as_of" in self.request.query_params:
+            return None
+        with self.services.projector.engine.connect() as conn:
+            return archive_views.state(conn, *found)
+
+    def archived_list(self) -> tuple[ArchivedFilter, list[dict[str, Any]]]:
+        """A list page's `?archived=` (live records unless asked) and its three choices."""
+        current = archive_views.list_choice(self.request.query_params.get("archived"))
+        query = dict(self.request.query_params)
+        return current, archive_views.choices(self, self.request.url.path, query, current)
 
     def redirect(self, url: str, *, flash: str | None = None) -> Response:
         """303 See Other after a successful POST, so reloading the page does not post again.
