@@ -18,7 +18,7 @@ facts it needs live in a small aggregate of their own, the person's
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
@@ -249,7 +249,16 @@ class RotationPlacement(Archivable, Aggregate):
             aggregate.approved_by = self.actor
 
     class Started(Event):
+        """`early_reason`: why it started before its planned first day ("" when it did not).
+        Version 2 added it; a version 1 event started on time or before the rule existed."""
+
         TOPIC = "kipina:RotationPlacement.Started"
+        class_version = 2
+        early_reason: str
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["early_reason"] = ""
 
         def apply(self, aggregate: RotationPlacement) -> None:
             aggregate.status = Status.STARTED
@@ -273,10 +282,19 @@ class RotationPlacement(Archivable, Aggregate):
             aggregate.reflections.append({"reflection_id": str(self.reflection_id), "text": self.text})
 
     class Completed(Event):
+        """`early_reason`: why it was completed before its planned last day ("" when it was
+        not). Version 2 added it."""
+
         TOPIC = "kipina:RotationPlacement.Completed"
+        class_version = 2
         learned: str
         bring_home: str
         host_feedback: str
+        early_reason: str
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["early_reason"] = ""
 
         def apply(self, aggregate: RotationPlacement) -> None:
             aggregate.status = Status.COMPLETED
@@ -369,13 +387,27 @@ class RotationPlacement(Archivable, Aggregate):
         self._require_move("approve")
         self.trigger_event(self.Approved, actor=actor, occurred_on=past_or_today("occurred_on", occurred_on))
 
-    def start(self, *, actor: UUID, occurred_on: date | None = None) -> None:
+    def start(self, *, actor: UUID, occurred_on: date | None = None, reason: str = "") -> None:
+        """A start before the planned first day needs a stated reason (it is recorded)."""
         self._require_move("start")
         if self.mentor_id is None:
             raise RuleViolation(
                 "Cannot start this placement without a mentor at the host unit: name one first."
             )
-        self.trigger_event(self.Started, actor=actor, occurred_on=past_or_today("occurred_on", occurred_on))
+        day = past_or_today("occurred_on", occurred_on)
+        early_reason = optional_text("reason", reason, max_length=REASON_MAX)
+        started_on = day or _today()
+        if started_on >= self.starts_on:
+            early_reason = ""  # on time: nothing to explain
+        elif not early_reason:
+            raise InvalidField(
+                "reason",
+                "The placement is planned to start on {start}. To start it on {day}, before that, "
+                "say why it starts early.",
+                start=self.starts_on.isoformat(),
+                day=started_on.isoformat(),
+            )
+        self.trigger_event(self.Started, actor=actor, occurred_on=day, early_reason=early_reason)
 
     def reschedule(
         self, *, actor: UUID, starts_on: date | None, ends_on: date | None, reason: str = ""
@@ -421,16 +453,29 @@ class RotationPlacement(Archivable, Aggregate):
         bring_home: str,
         host_feedback: str,
         occurred_on: date | None = None,
+        reason: str = "",
     ) -> None:
+        """A completion before the planned last day needs a stated reason (it is recorded)."""
         self._require_move("complete")
-        self.trigger_event(
-            self.Completed,
-            actor=actor,
-            occurred_on=past_or_today("occurred_on", occurred_on),
-            learned=required_text("learned", learned, max_length=TEXT_MAX),
-            bring_home=required_text("bring_home", bring_home, max_length=TEXT_MAX),
-            host_feedback=required_text("host_feedback", host_feedback, max_length=TEXT_MAX),
-        )
+        day = past_or_today("occurred_on", occurred_on)
+        texts = {
+            "learned": required_text("learned", learned, max_length=TEXT_MAX),
+            "bring_home": required_text("bring_home", bring_home, max_length=TEXT_MAX),
+            "host_feedback": required_text("host_feedback", host_feedback, max_length=TEXT_MAX),
+        }
+        early_reason = optional_text("reason", reason, max_length=REASON_MAX)
+        completed_on = day or _today()
+        if completed_on >= self.ends_on:
+            early_reason = ""
+        elif not early_reason:
+            raise InvalidField(
+                "reason",
+                "The placement is planned to end on {end}. To complete it on {day}, before that, "
+                "say why it ends early.",
+                end=self.ends_on.isoformat(),
+                day=completed_on.isoformat(),
+            )
+        self.trigger_event(self.Completed, actor=actor, occurred_on=day, early_reason=early_reason, **texts)
 
     def cancel(self, *, actor: UUID, reason: str, occurred_on: date | None = None) -> None:
         self._require_move("cancel")
@@ -463,6 +508,12 @@ class RotationPlacement(Archivable, Aggregate):
             status=self.status.value,
             allowed=", ".join(allowed),
         )
+
+
+def _today() -> date:
+    """Today where the day is furthest along (UTC+14): a start or completion on its planned
+    day is never taken for an early one, wherever the reader is."""
+    return (datetime.now(UTC) + timedelta(hours=14)).date()
 
 
 # ---- the rule across placements ------------------------------------------------------

@@ -483,7 +483,10 @@ def _rotation_changes(previous: dict[str, Any] | None, event: RecordedEvent) -> 
         return [_change(k, previous[k], v) for k, v in event.changes.items()]
     if isinstance(event, RotationPlacement.Approved | RotationPlacement.Started):
         new = "approved" if isinstance(event, RotationPlacement.Approved) else "started"
-        return [_change("status", previous["status"], new)]
+        changes = [_change("status", previous["status"], new)]
+        if isinstance(event, RotationPlacement.Started) and event.early_reason:
+            changes.append(_change("early_start_reason", None, event.early_reason))
+        return changes
     if isinstance(event, RotationPlacement.Rescheduled):
         changes = [
             _change(name, previous[name], value)
@@ -508,6 +511,7 @@ def _rotation_changes(previous: dict[str, Any] | None, event: RecordedEvent) -> 
             _change("learned", None, event.learned),
             _change("bring_home", None, event.bring_home),
             _change("host_feedback", None, event.host_feedback),
+            *([_change("early_end_reason", None, event.early_reason)] if event.early_reason else []),
         ]
     assert isinstance(event, RotationPlacement.Cancelled)
     return [_change("status", previous["status"], "cancelled"), _change("cancel_reason", None, event.reason)]

@@ -399,7 +399,7 @@ async def start(page: PageDep, rotation_id: RotationId) -> Response:
         rotation_id,
         form,
         "steps",
-        lambda ctx: page.services.app.start_rotation(ctx, rotation_id),
+        lambda ctx: page.services.app.start_rotation(ctx, rotation_id, reason=text(form, "reason")),
         "rotation_moved",
     )
 
@@ -469,6 +469,7 @@ async def complete(page: PageDep, rotation_id: RotationId) -> Response:
             learned=values["learned"],
             bring_home=values["bring_home"],
             host_feedback=values["host_feedback"],
+            reason=text(form, "reason"),
         ),
         "rotation_moved",
     )
@@ -551,6 +552,7 @@ def _render_show(
         )
         entries = history_views.entries(page, conn, history.of_record(conn, rotation_id, position))
     states = section_states or {}
+    today = page.fmt.local_date(_now()).isoformat()
     reschedule = states.setdefault("reschedule", FormState())
     for name in ("starts_on", "ends_on"):
         reschedule.values.setdefault(name, row[name])
@@ -567,6 +569,9 @@ def _render_show(
             for name in ("steps", "reschedule", "reflections", "complete", "cancel")
         },
         limits={"text": TEXT_MAX, "reason": REASON_MAX},
+        # Before its planned days, starting or completing asks why (the domain refuses it without).
+        early={"start": today < row["starts_on"], "end": today < row["ends_on"]},
+        today=today,
     )
 
 

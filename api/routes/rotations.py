@@ -81,6 +81,12 @@ class StepIn(BaseModel):
     occurred_on: Day | None = Field(default=None, description="When it happened, if earlier")
 
 
+class StartIn(StepIn):
+    reason: Reason = Field(
+        default="", description="Why it starts before its planned first day; required only then"
+    )
+
+
 class RescheduleIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     starts_on: Day
@@ -100,6 +106,9 @@ class CompleteIn(BaseModel):
     bring_home: Text = Field(default="", description="Required: what the person brings home")
     host_feedback: Text = Field(default="", description="Required: the host unit's feedback")
     occurred_on: Day | None = None
+    reason: Reason = Field(
+        default="", description="Why it ends before its planned last day; required only then"
+    )
 
 
 class CancelIn(BaseModel):
@@ -333,18 +342,24 @@ def approve(
     )
 
 
-@router.post("/{rotation_id}/start", response_model=RotationOut, responses=WRITE_ERRORS, summary="Start")
+@router.post(
+    "/{rotation_id}/start",
+    response_model=RotationOut,
+    responses=WRITE_ERRORS,
+    summary="Start (before the planned first day only with a reason)",
+)
 def start(
     rotation_id: RotationId,
     commands: Commands,
     services: ServicesDep,
-    body: Annotated[StepIn | None, Body()] = None,
+    body: Annotated[StartIn | None, Body()] = None,
 ) -> Response:
     occurred_on = body.occurred_on if body else None
+    reason = body.reason if body else ""
     return _change(
         commands,
         services,
-        lambda ctx: services.app.start_rotation(ctx, rotation_id, occurred_on=occurred_on),
+        lambda ctx: services.app.start_rotation(ctx, rotation_id, occurred_on=occurred_on, reason=reason),
     )
 
 
@@ -403,6 +418,7 @@ def complete(
             bring_home=body.bring_home,
             host_feedback=body.host_feedback,
             occurred_on=body.occurred_on,
+            reason=body.reason,
         ),
     )
 

@@ -129,13 +129,14 @@ class RotationCommands(CommandPath):
         )
 
     def start_rotation(
-        self, ctx: CommandContext, placement_id: UUID, *, occurred_on: date | None = None
+        self, ctx: CommandContext, placement_id: UUID, *, occurred_on: date | None = None, reason: str = ""
     ) -> Receipt:
+        """Start it; before its planned first day only with a `reason`."""
         return self._change(
             ctx,
             RotationPlacement,
             placement_id,
-            lambda p: p.start(actor=ctx.actor, occurred_on=occurred_on),
+            lambda p: p.start(actor=ctx.actor, occurred_on=occurred_on, reason=reason),
         )
 
     def reschedule_rotation(
@@ -186,7 +187,10 @@ class RotationCommands(CommandPath):
         bring_home: str,
         host_feedback: str,
         occurred_on: date | None = None,
+        reason: str = "",
     ) -> Receipt:
+        """Complete it; before its planned last day only with a `reason`."""
+
         def complete(placement: RotationPlacement) -> list[Aggregate]:
             placement.complete(
                 actor=ctx.actor,
@@ -194,6 +198,7 @@ class RotationCommands(CommandPath):
                 bring_home=bring_home,
                 host_feedback=host_feedback,
                 occurred_on=occurred_on,
+                reason=reason,
             )
             return self._release_period(placement, ctx.actor)
 

@@ -33,6 +33,8 @@ FIELD = {
     "bring_home": N_("What the person brings home"),
     "host_feedback": N_("Feedback from the host unit"),
     "reschedule_reason": N_("Reason for rescheduling"),
+    "early_start_reason": N_("Started before its planned first day, because"),
+    "early_end_reason": N_("Completed before its planned last day, because"),
 }
 
 
