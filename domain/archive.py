@@ -26,15 +26,11 @@ from __future__ import annotations
 from typing import Any, ClassVar
 from uuid import UUID
 
-from domain.errors import N_, RuleViolation
+from domain.errors import RuleViolation
 from domain.recorded import RecordedEvent
 from domain.values import optional_text, required_text
 
 REASON_MAX = 1000
-
-ARCHIVED = N_("This record is archived; restore it first.")
-ALREADY_ARCHIVED = N_("This record is already archived.")
-NOT_ARCHIVED = N_("This record is not archived, so there is nothing to restore.")
 
 
 class RecordArchived(RecordedEvent):
@@ -73,19 +69,19 @@ class Archivable:
 
     def archive(self, *, actor: UUID, reason: str | None) -> None:
         if self.archived:
-            raise RuleViolation(ALREADY_ARCHIVED)
+            raise RuleViolation("This record is already archived.")
         cleaned = required_text("reason", reason, max_length=REASON_MAX)
         self.trigger_event(self.Archived, actor=actor, occurred_on=None, reason=cleaned)
 
     def restore(self, *, actor: UUID, reason: str | None = None) -> None:
         if not self.archived:
-            raise RuleViolation(NOT_ARCHIVED)
+            raise RuleViolation("This record is not archived, so there is nothing to restore.")
         cleaned = optional_text("reason", reason, max_length=REASON_MAX)
         self.trigger_event(self.Restored, actor=actor, occurred_on=None, reason=cleaned)
 
     def refuse_if_archived(self) -> None:
         if self.archived:
-            raise RuleViolation(ARCHIVED)
+            raise RuleViolation("This record is archived; restore it first.")
 
     def trigger_event(self, event_class: Any, **kwargs: Any) -> None:
         """Every command ends here: on an archived record, only restoring gets through."""

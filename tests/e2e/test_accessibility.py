@@ -32,6 +32,7 @@ from fastapi.routing import APIRoute
 from playwright.sync_api import Browser, Page, expect
 
 import api.pages
+from present.kinds import KINDS
 from services.settings import Settings
 from tests.e2e.browser import LANG_COOKIE, LANGUAGES, UUID_PATH, Guarded, Site
 from tests.e2e.conftest import Browse
@@ -384,6 +385,20 @@ def a_draft(suffix: str = "") -> Action:
 
     return action
 
+
+def archived_initiative(page: Page, site: Site, then: str | None = None) -> None:
+    """A new initiative archived through the API; its page shows the banner with Restore
+    (or `then`, a page to go to next)."""
+    initiative_id = site.propose("Kirjattu kahdesti")
+    with site.api() as api:
+        answer = api.post(f"/api/initiatives/{initiative_id}/archive", json={"reason": "Kirjattu vahingossa"})
+        assert answer.status_code == 200, answer.text
+    page.goto(then or f"/initiatives/{initiative_id}")
+    if then is None:
+        expect(page.locator(".archived-banner")).to_be_visible()
+
+
+ARCHIVE_ROUTES = tuple(f"{kind.path}/{{record_id}}/archive" for kind in KINDS)
 
 PROGRAMME = "/programmes/{programme_id}"
 TARGET = "/targets/{target_id}"
@@ -821,6 +836,33 @@ SCREENS = [
         OULUNKAARI_PRACTICE,
         (PRACTICE + "/history",),
         follow=(f"/good-practices/{ID}", f"/good-practices/{ID}/history"),
+    ),
+    # Archiving: the confirm form (the same page module and template for every kind, so the
+    # initiative's stands for all ten kinds' routes), its refusal, an archived record's page
+    # with the banner and Restore (at 1280 and on a phone) and a list showing archived only.
+    Screen(
+        "archive-form", "/initiatives/{initiative}", ARCHIVE_ROUTES, follow=(f"/initiatives/{ID}/archive",)
+    ),
+    Screen(
+        "archive-form-refused",
+        "/initiatives/{initiative}/archive",
+        (),
+        status=422,
+        then=submit("main form[method=post]"),
+    ),
+    Screen("archived-record", "/", (), then=lambda page, site: archived_initiative(page, site)),
+    Screen(
+        "archived-record-phone",
+        "/",
+        (),
+        then=lambda page, site: archived_initiative(page, site),
+        viewport=(390, 844),
+    ),
+    Screen(
+        "archived-list",
+        "/",
+        (),
+        then=lambda page, site: archived_initiative(page, site, "/initiatives?archived=only"),
     ),
 ]
 

@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
 from api.app import create_app
-from domain.archive import ALREADY_ARCHIVED, ARCHIVED, NOT_ARCHIVED, REASON_MAX
+from domain.archive import REASON_MAX
 from present.kinds import KINDS, RecordKind
 from projections import history
 from projections.rebuild import rebuild
@@ -27,6 +27,9 @@ from tests.e2e.helpers import assert_same_tables, read_model_snapshot
 from tests.integration.api_helpers import assert_problem, nothing_recorded
 
 TABLES = {kind.record_type: kind.table for kind in history.KINDS}
+ARCHIVED = "This record is archived; restore it first."
+ALREADY_ARCHIVED = "This record is already archived."
+NOT_ARCHIVED = "This record is not archived, so there is nothing to restore."
 
 
 def refused(response: Any, status: int, sentence: str) -> None:
