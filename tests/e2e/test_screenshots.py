@@ -122,6 +122,10 @@ SHOTS = [
     Shot("public-catalogue-1280", visit("/public/good-practices")),
     Shot("public-catalogue-1920", visit("/public/good-practices"), viewport=(1920, 1080)),
     Shot("public-practice-1280", public_practice),
+    # Quick capture on a phone: the home page's actions, the short form, the folded filters.
+    Shot("home-390", visit("/"), viewport=(390, 844)),
+    Shot("quick-experiment-390", visit("/experiments/new"), viewport=(390, 844)),
+    Shot("experiments-390", visit("/experiments"), viewport=(390, 844)),
 ]
 
 
