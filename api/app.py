@@ -23,6 +23,7 @@ from api.routes import (
     exports,
     good_practices,
     health,
+    initiative_import,
     initiatives,
     measures,
     organisations,
@@ -57,6 +58,7 @@ Kipinä records development work in public services as immutable events.
 # /api/initiatives/{id}/experiments, rotations.people_router /api/people/{id}/rotations …).
 # The exports come before the good practices: /api/good-practices/catalogue.csv is no id.
 SIGNED_IN_ROUTERS = (
+    initiative_import.router,  # before initiatives.router: /import is no initiative id
     initiatives.router,
     organisations.router,
     people.router,

@@ -48,9 +48,12 @@ from api.pages.errors import error_page, is_api_path
 from services.settings import Settings
 
 COMMANDS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-# The documented CSV imports (api/routes/change_day.py, api/pages/campaigns.py): the only
+# The documented CSV imports (api/routes/change_day.py, api/pages/campaigns.py, and the same
+# for initiatives, api/routes/initiative_import.py, api/pages/initiative_import.py): the only
 # bodies allowed past `max_body_bytes`, and the only API commands that are not JSON.
-IMPORT_PATHS = re.compile(r"^/(api/campaigns/[^/]+/actions|campaigns/[^/]+)/import$")
+IMPORT_PATHS = re.compile(
+    r"^/(api/campaigns/[^/]+/actions|campaigns/[^/]+|api/initiatives|initiatives)/import$"
+)
 IMPORT_TYPES = frozenset({"text/csv", "multipart/form-data"})
 _CHUNK = 1 << 16
 

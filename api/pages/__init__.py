@@ -21,6 +21,7 @@ from api.pages import (
     follow_up,
     good_practices,
     home,
+    initiative_import,
     initiatives,
     measure_series,
     measures,
@@ -42,6 +43,7 @@ STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 # In the order their routes are matched: a literal path (/initiatives/new) before a pattern.
 PAGES = (
     home,
+    initiative_import,  # before initiatives: /initiatives/import is no initiative id
     initiatives,
     organisations,
     people,

@@ -3,13 +3,30 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 from uuid import UUID, uuid4
 
+from eventsourcing.persistence import IntegrityError
+
 from domain.application.core import CommandContext, CommandPath, Receipt
+from domain.errors import ConcurrentChange
 from domain.initiative import GOALS_MAX, TEAM_MAX, Initiative
 from domain.values import at_most
+
+
+@dataclass(frozen=True)
+class ImportedInitiatives:
+    """What `import_initiatives` recorded: the new initiatives' ids and their log positions."""
+
+    recorded: list[UUID]
+    positions: list[int]
+
+
+# An imported initiative: its id, fields, the moves that lead to its status and the day
+# its work began (the proposal and the moves up to "start" are dated then).
+ImportedRow = tuple[UUID, dict[str, Any], Sequence[str], date | None]
 
 
 class InitiativeCommands(CommandPath):
@@ -43,6 +60,40 @@ class InitiativeCommands(CommandPath):
             return initiative
 
         return self._create(ctx, build)
+
+    def import_initiatives(self, actor: UUID, rows: Sequence[ImportedRow]) -> ImportedInitiatives:
+        """Record a batch of imported initiatives in one save, each proposed and moved to its
+        status (the moves after "start" are dated today). Every row is checked before any is
+        saved. Ids already in the store are skipped, so a row imported twice is recorded once
+        (and the store's unique (id, version) constraint catches a concurrent import of the
+        same file)."""
+        new = [row for row in rows if row[0] not in self.repository]
+        if not new:
+            return ImportedInitiatives([], [])
+        initiatives = []
+        for initiative_id, fields, moves, started_on in new:
+            self._check_references(fields)
+            if isinstance(fields.get("owner_id"), UUID):
+                self._check_person("owner_id", fields["owner_id"])
+            initiative = Initiative.propose(
+                initiative_id=initiative_id, actor=actor, occurred_on=started_on, fields=fields
+            )
+            begun = False
+            for verb in moves:
+                initiative.move(verb, actor=actor, occurred_on=None if begun else started_on)
+                begun = begun or verb == "start"
+            initiatives.append(initiative)
+        for _ in range(3):
+            try:
+                recordings = self.save(*initiatives)
+            except IntegrityError:
+                # Someone recorded some of them meanwhile: leave those out and try again.
+                initiatives = [i for i in initiatives if i.id not in self.repository]
+                continue
+            return ImportedInitiatives([i.id for i in initiatives], [r.notification.id for r in recordings])
+        raise ConcurrentChange(
+            "Someone else imported the same initiatives at the same moment. Import the file again."
+        )
 
     def edit_initiative(self, ctx: CommandContext, initiative_id: UUID, *, fields: dict[str, Any]) -> Receipt:
         def edit(initiative: Initiative) -> None:
