@@ -13,7 +13,7 @@ import math
 from enum import StrEnum
 from typing import Any
 
-from domain.errors import InvalidField, RuleViolation
+from domain.errors import N_, InvalidField, RuleViolation
 from domain.values import optional_text
 
 
@@ -57,8 +57,10 @@ def require_replaces(latest: str | None, replaces: object) -> None:
         return
     if latest != (str(replaces) if replaces is not None else None):
         raise CheckInChangedMeanwhile(
-            "Someone else recorded a check-in for this initiative at this workshop after you "
-            "opened the sheet. Check theirs, then save yours again to correct it."
+            N_(
+                "Someone else recorded a check-in for this initiative at this workshop after you "
+                "opened the sheet. Check theirs, then save yours again to correct it."
+            )
         )
 
 

@@ -91,6 +91,7 @@ FLASH = {
     "programme_saved": N_("The programme's changes were saved."),
     "programme_closed": N_("The programme was closed."),
     "initiative_enrolled": N_("The initiative was enrolled."),
+    "initiatives_enrolled": N_("The chosen initiatives were enrolled."),
     "initiative_withdrawn": N_("The initiative was withdrawn from the programme."),
     "workshop_scheduled": N_("The workshop was scheduled."),
     "workshop_rescheduled": N_("The workshop was rescheduled."),

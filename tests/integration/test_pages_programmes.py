@@ -1,9 +1,8 @@
 """The programme pages through FastAPI's TestClient on both stores: the list with its
 filters, the create and edit forms (refusals next to their fields, input kept, nothing
-recorded), the dashboard with its workshops, enrolment and withdrawal, the check-in
-sheet (htmx saves one initiative's form; without htmx the sheet comes back at the next
-form; a second save is a correction), the workshop's digest, the as-of view, closing,
-the programme's history and the initiative page's programmes section.
+recorded), the dashboard with its workshops, enrolment and withdrawal, the workshop's
+digest, the as-of view, closing, the programme's history and the initiative page's
+programmes section. The check-in sheet has its own tests (test_pages_check_in_sheet.py).
 
 Pages are read like a browser reads them (see page_helpers) and checked against the
 JSON API and the event log. English words are asserted only with English chosen.
@@ -32,7 +31,6 @@ from tests.integration.page_helpers import (
     parse,
     post_form,
     submit,
-    submit_form,
 )
 
 NAME = "3W-kehittämisohjelma"
@@ -335,148 +333,6 @@ def test_workshops_enrolment_and_withdrawal_from_the_dashboard(client: TestClien
     assert "Workshop: Hyvät käytännöt jakoon · Kind now: Seminar" in history.text
     assert "Initiative: Palvelutalon lääkejako" in history.text
     assert "Yhdistettiin toiseen" in history.text
-
-
-# ---- the check-in sheet --------------------------------------------------------------------
-
-
-def test_the_check_in_sheet_saves_each_form_with_htmx_or_without(client: TestClient) -> None:
-    english(client)
-    ids, programme_id, workshop_id = set_up(client)
-    sheet_url = f"/programmes/{programme_id}/workshops/{workshop_id}/check-ins"
-    first, second = ids["kotihoito"], ids["palvelutalo"]
-    sheet = open_page(client, sheet_url)
-    forms = [s.get("id") for s in sheet.find_all("section", class_="check-in")]
-    assert forms == [f"check-in-{first}", f"check-in-{second}"]
-    action = f"{sheet_url}/{first}"
-    form = find_form(sheet, action)
-    assert (form.get("hx-post"), form.get("hx-target"), form.get("hx-swap")) == (
-        action,
-        f"#check-in-{first}",
-        "outerHTML",
-    )
-    options = [o.text for o in sheet.by_id(f"field-{first}-progress_score").find_all("option")]
-    assert options[1:4] == ["0.5 – Intent to participate", "1 – Team formed", "1.5 – Planning begun"]
-    assert options[-1] == "5 – Outstanding sustainable results"
-    before = len(all_events(client))
-
-    # A refusal through htmx: only this initiative's form comes back, with its errors and input.
-    refused = submit(client, sheet, action, {"done": "Aamupalaverit aloitettu"}, headers=HTMX)
-    assert refused.status_code == 422
-    assert "<html" not in refused.text
-    part = parse(refused.text)
-    section = part.by_id(f"check-in-{first}")
-    assert error_summary_links(section) == [f"#field-{first}-status", f"#field-{first}-progress_score"]
-    assert field_error(section, f"{first}-progress_score").endswith("Choose a step of the progress scale.")
-    assert section.by_id(f"field-{first}-done").text == "Aamupalaverit aloitettu"
-    assert len(all_events(client)) == before
-
-    saved = submit(
-        client,
-        sheet,
-        action,
-        {
-            "status": "green",
-            "progress_score": "1.5",
-            "done": "Aamupalaverit aloitettu",
-            "help_needed": "Mittarit",
-        },
-        headers=HTMX,
-    )
-    assert saved.status_code == 200, saved.text[:2000]
-    part = parse(saved.text)
-    section = part.by_id(f"check-in-{first}")
-    assert section.get("data-focus-next") == f"check-in-{second}", "the next form takes the focus"
-    assert "Saved." in section.text and "Saving again records a correction" in section.text
-    assert part.by_id("sheet-count").get("hx-swap-oob") == "true"
-    assert part.by_id("sheet-count").text == "1 of 2 initiatives have checked in."
-    assert part.by_id("flash").text == "The check-in of Kotihoidon aamut was saved."
-    [recorded] = check_ins(client, first)
-    assert (recorded["status"], recorded["progress_score"], recorded["help_needed"]) == (
-        "green",
-        1.5,
-        "Mittarit",
-    )
-
-    # Without htmx: a plain POST comes back to the sheet at the next form.
-    plain = submit_form(
-        client, sheet_url, f"{sheet_url}/{second}", {"status": "amber", "progress_score": "1"}
-    )
-    assert plain.status_code == 303
-    assert plain.headers["location"] == f"{sheet_url}#sheet-end", "the last one goes to the end of the sheet"
-    again = submit_form(
-        client, sheet_url, action, {"status": "green", "progress_score": "2", "occurred_on": "2018-09-13"}
-    )
-    assert again.headers["location"] == f"{sheet_url}#check-in-{second}"
-
-    # Pre-filled with the current check-in; a second save was a correction, and the history keeps both.
-    sheet = open_page(client, sheet_url)
-    values = form_values(sheet, action)
-    assert (values["progress_score"], values["done"], values["occurred_on"]) == (
-        "2",
-        "Aamupalaverit aloitettu",
-        "2018-09-13",
-    )
-    assert "checked" in sheet.by_id(f"field-{first}-status").attrs
-    assert "Save a correction" in find_form(sheet, action).find("button").text
-    assert sheet.by_id("sheet-count").text == "2 of 2 initiatives have checked in."
-    both = check_ins(client, first)
-    assert [c["progress_score"] for c in both] == [1.5, 2.0]
-    assert both[1]["corrects"] == both[0]["id"]
-
-    dashboard = open_page(client, f"/programmes/{programme_id}")
-    rows = dashboard.by_id("initiatives").find("tbody").find_all("tr")
-    assert "Green" in rows[0].text and "Activity, but no changes" in rows[0].text
-    assert "Amber" in rows[1].text and "Team formed" in rows[1].text
-    assert "Everyone has checked in." in dashboard.by_id("next").text
-    assert "2 of 2 initiatives have checked in." in dashboard.by_id("next").text
-
-    second_workshop = schedule(client, programme_id, "2018-11-08", "Työpaja 2")
-    client.post(
-        f"/api/initiatives/{first}/check-ins",
-        json={
-            "programme_id": programme_id,
-            "workshop_id": second_workshop,
-            "status": "amber",
-            "progress_score": 2.5,
-        },
-    )
-    dashboard = open_page(client, f"/programmes/{programme_id}")
-    first_row = dashboard.by_id("initiatives").find("tbody").find("tr")
-    trend = first_row.find(class_="trend")
-    assert [p.text for p in trend.find_all(class_="trend-point")] == ["2", "2.5"]
-    assert "Progress scores by workshop:" in trend.text
-
-
-def test_a_check_in_is_refused_in_place_when_the_domain_says_no(client: TestClient) -> None:
-    english(client)
-    ids, programme_id, workshop_id = set_up(client)
-    sheet_url = f"/programmes/{programme_id}/workshops/{workshop_id}/check-ins"
-    action = f"{sheet_url}/{ids['kotihoito']}"
-    sheet = open_page(client, sheet_url)
-    before = len(all_events(client))
-    future = submit(
-        client, sheet, action, {"status": "red", "progress_score": "0.5", "occurred_on": "2999-01-01"}
-    )
-    assert future.status_code == 422
-    doc = parse(future.text)
-    assert doc.find("h1").text == "Check-ins: Työpaja 1", "without htmx the whole sheet comes back"
-    assert field_error(doc, f"{ids['kotihoito']}-occurred_on")
-    assert "open" in doc.by_id(f"check-in-{ids['kotihoito']}").find("details").attrs
-    assert doc.by_id(f"problem-{ids['kotihoito']}").get("autofocus") is not None
-
-    withdraw = client.post(
-        f"/api/programmes/{programme_id}/withdrawals", json={"initiative_id": ids["kotihoito"]}
-    )
-    assert withdraw.status_code == 200, withdraw.text
-    before = len(all_events(client))
-    late = submit(client, sheet, action, {"status": "red", "progress_score": "0.5"})
-    assert late.status_code == 422
-    assert "not enrolled" in parse(late.text).by_id("problem-summary").text
-    late = submit(client, sheet, action, {"status": "red", "progress_score": "0.5"}, headers=HTMX)
-    assert late.status_code == 422
-    assert "not enrolled" in parse(late.text).by_id(f"check-in-{ids['kotihoito']}").text
-    assert len(all_events(client)) == before
 
 
 # ---- the workshop, as of, closing ---------------------------------------------------------------

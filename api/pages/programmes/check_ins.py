@@ -1,34 +1,48 @@
-"""The check-in sheet of a workshop: every enrolled initiative's form on one page, each
-saved on its own, with htmx or without. A saved form moves on to the next initiative's;
-a refused one shows again with the reader's input and the domain's sentence next to the
-field it names (422). An htmx save answers with that one initiative's form only: saved,
-or with its errors.
+"""The check-in sheet of a workshop: one row per enrolled initiative (status, progress score
+and one sentence; next steps, help needed and a back-date folded away under "More"), so
+thirty check-ins go in at one sitting by keyboard: Tab, Tab, Enter per row.
 
+The sheet is one form. A plain POST (no JavaScript, or "Save all") records every row whose
+values differ from what is recorded, each as its own check-in command: the valid rows are
+recorded, the refused ones come back with what was typed and the sentence next to the field
+(422), and the page says which rows were saved. With htmx, Enter or a row's button saves that
+row alone (`/check-ins/{initiative_id}`) and the focus moves to the next row.
+
+Each row remembers the check-in it was opened with (`seen-…`): if someone else checked in
+that initiative meanwhile, the row is refused with a sentence, shows theirs, and saving it
+again corrects theirs (a correction is a new event; the history keeps both). Each row has a
+request key of its own, so a double submit or a reload records each row once.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any
+from urllib.parse import urlencode
 from uuid import UUID
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 from sqlalchemy import Connection
+from starlette.datastructures import FormData
 
-from api.pages.forms import FormState, date_or_none, submit
+from api.pages.forms import FormState, date_or_none
 from api.pages.web import Page, PageDep, text
-from domain.check_in import PROGRESS_SCALE, TEXT_MAX, Rag, clean_check_in
-from domain.errors import InvalidField, RecordNotFound
+from domain.application import CommandContext, RequestKey
+from domain.check_in import PROGRESS_SCALE, TEXT_MAX, CheckInChangedMeanwhile, Rag, clean_check_in
+from domain.errors import DomainError, InvalidField
 from domain.programme import ProgrammeStatus
 from present import labels
 from present import programmes as programme_views
 from projections import initiatives as initiatives_read_model
+from services.response_cache import KEY_MAX, fingerprint
 
 router = APIRouter(prefix="/programmes", include_in_schema=False)
 ProgrammeId = Annotated[UUID, Path()]
 WorkshopId = Annotated[UUID, Path()]
 InitiativeId = Annotated[UUID, Path()]
-CHECK_IN_FIELDS = ("status", "progress_score", "done", "next_steps", "help_needed")
+TEXTS = ("done", "next_steps", "help_needed")
+ROW_FIELDS = ("status", "progress_score", *TEXTS, "occurred_on")
 # A valid check-in, to ask the domain about one field at a time.
 _VALID_CHECK_IN: dict[str, Any] = {
     "status": Rag.GREEN.value,
@@ -37,6 +51,221 @@ _VALID_CHECK_IN: dict[str, Any] = {
     "next_steps": "",
     "help_needed": "",
 }
+
+
+@dataclass
+class Row:
+    """One row as posted: its values by field name, the check-in it was opened with and its
+    request key."""
+
+    initiative_id: str
+    values: dict[str, str]
+    seen: str
+    key: str
+
+
+@dataclass
+class Outcome:
+    """What saving the posted rows did: the states to show again (refused rows), the rows
+    saved, and the ones that are no longer on the sheet."""
+
+    states: dict[str, FormState]
+    saved: list[str]
+    gone: list[str]
+
+
+def _base(programme_id: UUID, workshop_id: UUID) -> str:
+    return f"/programmes/{programme_id}/workshops/{workshop_id}/check-ins"
+
+
+# ---- routes --------------------------------------------------------------------------
+
+
+@router.get("/{programme_id}/workshops/{workshop_id}/check-ins")
+def sheet(
+    page: PageDep,
+    programme_id: ProgrammeId,
+    workshop_id: WorkshopId,
+    saved: Annotated[str, Query(max_length=8000)] = "",
+    next_row: Annotated[str, Query(alias="next", max_length=40)] = "",
+) -> Response:
+    """`saved` (ids joined by ".") and `next` come from the redirect after a plain save: the
+    rows marked saved, and the row that takes the focus."""
+    return _render_sheet(
+        page, programme_id, workshop_id, Outcome({}, [s for s in saved.split(".") if s], []), focus=next_row
+    )
+
+
+@router.post("/{programme_id}/workshops/{workshop_id}/check-ins")
+async def save_sheet(page: PageDep, programme_id: ProgrammeId, workshop_id: WorkshopId) -> Response:
+    form = await page.form()
+    return _save(page, programme_id, workshop_id, form, only=None)
+
+
+@router.post("/{programme_id}/workshops/{workshop_id}/check-ins/{initiative_id}")
+async def save_row(
+    page: PageDep, programme_id: ProgrammeId, workshop_id: WorkshopId, initiative_id: InitiativeId
+) -> Response:
+    """htmx saves one row here; without htmx the whole sheet is saved, as by its own action."""
+    form = await page.form()
+    return _save(page, programme_id, workshop_id, form, only=str(initiative_id) if page.is_htmx else None)
+
+
+# ---- saving --------------------------------------------------------------------------
+
+
+def _save(page: Page, programme_id: UUID, workshop_id: UUID, form: FormData, *, only: str | None) -> Response:
+    page.services.projector.catch_up()
+    with page.services.projector.engine.connect() as conn:
+        programme_views.require_workshop(conn, programme_id, workshop_id)
+        current = {r["initiative_id"]: r for r in _sheet_rows(page, conn, programme_id, workshop_id)}
+    rows = _posted_rows(form)
+    if only is not None:
+        rows = [r for r in rows if r.initiative_id == only] or [Row(only, {}, "", "")]
+    outcome = Outcome({}, [], [])
+    for row in rows:
+        shown = current.get(row.initiative_id)
+        if shown is None:
+            if _touched(row, None):
+                outcome.gone.append(row.initiative_id)
+            continue
+        if only is None and not _touched(row, shown["current"]):
+            continue
+        state = _save_row(page, programme_id, workshop_id, row)
+        if state.ok:
+            outcome.saved.append(row.initiative_id)
+        else:
+            outcome.states[row.initiative_id] = state
+    if only is not None:
+        return _render_row(page, programme_id, workshop_id, only, outcome)
+    if outcome.states or outcome.gone:
+        return _render_sheet(page, programme_id, workshop_id, outcome, status=422)
+    if not outcome.saved:
+        return _render_sheet(page, programme_id, workshop_id, outcome, nothing_saved=True)
+    order = list(current)
+    query = {
+        "saved": ".".join(outcome.saved),
+        "next": _after(order, outcome.saved[-1]) if outcome.saved else "",
+    }
+    anchor = f"#check-in-{query['next']}" if query["next"] else "#sheet-end"
+    present = {k: v for k, v in query.items() if v}
+    suffix = f"?{urlencode(present)}" if present else ""
+    return page.redirect(f"{_base(programme_id, workshop_id)}{suffix}{anchor}")
+
+
+def _posted_rows(form: FormData) -> list[Row]:
+    """The sheet's rows in the order posted; a row is known by its hidden `seen-<id>`."""
+    rows = []
+    for name in form:
+        if not name.startswith("seen-"):
+            continue
+        initiative_id = name.removeprefix("seen-")
+        values = {field: text(form, f"{field}-{initiative_id}") for field in ROW_FIELDS}
+        rows.append(Row(initiative_id, values, text(form, name), text(form, f"key-{initiative_id}")))
+    return rows
+
+
+def _touched(row: Row, current: dict[str, Any] | None) -> bool:
+    """Whether the row differs from what is recorded (or, with nothing recorded, was filled in)."""
+    recorded = _check_in_values(current)
+    return any(row.values.get(f, "").strip() != str(recorded.get(f, "")).strip() for f in ROW_FIELDS)
+
+
+def _save_row(page: Page, programme_id: UUID, workshop_id: UUID, row: Row) -> FormState:
+    state = FormState(values={**row.values, "seen": row.seen})
+    score = _score_or_none(page, state, row.values.get("progress_score", ""))
+    occurred_on = date_or_none(page, state, "occurred_on", row.values.get("occurred_on", ""))
+    if not row.values.get("status"):
+        state.errors["status"] = page.gettext("Choose green, amber or red.")
+    elif "progress_score" not in state.errors and score is None:
+        state.errors["progress_score"] = page.gettext("Choose a step of the progress scale.")
+    candidate = {"status": row.values.get("status", ""), "progress_score": score, **_texts(row)}
+    for name in ("status", "progress_score", *TEXTS):
+        if name in state.errors or (name == "progress_score" and score is None):
+            continue
+        try:
+            clean_check_in(**{**_VALID_CHECK_IN, name: candidate[name]})
+        except InvalidField as error:
+            state.refuse(page, error)
+    replaces = _uuid(row.seen)
+    if not state.ok or score is None or replaces is False:
+        if replaces is False:
+            state.problem = page.gettext("This row was changed outside the sheet; reload the page.")
+        return _in_row_order(state)
+    ctx = _row_context(page, row)
+    try:
+        page.run(
+            lambda ctx: page.services.app.record_check_in(
+                ctx,
+                UUID(row.initiative_id),
+                check_in_id=page.services.app.new_id(ctx),
+                programme_id=programme_id,
+                workshop_id=workshop_id,
+                status=row.values.get("status", ""),
+                progress_score=score,
+                occurred_on=occurred_on,
+                replaces=replaces,
+                **_texts(row),
+            ),
+            ctx,
+        )
+    except CheckInChangedMeanwhile as error:
+        state.problem = page.error_text(error.message, error.params)
+        state.values["stale"] = "1"
+    except DomainError as error:
+        state.refuse(page, error, fields=ROW_FIELDS)
+    return _in_row_order(state)
+
+
+def _texts(row: Row) -> dict[str, str]:
+    return {name: row.values.get(name, "") for name in TEXTS}
+
+
+def _uuid(raw: str) -> UUID | bool | None:
+    """The check-in a row was opened with: None when none; False when it is not an id."""
+    if not raw.strip():
+        return None
+    try:
+        return UUID(raw.strip())
+    except ValueError:
+        return False
+
+
+def _row_context(page: Page, row: Row) -> CommandContext:
+    """Each row's own request key, over the row's own values, so that a double submit or a
+    reload records a row once, and rows of one sheet never share a key."""
+    key = row.key.strip()
+    if not 0 < len(key) <= KEY_MAX:
+        return CommandContext(actor=page.actor)
+    body = urlencode(sorted({**row.values, "seen": row.seen}.items())).encode()
+    path = f"{page.request.url.path.split('/check-ins')[0]}/check-ins/{row.initiative_id}"
+    return CommandContext(actor=page.actor, request_key=RequestKey(key, fingerprint("POST", path, body)))
+
+
+def _score_or_none(page: Page, state: FormState, raw: str) -> float | None:
+    if not raw.strip():
+        return None
+    try:
+        return float(raw.strip().replace(",", "."))
+    except ValueError:
+        state.errors["progress_score"] = page.gettext("Choose a step of the progress scale.")
+        return None
+
+
+def _in_row_order(state: FormState) -> FormState:
+    state.errors = {name: state.errors[name] for name in ROW_FIELDS if name in state.errors}
+    return state
+
+
+def _after(order: list[str], current: str) -> str:
+    """The initiative after `current` on the sheet ("" after the last one)."""
+    if current in order:
+        index = order.index(current)
+        return order[index + 1] if index + 1 < len(order) else ""
+    return order[0] if order else ""
+
+
+# ---- rendering -----------------------------------------------------------------------
 
 
 def _sheet_rows(page: Page, conn: Connection, programme_id: UUID, workshop_id: UUID) -> list[dict[str, Any]]:
@@ -51,166 +280,100 @@ def _sheet_rows(page: Page, conn: Connection, programme_id: UUID, workshop_id: U
     )
 
 
-@router.get("/{programme_id}/workshops/{workshop_id}/check-ins")
-def sheet(page: PageDep, programme_id: ProgrammeId, workshop_id: WorkshopId) -> Response:
-    return _render_sheet(page, programme_id, workshop_id, {})
-
-
-@router.post("/{programme_id}/workshops/{workshop_id}/check-ins/{initiative_id}")
-async def check_in(
-    page: PageDep, programme_id: ProgrammeId, workshop_id: WorkshopId, initiative_id: InitiativeId
-) -> Response:
-    form = await page.form()
-    state = FormState(values={k: text(form, k) for k in (*CHECK_IN_FIELDS, "occurred_on")})
-    score = _score_or_none(page, state, state.values["progress_score"])
-    occurred_on = date_or_none(page, state, "occurred_on", state.values["occurred_on"])
-    values = {
-        "status": state.values["status"],
-        "progress_score": score,
-        **{name: state.values[name] for name in ("done", "next_steps", "help_needed")},
-    }
-    for name in CHECK_IN_FIELDS:
-        if name in state.errors:
-            continue
-        if name == "status" and not values["status"]:
-            state.errors["status"] = page.gettext("Choose green, amber or red.")
-            continue
-        if name == "progress_score" and score is None:
-            state.errors["progress_score"] = page.gettext("Choose a step of the progress scale.")
-            continue
-        try:
-            clean_check_in(**{**_VALID_CHECK_IN, name: values[name]})
-        except InvalidField as error:
-            state.refuse(page, error)
-    saved = False
-    if state.ok and score is not None:
-        ctx = page.context(form)
-        check_in_id = page.services.app.new_id(ctx)
-        receipt = submit(
-            page,
-            state,
-            lambda ctx: page.services.app.record_check_in(
-                ctx,
-                initiative_id,
-                check_in_id=check_in_id,
-                programme_id=programme_id,
-                workshop_id=workshop_id,
-                status=values["status"],
-                progress_score=score,
-                done=values["done"],
-                next_steps=values["next_steps"],
-                help_needed=values["help_needed"],
-                occurred_on=occurred_on,
-            ),
-            ctx,
-            fields=(*CHECK_IN_FIELDS, "occurred_on"),
-        )
-        saved = receipt is not None
-    if not page.is_htmx:
-        if saved:
-            with page.services.projector.engine.connect() as conn:
-                order = [r["initiative_id"] for r in _sheet_rows(page, conn, programme_id, workshop_id)]
-            following = _after(order, str(initiative_id))
-            anchor = f"#check-in-{following}" if following else "#sheet-end"
-            return page.redirect(
-                f"/programmes/{programme_id}/workshops/{workshop_id}/check-ins{anchor}",
-                flash="check_in_saved",
-            )
-        return _render_sheet(page, programme_id, workshop_id, {str(initiative_id): state}, status=422)
-    return _render_sheet_item(page, programme_id, workshop_id, initiative_id, state, saved=saved)
-
-
-def _score_or_none(page: Page, state: FormState, raw: str) -> float | None:
-    if not raw.strip():
-        return None
-    try:
-        return float(raw.strip().replace(",", "."))
-    except ValueError:
-        state.errors["progress_score"] = page.gettext("Choose a step of the progress scale.")
-        return None
-
-
-def _after(order: list[str], current: str) -> str | None:
-    """The initiative after `current` on the sheet (None after the last one)."""
-    if current in order:
-        index = order.index(current)
-        return order[index + 1] if index + 1 < len(order) else None
-    return order[0] if order else None
+def _items(rows: list[dict[str, Any]], outcome: Outcome) -> list[dict[str, Any]]:
+    items = []
+    for row in rows:
+        iid = row["initiative_id"]
+        state = outcome.states.get(iid)
+        recorded = row["current"]
+        if state is None:
+            state = FormState(values={**_check_in_values(recorded), "seen": _seen(recorded)})
+        elif state.values.get("stale"):  # theirs is now the one a save corrects
+            state.values["seen"] = _seen(recorded)
+        items.append({**row, "state": state, "saved": iid in outcome.saved})
+    return items
 
 
 def _render_sheet(
     page: Page,
     programme_id: UUID,
     workshop_id: UUID,
-    states: dict[str, FormState],
+    outcome: Outcome,
     *,
     status: int = 200,
+    focus: str = "",
+    nothing_saved: bool = False,
 ) -> Response:
     page.services.projector.catch_up()
     with page.services.projector.engine.connect() as conn:
         programme, workshop = programme_views.require_workshop(conn, programme_id, workshop_id)
         rows = _sheet_rows(page, conn, programme_id, workshop_id)
-    items = [
-        {
-            **row,
-            "state": states.get(row["initiative_id"]) or FormState(values=_check_in_values(row["current"])),
-        }
-        for row in rows
-    ]
-    # A refusal for an initiative no longer on the sheet (withdrawn meanwhile) shows at the top.
-    shown = {row["initiative_id"] for row in rows}
-    elsewhere = FormState()
-    for initiative_id, state in states.items():
-        if initiative_id not in shown:
-            elsewhere.problem = state.problem or next(iter(state.errors.values()), None)
+        gone = [_title(conn, iid) for iid in outcome.gone]
+    items = _items(rows, outcome)
+    refused = [item for item in items if item["initiative_id"] in outcome.states]
+    # The focus lands on the first refused row's first wrong field, else on the row asked for.
+    first_error = _first_error(refused[0]) if refused else ""
     return page.render(
         "programmes/check_ins.html",
         status=status,
         programme=programme,
         workshop=workshop,
         items=items,
+        saved_titles=[item["title"] for item in items if item["saved"]],
+        refused=refused,
+        gone=gone,
+        autofocus=first_error or (f"field-{focus}-status" if focus and not refused else ""),
+        nothing_saved=nothing_saved,
         checked_in=sum(1 for row in rows if row["current"]),
         open=programme["status"] == ProgrammeStatus.OPEN,
-        problem_state=elsewhere,
         **_scale(page),
     )
 
 
-def _render_sheet_item(
-    page: Page,
-    programme_id: UUID,
-    workshop_id: UUID,
-    initiative_id: UUID,
-    state: FormState,
-    *,
-    saved: bool,
+def _render_row(
+    page: Page, programme_id: UUID, workshop_id: UUID, initiative_id: str, outcome: Outcome
 ) -> Response:
-    """One initiative's form on the sheet, for htmx to swap in: saved, or with its errors."""
+    """One row of the sheet, for htmx to swap in: saved (the focus moves to the next row), or
+    with its errors (the focus goes to the first wrong field)."""
     with page.services.projector.engine.connect() as conn:
         programme, workshop = programme_views.require_workshop(conn, programme_id, workshop_id)
         rows = _sheet_rows(page, conn, programme_id, workshop_id)
-        row = next((r for r in rows if r["initiative_id"] == str(initiative_id)), None)
-        if row is None:  # withdrawn meanwhile: its section says why, without a form
-            initiative = initiatives_read_model.get(conn, initiative_id)
-            if initiative is None:
-                raise RecordNotFound("There is no initiative with id {id}.", id=initiative_id)
-            row = {"initiative_id": str(initiative_id), "title": initiative["title"], "gone": True}
+        row = next((r for r in rows if r["initiative_id"] == initiative_id), None)
+        if row is None:  # withdrawn meanwhile: the row says so, without a form
+            row = {"initiative_id": initiative_id, "title": _title(conn, initiative_id), "gone": True}
             row.update(organisation=None, owner=None, previous=None, current=None)
-    following = _after([r["initiative_id"] for r in rows], row["initiative_id"])
-    item = {**row, "state": FormState(values=_check_in_values(row["current"])) if saved else state}
+    item = _items([row], outcome)[0]
+    saved = initiative_id in outcome.saved
+    following = _after([r["initiative_id"] for r in rows], initiative_id)
     return page.render(
         "programmes/check_in_item.html",
-        status=200 if saved else 422,
+        status=200 if saved or row.get("gone") else 422,
         programme=programme,
         workshop=workshop,
         item=item,
-        saved=saved,
-        focus_next=f"check-in-{following}" if saved and following else "",
+        focus_next=f"check-in-{following}" if saved and following else ("sheet-end" if saved else ""),
+        autofocus="" if saved else _first_error(item),
         checked_in=sum(1 for r in rows if r["current"]),
         total=len(rows),
         open=programme["status"] == ProgrammeStatus.OPEN and not row.get("gone"),
         **_scale(page),
     )
+
+
+def _title(conn: Connection, initiative_id: str) -> str:
+    try:
+        found = initiatives_read_model.get(conn, UUID(initiative_id))
+    except ValueError:
+        found = None
+    return str(found["title"]) if found else "–"
+
+
+def _first_error(item: dict[str, Any]) -> str:
+    state: FormState = item["state"]
+    iid = item["initiative_id"]
+    if state.errors:
+        return f"field-{iid}-{next(iter(state.errors))}"
+    return f"field-{iid}-status"
 
 
 def _scale(page: Page) -> dict[str, Any]:
@@ -232,6 +395,10 @@ def _score_value(score: float) -> str:
     return f"{score:g}"
 
 
+def _seen(current: dict[str, Any] | None) -> str:
+    return str(current["check_in_id"]) if current else ""
+
+
 def _check_in_values(current: dict[str, Any] | None) -> dict[str, Any]:
     if current is None:
         return {}
@@ -241,5 +408,5 @@ def _check_in_values(current: dict[str, Any] | None) -> dict[str, Any]:
         "done": current.get("done") or "",
         "next_steps": current.get("next_steps") or "",
         "help_needed": current.get("help_needed") or "",
-        "occurred_on": current.get("occurred_on") or "",
+        "occurred_on": str(current.get("occurred_on") or ""),
     }
