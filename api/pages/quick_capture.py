@@ -180,12 +180,10 @@ def _initiative(page: Page, state: FormState) -> UUID | None:
     """The chosen initiative; none chosen (or not one of the options) is a message by the picker."""
     raw = str(state.value("initiative_id")).strip()
     try:
-        return UUID(raw) if raw else _no_initiative(page, state)
+        if raw:
+            return UUID(raw)
     except ValueError:
-        return _no_initiative(page, state)
-
-
-def _no_initiative(page: Page, state: FormState) -> None:
+        pass
     state.errors["initiative_id"] = page.gettext("Choose the initiative.")
     return None
 
