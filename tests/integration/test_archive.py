@@ -250,6 +250,9 @@ def test_an_archived_good_practice_leaves_the_public_catalogue(demo: Services, c
     assert client.post(f"/api/good-practices/{practice_id}/archive", json={"reason": "x"}).status_code == 200
     try:
         assert practice_id not in ids(client.get("/api/public/good-practices").json()["items"])
+        # The activity feed says so.
+        [latest] = client.get("/api/activity", params={"limit": 1}).json()["items"]
+        assert (latest["record_id"], latest["event_type"]) == (practice_id, "Archived")
         assert client.get(f"/api/public/good-practices/{practice_id}").status_code == 404
         assert client.get(f"/public/good-practices/{practice_id}").status_code == 404
     finally:

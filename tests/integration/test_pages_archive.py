@@ -94,6 +94,8 @@ def test_the_list_hides_archived_records_unless_asked(client: TestClient) -> Non
         "Endast arkiverade": "/initiatives?archived=only",
     }
     assert initiative in client.get("/initiatives", params={"archived": "include"}).text
+    only = parse(client.get("/initiatives", params={"archived": "only"}).text)
+    assert "Arkiverad" in only.find(class_="archived-tag").text
     assert initiative in client.get("/initiatives", params={"archived": "only"}).text
     # Other filters are kept by the choice's links; a made-up value shows live records.
     filtered = parse(client.get("/initiatives", params={"q": "koti"}).text).find(class_="archived-choice")
