@@ -54,7 +54,9 @@ class Category(StrEnum):
 
 
 # Words a spreadsheet may use for a category (matched casefolded): the code, and its name in
-# English, Finnish and Swedish, so a coordinator's own sheet imports without renaming.
+# English, Finnish and Swedish, so a coordinator's own sheet imports without renaming. The
+# pages' labels (present/labels/change_day.py, in every catalogue) are among them: an import's
+# refusal offers them (tests/unit/test_pledge_import_words.py).
 CATEGORY_NAMES: dict[str, Category] = {
     name.casefold(): category
     for category, names in {
@@ -63,10 +65,13 @@ CATEGORY_NAMES: dict[str, Category] = {
             "patient experience",
             "customer experience",
             "patient/customer experience",
+            "patient or customer experience",
             "asiakaskokemus",
             "potilaskokemus",
+            "potilas- tai asiakaskokemus",
             "kundupplevelse",
             "patientupplevelse",
+            "patient- eller kundupplevelse",
         ),
         Category.WORKING_TOGETHER: (
             "working_together",

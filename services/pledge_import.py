@@ -57,12 +57,14 @@ class ImportReport:
         if len(self.rejected) < REJECTED_DETAILS_MAX:
             self.rejected.append(RejectedRow(row.line, row.errors))
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self, reason: Callable[[DomainError], str] | None = None) -> dict[str, Any]:
+        """The report as the API gives it; `reason` words each refusal (else its own detail)."""
+        worded = reason or (lambda error: error.detail)
         return {
             "imported": self.imported,
             "already_imported": self.already_imported,
             "rejected_count": self.rejected_count,
-            "rejected": [{"line": r.line, "reasons": r.reasons} for r in self.rejected],
+            "rejected": [{"line": r.line, "reasons": [worded(e) for e in r.errors]} for r in self.rejected],
         }
 
 

@@ -34,6 +34,7 @@ from domain.errors import DomainError, RecordNotFound
 from present import change_day as day_views
 from present import history as history_views
 from present import labels
+from present import pledge_import as import_views
 from projections import campaigns, change_actions, history, organisations
 from services import pledge_import
 from services.pledge_import import ImportReport
@@ -236,7 +237,7 @@ def _render_import(
     with page.services.projector.engine.connect() as conn:
         campaign = day_views.require_campaign(conn, campaign_id)
     rejected = [
-        {"line": r.line, "reasons": [page.error_text(e.message, e.params) for e in r.errors]}
+        {"line": r.line, "reasons": [import_views.page_reason(page, e) for e in r.errors]}
         for r in (report.rejected if report else [])
     ]
     return _render(

@@ -30,6 +30,8 @@ from domain.campaign import NAME_MAX, TARGET_MAX
 from domain.change_action import REASON_MAX, STORY_MAX, TEAM_MAX, TEXT_MAX, Category, Status
 from domain.errors import InvalidField, RecordNotFound
 from present import change_day as day_views
+from present import pledge_import as import_views
+from present.i18n import COOKIE, negotiate
 from projections import campaigns, change_actions
 from services.bootstrap import Services
 from services.pledge_import import import_file
@@ -374,7 +376,10 @@ def pledge(campaign_id: CampaignId, body: PledgeIn, commands: Commands, services
         "person_email or team, organisation, unit, category, and an optional id. UTF-8 with "
         "or without BOM; comma or semicolon delimited. Valid rows are recorded once, even when "
         "the same file is imported again; each rejected row is reported with its line number "
-        "(the header is line 1) and every reason, and records nothing."
+        "(the header is line 1) and every reason, and records nothing. A category is its code "
+        "or its name in Finnish, Swedish or English; a row with another word is refused with "
+        "the codes and their names in the request's language (the language cookie, then "
+        "Accept-Language)."
     ),
     openapi_extra={
         "requestBody": {
@@ -409,12 +414,14 @@ async def import_actions(
             while chunk := await upload.read(1 << 16):
                 spool.write(chunk)
         spool.seek(0)
-        report = await run_in_threadpool(_import, services, actor, campaign_id, spool)
+        lang = negotiate(request.cookies.get(COOKIE), request.headers.get("accept-language"))
+        report = await run_in_threadpool(_import, services, actor, campaign_id, spool, lang)
     return report
 
 
-def _import(services: Services, actor: UUID, campaign_id: UUID, spool: Any) -> dict[str, Any]:
-    return import_file(services, actor, campaign_id, spool).as_json()
+def _import(services: Services, actor: UUID, campaign_id: UUID, spool: Any, lang: str) -> dict[str, Any]:
+    """The report, each category a row may use named by its code and its label in `lang`."""
+    return import_file(services, actor, campaign_id, spool).as_json(import_views.api_reason(lang))
 
 
 class UnsupportedMediaType(BadRequest):

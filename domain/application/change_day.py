@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -10,10 +10,10 @@ from uuid import UUID, uuid4
 
 from eventsourcing.persistence import IntegrityError
 
-from domain.application.core import CommandContext, CommandPath, Receipt
+from domain.application.core import CommandContext, CommandPath, PeopleDirectory, Receipt
 from domain.campaign import Campaign
 from domain.change_action import ChangeAction
-from domain.errors import ConcurrentChange
+from domain.errors import ConcurrentChange, InvalidField
 
 
 @dataclass(frozen=True)
@@ -45,8 +45,9 @@ class ChangeDayCommands(CommandPath):
         def build() -> ChangeAction:
             campaign = self.get_campaign(campaign_id)
             self._check_pledge_references(fields)
+            placed = _Placements(self.people, self._check_references)(fields)
             action = ChangeAction.pledge(
-                action_id=uuid4(), actor=ctx.actor, campaign_id=campaign.id, fields=fields
+                action_id=uuid4(), actor=ctx.actor, campaign_id=campaign.id, fields=placed
             )
             if inspired_by is not None:
                 source = self._referenced(ChangeAction, "inspired_by", inspired_by)
@@ -92,9 +93,14 @@ class ChangeDayCommands(CommandPath):
         campaign = self.get_campaign(campaign_id)
         if not pledges:
             return PledgeBatch([], [])
+        placed = _Placements(self.people, self._check_references)
         actions = [
             ChangeAction.pledge(
-                action_id=action_id, actor=actor, campaign_id=campaign.id, fields=fields, import_key=key
+                action_id=action_id,
+                actor=actor,
+                campaign_id=campaign.id,
+                fields=placed(fields),
+                import_key=key,
             )
             for action_id, key, fields in pledges
         ]
@@ -122,3 +128,34 @@ class ChangeDayCommands(CommandPath):
         self._check_references({k: fields.get(k) for k in ("organisation_id", "unit_id")})
         if isinstance(fields.get("person_id"), UUID):
             self._check_person("person_id", fields["person_id"])
+
+
+class _Placements:
+    """A person's pledge takes the person's organisation and unit from the people registry
+    when it names neither itself, so the wall counts it where the person works. A pledge
+    that names an organisation keeps what it names (a unit of the person's would belong to
+    another organisation); a team's pledge names its own. Each person is looked up, and
+    their place checked against the organisations, once; a place the organisations no
+    longer know is not taken (the pledge stays without one rather than being refused)."""
+
+    def __init__(self, people: PeopleDirectory, check: Callable[[dict[str, Any]], None]) -> None:
+        self.people = people
+        self.check = check
+        self.found: dict[UUID, dict[str, UUID | None]] = {}
+
+    def __call__(self, fields: dict[str, Any]) -> dict[str, Any]:
+        person_id = fields.get("person_id")
+        if not isinstance(person_id, UUID) or fields.get("organisation_id") or fields.get("unit_id"):
+            return fields
+        if person_id not in self.found:
+            self.found[person_id] = self._place_of(person_id)
+        return {**fields, **self.found[person_id]}
+
+    def _place_of(self, person_id: UUID) -> dict[str, UUID | None]:
+        organisation_id, unit_id = self.people.placement(person_id)
+        place = {"organisation_id": organisation_id, "unit_id": unit_id if organisation_id else None}
+        try:
+            self.check(place)
+        except InvalidField:
+            return {"organisation_id": None, "unit_id": None}
+        return place

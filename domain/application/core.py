@@ -40,6 +40,10 @@ class PeopleDirectory(Protocol):
 
     def exists(self, person_id: UUID) -> bool: ...
 
+    def placement(self, person_id: UUID) -> tuple[UUID | None, UUID | None]:
+        """The person's organisation and unit in the registry ((None, None) if not known)."""
+        ...
+
 
 @dataclass(frozen=True)
 class RequestKey:

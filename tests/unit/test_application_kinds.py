@@ -145,6 +145,9 @@ class Nobody:
     def exists(self, person_id: UUID) -> bool:
         return False
 
+    def placement(self, person_id: UUID) -> tuple[UUID | None, UUID | None]:
+        return None, None
+
 
 def test_an_application_in_memory_refuses_with_the_sentences() -> None:
     app = Kipina({"PERSISTENCE_MODULE": "eventsourcing.popo"}, people=Nobody())
