@@ -320,6 +320,17 @@ def programme_then(suffix: str, then: Action) -> Action:
     return action
 
 
+def three_w_page(suffix: str = "") -> Action:
+    """Open a page of the demo's 3W programme (29 initiatives): "/programmes/{id}" + suffix."""
+
+    def action(page: Page, site: Site) -> None:
+        with site.api() as api:
+            found = [p for p in api.get("/api/programmes").json()["items"] if p["name"].startswith("3W")]
+        page.goto(f"/programmes/{found[0]['id']}{suffix}")
+
+    return action
+
+
 def check_in_refused(page: Page, site: Site) -> None:
     """An empty check-in, posted with htmx: that initiative's form shows the refusal in place."""
     section = page.locator("section.check-in").nth(1)
@@ -643,6 +654,28 @@ SCREENS = [
     ),
     Screen("programme-close", "/", (PROGRAMME + "/close",), then=programme_page("/close")),
     Screen("programme-history", "/", (PROGRAMME + "/history",), then=programme_page("/history")),
+    # The 3W dashboard on workshop day: sorted and filtered, a refused filter, a presentation slide.
+    Screen("programme-board", "/", (), then=three_w_page()),
+    Screen(
+        "programme-board-sorted-filtered",
+        "/",
+        (),
+        then=three_w_page("?status=not_checked_in&sort=score&dir=desc"),
+    ),
+    Screen(
+        "programme-board-filter-invalid",
+        "/",
+        (),
+        status=400,
+        then=three_w_page("?status=purple&organisation_id=x"),
+    ),
+    Screen(
+        "programme-presentation",
+        "/",
+        (PROGRAMME + "/present",),
+        then=three_w_page("/present?sort=status&n=3"),
+    ),
+    Screen("programme-presentation-empty", "/", (), then=programme_page("/present", "?status=red")),
     Screen("initiative-in-programme", "/", (), then=initiative_in_programme),
     Screen(
         "measure-new",

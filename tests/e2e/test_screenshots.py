@@ -100,6 +100,17 @@ def public_practice(page: Page, site: Site) -> None:
     expect(page.locator("#published-text")).to_be_visible()
 
 
+def three_w(suffix: str = "") -> Callable[[Page, Site], None]:
+    """The demo's 3W programme dashboard (or one of its pages), as the coordinator projects it."""
+
+    def action(page: Page, site: Site) -> None:
+        with site.api() as api:
+            found = [p for p in api.get("/api/programmes").json()["items"] if p["name"].startswith("3W")]
+        page.goto(f"/programmes/{found[0]['id']}{suffix}")
+
+    return action
+
+
 @dataclass(frozen=True)
 class Shot:
     name: str
@@ -126,6 +137,11 @@ SHOTS = [
     Shot("home-390", visit("/"), viewport=(390, 844)),
     Shot("quick-experiment-390", visit("/experiments/new"), viewport=(390, 844)),
     Shot("experiments-390", visit("/experiments"), viewport=(390, 844)),
+    # Workshop day: the programme dashboard on a phone, a laptop and a projector; one slide.
+    Shot("dashboard-390", three_w(), viewport=(390, 844)),
+    Shot("dashboard-1280", three_w()),
+    Shot("dashboard-1920", three_w(), viewport=(1920, 1080)),
+    Shot("presentation-1920", three_w("/present?n=3"), viewport=(1920, 1080)),
 ]
 
 
