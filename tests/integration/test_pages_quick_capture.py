@@ -92,6 +92,21 @@ def test_the_home_page_and_the_experiment_list_offer_new_experiment_and_new_note
     assert "/experiments/done" in [a.get("href") for a in open_page(client, "/experiments").find_all("a")]
 
 
+def test_an_initiative_page_offers_them_near_its_top_with_itself_chosen(client: TestClient) -> None:
+    choose(client, "en")
+    ids = hamina(client)
+    actions = open_page(client, f"/initiatives/{ids['others']}").find(class_="quick-actions")
+    hrefs = [a.get("href") for a in actions.find_all("a")]
+    assert hrefs == [f"/experiments/new?initiative={ids['others']}", f"/notes/new?initiative={ids['others']}"]
+    for href in hrefs:
+        assert href is not None
+        assert picker_options(open_page(client, href))[0] == (ids["others"], True)
+    # A final initiative takes no new experiment, but notes still.
+    move(client, ids["others"], "discontinue", reason="Ei resursseja.", lessons="Liian iso pala.")
+    actions = open_page(client, f"/initiatives/{ids['others']}").find(class_="quick-actions")
+    assert [a.get("href") for a in actions.find_all("a")] == [f"/notes/new?initiative={ids['others']}"]
+
+
 def test_an_empty_home_page_offers_no_quick_capture_before_there_is_an_initiative(client: TestClient) -> None:
     assert not open_page(client, "/").find_all(class_="quick-actions")
 
