@@ -76,6 +76,28 @@ class KeyFigure:
     values_count: int
     run_chart_svg: str  # the run chart (SVG text), as the measure page shows it
     run_chart_png: bytes  # the same chart rendered to PNG (for PPTX and PDF)
+    latest_label: str = ""  # the latest value's period as recorded ("2018-W50")
+    signals: tuple[str, ...] = ()  # the signals its run chart shows, worded in the export's language
+
+
+@dataclass(frozen=True)
+class EvaluationFigure:
+    area: str  # the area of effect, worded ("Effects on staff")
+    label: str
+    value: float
+    unit: str
+
+
+@dataclass(frozen=True)
+class EvaluationSummary:
+    """The initiative's latest evaluation, as the export's reader needs it: when, how, what it
+    recommends and its figures (already worded in the export's language)."""
+
+    evaluated_on: date
+    method: str
+    recommendation: str
+    figures: tuple[EvaluationFigure, ...]
+    costs_eur: float | None
 
 
 @dataclass(frozen=True)
@@ -104,6 +126,7 @@ class PracticeSection:
     timeline_svg: str  # the initiative's outcome timeline (SVG text); "" when nothing to draw
     timeline_png: bytes  # the same rendered to PNG; b"" when nothing to draw
     source_position: int  # the initiative's event position this version was based on
+    evaluation: EvaluationSummary | None = None  # the initiative's latest evaluation then
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,9 @@ from datetime import UTC
 
 from markupsafe import Markup
 
-from documents import templating
+from documents import markdown_text, templating
 from documents.document import ExportDocument, WorkshopPack
-from documents.view import View, paragraphs
+from documents.view import LIST_FIELDS, View
 
 
 def render_html(document: ExportDocument, *, pdf: bool = False) -> bytes:
@@ -25,7 +25,8 @@ def render_html(document: ExportDocument, *, pdf: bool = False) -> bytes:
         document=document,
         view=view,
         words=document.words,
-        paragraphs=paragraphs,
+        markdown=markdown_text.to_html,
+        list_fields=(*LIST_FIELDS, "development_phase"),
         data_uri=_data_uri,
         created=created,
         footer=_css_string(f"{document.title} · {view.built_from()}"),

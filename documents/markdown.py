@@ -65,8 +65,12 @@ def _practice(view: View, section: PracticeSection, heading: str) -> list[str]:
     if section.organisation:
         meta.append(section.organisation)
     lines += ["*" + _inline(" · ".join(meta)) + "*", ""]
-    for _name, label, text in view.fields(section):
-        lines += [f"{h2} {label}", "", _block(text), ""]
+    for name, label, text in view.fields(section):
+        lines += [f"{h2} {label}", ""]
+        if text:
+            lines += [_block(text), ""]
+        if name == "evaluation_results":
+            lines += _evaluation(view, section)
     lines += [f"{h2} {view.word('key_figures')}", ""]
     if section.key_figures:
         columns = ("name", "baseline", "latest", "target", "values")
@@ -78,11 +82,22 @@ def _practice(view: View, section: PracticeSection, heading: str) -> list[str]:
     else:
         lines.append(view.word("no_key_figures"))
     lines += ["", f"{h2} {view.word('timeline')}", ""]
-    if section.timeline:
-        lines += [f"- {view.day(entry.day)}: {_inline(entry.text)}" for entry in section.timeline]
+    entries, measure_lines = view.timeline(section), view.measure_lines(section)
+    if entries or measure_lines:
+        lines += [f"- **{_inline(line)}**" for line in measure_lines]
+        lines += [f"- {view.day(entry.day)}: {_inline(entry.text)}" for entry in entries]
     else:
         lines.append(view.word("no_timeline"))
     lines += ["", f"*{_inline(view.based_on(section))}*", "", "---", ""]
+    return lines
+
+
+def _evaluation(view: View, section: PracticeSection) -> list[str]:
+    """The key figures carried into the evaluation's results (see `View.evaluation_lines`)."""
+    heading, figures = view.evaluation_lines(section)
+    lines = [f"**{_inline(heading)}**", ""] if heading else []
+    if figures:
+        lines += [f"- {_inline(line)}" for line in figures] + [""]
     return lines
 
 
@@ -90,15 +105,16 @@ def _provenance(view: View) -> list[str]:
     provenance = view.document.provenance
     lines = [f"## {view.word('provenance')}", "", view.built_from() + " " + view.word("rebuild_hint"), ""]
     lines.append(f"{view.word('kipina_version')}: {provenance.kipina_version}")
+    # Each source by its name: the ids are for machines and stay in the JSON export.
     lines += [
         "",
-        f"| {view.word('record')} | {view.word('record_title')} | {view.word('record_id')} | "
+        f"| {view.word('record')} | {view.word('record_title')} | "
         f"{view.word('version')} | {view.word('position_column')} |",
-        "|---|---|---|---|---|",
+        "|---|---|---|---|",
     ]
     for source in provenance.sources:
         lines.append(
-            f"| {view.record_type(source.record_type)} | {_cell(source.title)} | {source.record_id} | "
+            f"| {view.record_type(source.record_type)} | {_cell(source.title)} | "
             f"{source.version} | {source.position} |"
         )
     return lines

@@ -1,8 +1,10 @@
 """The PowerPoint deck (python-pptx), for showing practices at the seminar.
 
 A title slide; for each practice one slide with what it is (short description, basic idea,
-where, phase) and its key figures, and, when it has measures or a timeline, a second slide
-with the run chart and the outcome timeline; a closing summary with the provenance.
+where, phase), its key figures and the evaluation's figures, then a slide per run chart (as
+large as the slide holds) and a slide with the outcome timeline across the slide's whole
+content width, over one line per measure and the latest entries; a closing summary with the
+provenance. The lists and emphasis a person wrote in a field show as lists and emphasis.
 
 Slides hold little text, so long fields are cut at a word boundary with "…" and a note
 that the full text is in the PDF and HTML. The deck is byte-identical on a rebuild: the
@@ -19,16 +21,21 @@ from datetime import UTC
 from PIL import Image
 from pptx import Presentation
 from pptx.dml.color import RGBColor
+from pptx.oxml.ns import qn
 from pptx.presentation import Presentation as Deck
 from pptx.slide import Slide
 from pptx.util import Emu, Inches, Pt
 
+from documents import markdown_text
 from documents.document import ExportDocument, PracticeSection
+from documents.markdown_text import Line, Span
 from documents.view import View
 
 # 16:9, as every projector and meeting-room screen now is.
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
 MARGIN = Inches(0.6)
+CONTENT_WIDTH = WIDTH - 2 * MARGIN  # what a picture across the slide fills
+CONTENT_TOP = Inches(1.5)  # under the heading
 
 
 def _colour(hex_code: str) -> RGBColor:
@@ -46,6 +53,8 @@ SHORT_LIMIT = 320
 IDEA_LIMIT = 600
 MAX_FIGURES = 4  # rows in the key-figure table on the first slide
 MAX_TIMELINE = 8  # timeline entries listed under the chart
+MAX_CHARTS = 4  # run charts, one slide each
+LINE_HEIGHT = Inches(0.27)  # a line of 11-point text with its spacing
 ENTRY_LIMIT = 80
 
 # Zip entries carry a date; a fixed one keeps rebuilt decks byte-identical.
@@ -59,8 +68,10 @@ def render_pptx(document: ExportDocument) -> bytes:
     _title_slide(deck, view)
     for section in document.practices:
         _practice_slide(deck, view, section)
-        if section.key_figures or section.timeline:
-            _evidence_slide(deck, view, section)
+        for figure in section.key_figures[:MAX_CHARTS]:
+            _chart_slide(deck, view, section, figure.name, figure.run_chart_png)
+        if section.timeline or section.key_figures:
+            _timeline_slide(deck, view, section)
     _closing_slide(deck, view)
     _set_properties(deck, view)
     out = io.BytesIO()
@@ -109,40 +120,55 @@ def _practice_slide(deck: Deck, view: View, section: PracticeSection) -> None:
     line = [(fit(meta, META_LIMIT), 14, False)]
     _text(slide, MARGIN, Inches(1.55), WIDTH - 2 * MARGIN, Inches(0.4), line, color=QUIET)
     column = (WIDTH - 2 * MARGIN - Inches(0.4)) // 2
-    texts = []
+    texts: list[Line] = []
     cut = False
     for name, limit in (("short_description", SHORT_LIMIT), ("basic_idea", IDEA_LIMIT)):
         text = view.field_value(section, name)
         if text:
-            shown = fit(text, limit)
-            cut = cut or shown != _one_line(text)
-            texts += [(view.word(name), 14, True), (shown, 13, False)]
+            shown, shortened = fit_lines(markdown_text.lines(text), limit)
+            cut = cut or shortened
+            texts += [_plain(view.word(name), bold=True), *shown]
     if cut:
-        texts.append((view.word("full_text_elsewhere"), 10, False))
-    _text(slide, MARGIN, Inches(2.1), column, Inches(4.9), texts)
-    _figure_table(slide, view, section, MARGIN + column + Inches(0.4), Inches(2.1), column)
+        texts.append(_plain(view.word("full_text_elsewhere")))
+    _rich(slide, MARGIN, Inches(2.1), column, Inches(4.9), texts, size=13, heading_size=14)
+    right = MARGIN + column + Inches(0.4)
+    below = _figure_table(slide, view, section, right, Inches(2.1), column)
+    heading, figures = view.evaluation_lines(section)
+    if heading or figures:
+        lines = [_plain(view.word("evaluation_results"), bold=True)]
+        lines += [_plain(heading, italic=True)] if heading else []
+        lines += [Line((Span(fit(f, ENTRY_LIMIT)),), "•", 1) for f in figures]
+        _rich(slide, right, below + Inches(0.2), column, Inches(7.1) - below, lines, size=12, heading_size=14)
 
 
-def _evidence_slide(deck: Deck, view: View, section: PracticeSection) -> None:
+def _chart_slide(deck: Deck, view: View, section: PracticeSection, name: str, png: bytes) -> None:
+    """One run chart, as large as the slide holds (its words then read from the back of a room)."""
     slide = _blank(deck)
-    _heading(slide, f"{view.name(section)}: {view.word('key_figures')} · {view.word('timeline')}")
-    top, height = Inches(1.6), Inches(5.5)
-    half = (WIDTH - 2 * MARGIN - Inches(0.4)) // 2
-    charts = [figure.run_chart_png for figure in section.key_figures[:2]]
-    if charts:
-        each = (height - Inches(0.2) * (len(charts) - 1)) // len(charts)
-        for n, png in enumerate(charts):
-            _picture(slide, png, MARGIN, top + n * (each + Inches(0.2)), half, each)
-    left = MARGIN + half + Inches(0.4) if charts else MARGIN
-    width = half if charts else WIDTH - 2 * MARGIN
+    _heading(slide, f"{view.name(section)}: {view.word('run_chart')}")
+    _picture(slide, png, MARGIN, CONTENT_TOP, CONTENT_WIDTH, HEIGHT - CONTENT_TOP - Inches(0.3))
+
+
+def _timeline_slide(deck: Deck, view: View, section: PracticeSection) -> None:
+    """The outcome timeline across the slide's content width, and under it one line per
+    measure (latest value, signals) and the latest entries, as many as the room holds."""
+    slide = _blank(deck)
+    _heading(slide, f"{view.name(section)}: {view.word('timeline')}")
+    top: int = CONTENT_TOP
     if section.timeline_png:
-        _picture(slide, section.timeline_png, left, top, width, Inches(2.4))
-    entries = section.timeline[-MAX_TIMELINE:]
-    lines = [(f"{view.day(e.day)}: {fit(e.text, ENTRY_LIMIT)}", 11, False) for e in entries]
+        # Across the whole width, unless so many lanes make it taller than the slide.
+        room = HEIGHT - Inches(0.3) - top
+        with Image.open(io.BytesIO(section.timeline_png)) as image:
+            natural = CONTENT_WIDTH * image.height // image.width
+        box = None if natural <= room else room
+        top += _picture(slide, section.timeline_png, MARGIN, top, CONTENT_WIDTH, box) + Inches(0.15)
+    room = max(int((HEIGHT - Inches(0.3) - top) // LINE_HEIGHT), 1)
+    lines = [(fit(line, 2 * ENTRY_LIMIT), 11, True) for line in view.measure_lines(section)][:room]
+    shown = min(room - len(lines), MAX_TIMELINE)
+    entries = view.timeline(section)[-shown:] if shown > 0 else []
+    lines += [(f"{view.day(e.day)}: {fit(e.text, 2 * ENTRY_LIMIT)}", 11, False) for e in entries]
     if not lines:
         lines = [(view.word("no_timeline"), 12, False)]
-    list_top = top + (Inches(2.6) if section.timeline_png else 0)
-    _text(slide, left, list_top, width, top + height - list_top, lines)
+    _text(slide, MARGIN, top, CONTENT_WIDTH, HEIGHT - top - Inches(0.2), lines)
 
 
 def _closing_slide(deck: Deck, view: View) -> None:
@@ -167,10 +193,11 @@ def _closing_slide(deck: Deck, view: View) -> None:
         section = document.practices[0]
         tips = view.field_value(section, "tips_for_adopters")
         if tips:
-            shown = fit(tips, IDEA_LIMIT)
-            lines += [(view.word("tips_for_adopters"), 16, True), (shown, 14, False)]
-            if shown != _one_line(tips):
-                lines.append((view.word("full_text_elsewhere"), 10, False))
+            shown, cut = fit_lines(markdown_text.lines(tips), IDEA_LIMIT)
+            rich = [_plain(view.word("tips_for_adopters"), bold=True), *shown]
+            if cut:
+                rich.append(_plain(view.word("full_text_elsewhere")))
+            _rich(slide, MARGIN, Inches(1.5), WIDTH - 2 * MARGIN, Inches(4.2), rich, size=14, heading_size=16)
     _text(slide, MARGIN, Inches(1.5), WIDTH - 2 * MARGIN, Inches(4.2), lines)
     provenance = [
         (view.word("provenance"), 11, True),
@@ -183,9 +210,8 @@ def _closing_slide(deck: Deck, view: View) -> None:
 # ---- parts ----------------------------------------------------------------------------
 
 
-def _figure_table(
-    slide: Slide, view: View, section: PracticeSection, left: int, top: int, width: int
-) -> None:
+def _figure_table(slide: Slide, view: View, section: PracticeSection, left: int, top: int, width: int) -> int:
+    """The key-figure table; returns where the space under it begins."""
     figures = section.key_figures[:MAX_FIGURES]
     if not figures:
         _text(
@@ -196,7 +222,7 @@ def _figure_table(
             Inches(1),
             [(view.word("key_figures"), 14, True), (view.word("no_key_figures"), 13, False)],
         )
-        return
+        return top + Inches(1)
     _text(slide, left, top, width, Inches(0.4), [(view.word("key_figures"), 14, True)])
     columns = ("name", "baseline", "latest", "target")
     rows = len(figures) + 1
@@ -214,9 +240,12 @@ def _figure_table(
         shown = view.figure(figure)
         for n, column in enumerate(columns):
             _cell(table.cell(row, n), fit(shown[column], 70))
+    bottom: int = top + Inches(0.6) + Inches(0.45) * rows
     if len(section.key_figures) > len(figures):
         more = f"… +{len(section.key_figures) - len(figures)}"
-        _text(slide, left, top + Inches(0.6) + Inches(0.45) * rows, width, Inches(0.4), [(more, 11, False)])
+        _text(slide, left, bottom, width, Inches(0.4), [(more, 11, False)])
+        bottom += Inches(0.4)
+    return bottom
 
 
 def _cell(cell: object, text: str, *, bold: bool = False) -> None:
@@ -266,19 +295,92 @@ def _text(
         run.font.color.rgb = color
 
 
-def _picture(slide: Slide, png: bytes, left: int, top: int, width: int, height: int) -> None:
-    """The image as large as fits the box, keeping its shape, centred in it."""
+def _picture(slide: Slide, png: bytes, left: int, top: int, width: int, height: int | None) -> int:
+    """The image as large as fits the box, keeping its shape, centred in it (across the whole
+    width when no height is given); returns the height it takes."""
     with Image.open(io.BytesIO(png)) as image:
         pixels_wide, pixels_high = image.size
-    scale = min(width / pixels_wide, height / pixels_high)
+    scale = width / pixels_wide if height is None else min(width / pixels_wide, height / pixels_high)
     shown_wide, shown_high = int(pixels_wide * scale), int(pixels_high * scale)
+    box_high = shown_high if height is None else height
     slide.shapes.add_picture(
         io.BytesIO(png),
         Emu(left + (width - shown_wide) // 2),
-        Emu(top + (height - shown_high) // 2),
+        Emu(top + (box_high - shown_high) // 2),
         Emu(shown_wide),
         Emu(shown_high),
     )
+    return shown_high
+
+
+def _plain(text: str, *, bold: bool = False, italic: bool = False) -> Line:
+    return Line((Span(text, bold, italic),))
+
+
+def _rich(
+    slide: Slide,
+    left: int,
+    top: int,
+    width: int,
+    height: int,
+    lines: Sequence[Line],
+    *,
+    size: int,
+    heading_size: int,
+) -> None:
+    """A text box of lines with their emphasis, list items as real bulleted or numbered
+    paragraphs (indented by their level). A wholly bold line outside a list is a heading."""
+    frame = slide.shapes.add_textbox(Emu(left), Emu(top), Emu(width), Emu(height)).text_frame
+    frame.word_wrap = True
+    for n, line in enumerate(lines):
+        paragraph = frame.paragraphs[0] if n == 0 else frame.add_paragraph()
+        paragraph.space_after = Pt(6)
+        heading = not line.bullet and not line.level and all(span.bold for span in line.spans)
+        if heading and n:
+            paragraph.space_before = Pt(10)
+        if line.bullet or line.level:
+            _list_item(paragraph, line)
+        for span in line.spans:
+            run = paragraph.add_run()
+            run.text = span.text
+            run.font.size = Pt(heading_size if heading else size)
+            run.font.bold = span.bold
+            run.font.italic = span.italic
+            run.font.name = FONT
+            run.font.color.rgb = INK
+
+
+def _list_item(paragraph: object, line: Line) -> None:
+    """Bullet or number and hanging indent on the paragraph (DrawingML a:buChar/a:buAutoNum)."""
+    properties = paragraph._p.get_or_add_pPr()  # type: ignore[attr-defined]
+    indent = Inches(0.3)
+    properties.set("marL", str(int(indent * max(line.level, 1))))
+    properties.set("indent", str(-int(Inches(0.25))))
+    if not line.bullet:
+        properties.append(properties.makeelement(qn("a:buNone"), {}))
+    elif line.bullet.endswith("."):
+        start = line.bullet[:-1]
+        properties.append(
+            properties.makeelement(qn("a:buAutoNum"), {"type": "arabicPeriod", "startAt": start})
+        )
+    else:
+        properties.append(properties.makeelement(qn("a:buChar"), {"char": "•" if line.level < 2 else "–"}))
+
+
+def fit_lines(lines: Sequence[Line], limit: int) -> tuple[list[Line], bool]:
+    """As many lines as hold `limit` characters in all, the last cut at a word boundary with
+    "…"; and whether anything was cut."""
+    kept: list[Line] = []
+    left = limit
+    for line in lines:
+        if len(line.text) <= left:
+            kept.append(line)
+            left -= len(line.text)
+            continue
+        if left > 20:
+            kept.append(Line((Span(fit(line.text, left)),), line.bullet, line.level))
+        return kept, True
+    return kept, False
 
 
 def _blank(deck: Deck) -> Slide:

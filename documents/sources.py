@@ -18,6 +18,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection
 
 from documents.document import (
+    EvaluationFigure,
+    EvaluationSummary,
     ExportDocument,
     KeyFigure,
     PracticeSection,
@@ -28,12 +30,13 @@ from documents.document import (
 )
 from documents.words import words
 from domain.errors import RecordNotFound, RuleViolation
+from present import labels, timelines
 from present import measures as measure_views
-from present import timelines
 from present.drawing import png
 from present.i18n import Formatter, translations
 from present.outcome_timeline import word_entries
 from projections import (
+    evaluations,
     experiments,
     good_practices,
     history,
@@ -43,6 +46,12 @@ from projections import (
     programmes,
 )
 from services.people_registry import PeopleRegistry
+
+# Drawings scaled to an A4 page's or a slide's width: narrower than on screen, so their 11-px
+# words print at about 9 points in the PDF (the timeline at about 7.5) and read from the back
+# of a room on a slide.
+EXPORT_CHART_WIDTH = 600
+EXPORT_TIMELINE_WIDTH = 780
 
 
 @dataclass(frozen=True)
@@ -149,7 +158,9 @@ def practice_section(
     key_figures: tuple[KeyFigure, ...] = ()
     timeline: tuple[TimelineEntry, ...] = ()
     timeline_svg_text = ""
+    evaluation = None
     if evidence:
+        evaluation = _evaluation(conn, initiative_id, position, setting)
         key_figures = tuple(_key_figures(conn, row["practice_id"], initiative_id, position, setting))
         body = timelines.timeline(
             conn,
@@ -171,7 +182,9 @@ def practice_section(
         # Ids named after the practice: two practices of one initiative share a page uniquely.
         prefix = f"timeline-{row['practice_id'][:8]}"
         timeline_svg_text = (
-            timelines.render_svg(body, lang=setting.language, zone=setting.zone, id_prefix=prefix)
+            timelines.render_svg(
+                body, lang=setting.language, zone=setting.zone, id_prefix=prefix, width=EXPORT_TIMELINE_WIDTH
+            )
             if timeline
             else ""
         )
@@ -189,6 +202,34 @@ def practice_section(
         timeline_svg=timeline_svg_text,
         timeline_png=png.from_svg(timeline_svg_text) if timeline_svg_text else b"",
         source_position=row["source_position"],
+        evaluation=evaluation,
+    )
+
+
+def _evaluation(
+    conn: Connection, initiative_id: str, position: int, setting: Setting
+) -> EvaluationSummary | None:
+    """The initiative's latest evaluation as of `position`, worded in the export's language."""
+    row = evaluations.latest_of(conn, [initiative_id], position).get(initiative_id)
+    if row is None:
+        return None
+    gettext = translations(setting.language).gettext
+    figures = tuple(
+        EvaluationFigure(
+            area=gettext(labels.EFFECT_AREA[area]),
+            label=figure["label"],
+            value=figure["value"],
+            unit=figure["unit"],
+        )
+        for area in labels.EFFECT_AREA
+        for figure in row["effects"].get(area, {}).get("figures", [])
+    )
+    return EvaluationSummary(
+        evaluated_on=date.fromisoformat(row["evaluated_on"]),
+        method=gettext(labels.METHOD.get(row["method"], row["method"])),
+        recommendation=gettext(labels.RECOMMENDATION.get(row["recommendation"], row["recommendation"])),
+        figures=figures,
+        costs_eur=row["costs_amount_eur"],
     )
 
 
@@ -207,7 +248,11 @@ def _key_figures(
         points = chart["points"]
         latest = points[-1] if points else None
         prefix = f"run-chart-{practice_id[:8]}-{measure['id'][:8]}"
-        svg = measure_views.chart_svg(chart, lang=setting.language, zone=setting.zone, id_prefix=prefix)
+        svg = measure_views.chart_svg(
+            chart, lang=setting.language, zone=setting.zone, id_prefix=prefix, width=EXPORT_CHART_WIDTH
+        )
+        gettext = translations(setting.language).gettext
+        found = dict.fromkeys(s["rule"] for s in chart["signals"])
         figures.append(
             KeyFigure(
                 name=measure["name"],
@@ -220,6 +265,8 @@ def _key_figures(
                 values_count=len(points),
                 run_chart_svg=svg,
                 run_chart_png=png.from_svg(svg),
+                latest_label=latest["period"] if latest else "",
+                signals=tuple(gettext(measure_views.CHART_WORDS.get(r, r)) for r in found),
             )
         )
     return figures

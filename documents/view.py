@@ -6,10 +6,12 @@ from __future__ import annotations
 from datetime import UTC, date
 from zoneinfo import ZoneInfo
 
-from documents.document import INNOKYLA_FIELDS, ExportDocument, KeyFigure, PracticeSection
+from documents.document import INNOKYLA_FIELDS, ExportDocument, KeyFigure, PracticeSection, TimelineEntry
 from present.i18n import Formatter
 
 LIST_FIELDS = ("topics", "phenomena", "target_groups")
+# Timeline entries a measure's line stands for (one line per measure instead of every value).
+MEASURE_KINDS = ("measure_value", "measure_signal")
 
 
 class View:
@@ -32,12 +34,65 @@ class View:
         return value
 
     def fields(self, section: PracticeSection) -> list[tuple[str, str, str]]:
-        """(name, label, text) of the filled fields after the name, in Innokylä's order."""
+        """(name, label, text) of the filled fields after the name, in Innokylä's order; the
+        evaluation's results also when only the evaluation's figures fill them."""
         return [
             (name, self.word(name), text)
             for name, _finnish in INNOKYLA_FIELDS
-            if name != "name" and (text := self.field_value(section, name))
+            if name != "name"
+            and (
+                (text := self.field_value(section, name))
+                or (name == "evaluation_results" and self.evaluation_lines(section)[1])
+            )
         ]
+
+    def evaluation_lines(self, section: PracticeSection) -> tuple[str, list[str]]:
+        """The key figures carried into the evaluation's results: a heading naming the latest
+        evaluation (day, method, recommendation) and a line per figure of it, its costs, and
+        each measure from its baseline to its latest value against its target."""
+        heading, lines = "", []
+        evaluation = section.evaluation
+        if evaluation is not None:
+            heading = (
+                f"{self.word('evaluation')} {self.day(evaluation.evaluated_on)} · {evaluation.method} · "
+                f"{self.word('recommendation')}: {evaluation.recommendation}"
+            )
+            lines += [
+                f"{f.area}: {f.label} {self.number(f.value)}{f' {f.unit}' if f.unit else ''}"
+                for f in evaluation.figures
+            ]
+            if evaluation.costs_eur is not None:
+                lines.append(f"{self.word('costs')}: {self.number(evaluation.costs_eur)} €")
+        for figure in section.key_figures:
+            if figure.latest is None:
+                continue
+            unit = f" {figure.unit}" if figure.unit else ""
+            line = f"{figure.name}: {self.number(figure.baseline)} → {self.number(figure.latest)}{unit}"
+            if figure.target is not None:
+                line += f" ({self.word('target').lower()} {self.number(figure.target)})"
+            lines.append(line)
+        return heading, lines
+
+    def timeline(self, section: PracticeSection) -> list[TimelineEntry]:
+        """The timeline's entries less the measures' values and signals, which `measure_lines`
+        sums up."""
+        return [entry for entry in section.timeline if entry.kind not in MEASURE_KINDS]
+
+    def measure_lines(self, section: PracticeSection) -> list[str]:
+        """One line per measure: its latest value (day and period) and the signals its run
+        chart shows."""
+        lines = []
+        for figure in section.key_figures:
+            if figure.latest is None:
+                continue
+            unit = f" {figure.unit}" if figure.unit else ""
+            when = ", ".join(w for w in (self.day(figure.latest_period), figure.latest_label) if w)
+            signals = ", ".join(figure.signals) or self.word("none")
+            lines.append(
+                f"{figure.name}: {self.word('latest').lower()} {self.number(figure.latest)}{unit}"
+                f"{f' ({when})' if when else ''} · {self.word('signals')}: {signals}"
+            )
+        return lines
 
     def name(self, section: PracticeSection) -> str:
         return self.field_value(section, "name")

@@ -69,6 +69,12 @@ WORDS: dict[str, str] = {
     "record_experiment": N_("Experiment"),
     "record_programme": N_("Programme"),
     "thank_you": N_("Thank you!"),
+    # The evaluation's summary and the measures' lines of the timeline
+    "evaluation": N_("Evaluation"),
+    "recommendation": N_("Recommendation"),
+    "costs": N_("Costs"),
+    "signals": N_("Signals"),
+    "none": N_("none"),
 }
 
 

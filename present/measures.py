@@ -248,9 +248,12 @@ CHART_DESCRIPTION = N_(
 NO_SIGNALS = N_("none")
 
 
-def chart_svg(body: dict[str, Any], *, lang: str, zone: ZoneInfo, id_prefix: str | None = None) -> str:
+def chart_svg(
+    body: dict[str, Any], *, lang: str, zone: ZoneInfo, id_prefix: str | None = None, width: int = 720
+) -> str:
     """The run chart (a `chart` body) as an accessible SVG (title, description), words in
-    `lang`; `id_prefix` keeps its element ids unique where several charts share a page."""
+    `lang`; `id_prefix` keeps its element ids unique where several charts share a page; a
+    narrower `width` makes its words larger where it is scaled to a page's width."""
     gettext = translations(lang).gettext
     fmt = Formatter(lang, zone)
     shown = body["measure"]
@@ -284,5 +287,6 @@ def chart_svg(body: dict[str, Any], *, lang: str, zone: ZoneInfo, id_prefix: str
         number=lambda number: fmt.number(round(number, 2)),
         day_format=lambda day: fmt.date(day, "short"),
         id_prefix=id_prefix,
+        width=width,
         signals=[run_chart_svg.ChartSignal(s["rule"], tuple(s["indexes"])) for s in body["signals"]],
     )

@@ -118,10 +118,13 @@ TIMELINE_TITLE = N_("Outcome timeline: {name}")
 TIMELINE_DESCRIPTION = N_("Outcome timeline of {name}: {count} entries from {first} to {last}.")
 
 
-def render_svg(body: dict[str, Any], *, lang: str, zone: ZoneInfo, id_prefix: str | None = None) -> str:
+def render_svg(
+    body: dict[str, Any], *, lang: str, zone: ZoneInfo, id_prefix: str | None = None, width: int = 900
+) -> str:
     """The timeline (a `timeline` body) as an accessible SVG: lanes by kind for an
     initiative, by initiative for a programme or target; words in `lang`; `id_prefix` keeps
-    its element ids unique where several timelines share a page."""
+    its element ids unique where several timelines share a page; a narrower `width` makes its
+    words larger where it is scaled to a page's or slide's width."""
     gettext = translations(lang).gettext
     fmt = Formatter(lang, zone)
     words = {key: gettext(word) for key, word in TIMELINE_WORDS.items()}
@@ -155,4 +158,5 @@ def render_svg(body: dict[str, Any], *, lang: str, zone: ZoneInfo, id_prefix: st
         start=body["date_from"],
         end=body["date_to"],
         id_prefix=id_prefix,
+        width=width,
     )

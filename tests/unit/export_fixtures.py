@@ -20,6 +20,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from documents.document import (
+    EvaluationSummary,
     ExportDocument,
     KeyFigure,
     PracticeSection,
@@ -186,6 +187,7 @@ def section(
     version: int = 1,
     published_at: datetime = datetime(2019, 3, 28, 12, 0, tzinfo=UTC),
     source_position: int = 4200,
+    evaluation: EvaluationSummary | None = None,
 ) -> PracticeSection:
     name = str(fields["name"])
     svg, picture = timeline_picture(timeline, name) if timeline else ("", b"")
@@ -203,6 +205,7 @@ def section(
         timeline_svg=svg,
         timeline_png=picture,
         source_position=source_position,
+        evaluation=evaluation,
     )
 
 

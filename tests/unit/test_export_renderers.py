@@ -35,7 +35,17 @@ from documents.csv_export import render_catalogue_csv
 from documents.document import INNOKYLA_FIELDS, ExportDocument
 from documents.html import render_html
 from documents.json_export import render_json
-from documents.pptx import ENTRY_LIMIT, IDEA_LIMIT, MAX_FIGURES, MAX_TIMELINE, SHORT_LIMIT, TITLE_LIMIT, fit
+from documents.pptx import (
+    CONTENT_WIDTH,
+    ENTRY_LIMIT,
+    IDEA_LIMIT,
+    MAX_CHARTS,
+    MAX_FIGURES,
+    MAX_TIMELINE,
+    SHORT_LIMIT,
+    TITLE_LIMIT,
+    fit,
+)
 from documents.render import FORMATS, filename, render, slug
 from documents.view import View
 from documents.words import words
@@ -294,10 +304,12 @@ def test_pptx_cuts_a_long_basic_idea_at_a_word_with_an_ellipsis_and_says_where_t
     rendered: Callable[[str, str], bytes],
 ) -> None:
     practice_slide = slides(rendered("long", "pptx"))[1]
-    shown = practice_slide[practice_slide.index(FI["basic_idea"]) + 1]
+    # Its paragraphs (kept as paragraphs) from the heading to the note on the full text.
+    start, end = practice_slide.index(FI["basic_idea"]) + 1, practice_slide.index(FI["full_text_elsewhere"])
+    shown = " ".join(practice_slide[start:end])
     whole = one_line(long_basic_idea())
     assert shown.endswith("…")
-    assert len(shown) <= IDEA_LIMIT
+    assert len(shown) <= IDEA_LIMIT + end - start
     kept = shown.removesuffix("…")
     assert whole.startswith(kept)
     assert whole[len(kept)] in " ,.;:", "cut inside a word"
@@ -356,17 +368,17 @@ def test_pptx_key_figure_table_shows_at_most_four_figures_and_counts_the_rest(
     assert "… +1" in [shape.text_frame.text for shape in practice_slide.shapes if shape.has_text_frame]
 
 
-def test_pptx_lists_the_latest_timeline_entries_each_cut_to_the_entry_limit(
+def test_pptx_lists_the_latest_timeline_entries_each_within_the_entry_limit(
     rendered: Callable[[str, str], bytes],
 ) -> None:
-    entries = [p for p in slides(rendered("long", "pptx"))[2] if "Tilannekatsaus" in p]
-    assert len(entries) == MAX_TIMELINE
-    assert entries[0].split(": ", 1)[1].startswith("Tilannekatsaus 3:")  # 10 entries: the last 8
-    assert entries[-1].split(": ", 1)[1].startswith("Tilannekatsaus 10:")
+    # Title, practice, four run charts (of five), then the timeline.
+    timeline_slide = slides(rendered("long", "pptx"))[2 + MAX_CHARTS]
+    entries = [p for p in timeline_slide if "Tilannekatsaus" in p]
+    assert 0 < len(entries) <= MAX_TIMELINE
+    assert entries[-1].split(": ", 1)[1].startswith("Tilannekatsaus 10:")  # the latest last
     for entry in entries:
         text = entry.split(": ", 1)[1]  # after the date
-        assert text.endswith("…")
-        assert len(text) <= ENTRY_LIMIT
+        assert len(text) <= 2 * ENTRY_LIMIT
 
 
 # ---- byte-identical rebuilds -------------------------------------------------------------------
@@ -426,7 +438,7 @@ def test_html_states_the_provenance_time_as_its_creation_time(rendered: Callable
 
 
 @pytest.mark.parametrize("fmt", ["md", "html", "pdf"])
-def test_the_document_states_its_position_every_source_and_the_kipina_version(
+def test_the_document_states_its_position_every_source_by_name_and_the_kipina_version(
     rendered: Callable[[str, str], bytes], fmt: str
 ) -> None:
     document = seminar_document()
@@ -436,8 +448,9 @@ def test_the_document_states_its_position_every_source_and_the_kipina_version(
     assert KIPINA_VERSION in text
     sources = document.provenance.sources
     assert {s.record_type for s in sources} == {"programme", "good_practice", "initiative", "measure"}
-    for source in sources:
-        assert source.record_id in text, f"{fmt} lacks {source.record_type} {source.record_id}"
+    for source in sources:  # by name: the ids are for machines, in the JSON export
+        assert source.title in text, f"{fmt} lacks {source.record_type} {source.title}"
+        assert source.record_id not in text, f"{fmt} shows the id of {source.record_type} {source.title}"
 
 
 def test_json_states_its_position_every_source_and_the_kipina_version(
@@ -476,15 +489,20 @@ def test_pptx_closing_slide_states_the_position_and_the_kipina_version(
 @pytest.mark.parametrize(
     ("name", "count"),
     [
-        ("practice", 1 + 2 + 1),  # title, practice + evidence (measures and a timeline), closing
-        ("seminar", 1 + 2 + 1 + 2 + 1),  # measures + timeline; neither; a timeline only
+        ("practice", 1 + 1 + 2 + 1 + 1),  # title, practice, two run charts, the timeline, closing
+        ("seminar", 1 + (1 + 1 + 1) + 1 + (1 + 1) + 1),  # a chart and a timeline; neither; a timeline
         ("empty_seminar", 1 + 1),
     ],
 )
-def test_pptx_has_a_title_slide_one_or_two_slides_per_practice_and_a_closing_slide(
+def test_pptx_has_a_title_slide_a_slide_per_practice_chart_and_timeline_and_a_closing_slide(
     rendered: Callable[[str, str], bytes], name: str, count: int
 ) -> None:
-    assert len(Presentation(io.BytesIO(rendered(name, "pptx"))).slides) == count
+    document = DOCUMENTS[name]()
+    expected = 2 + sum(
+        1 + min(len(s.key_figures), MAX_CHARTS) + (1 if s.timeline or s.key_figures else 0)
+        for s in document.practices
+    )
+    assert len(Presentation(io.BytesIO(rendered(name, "pptx"))).slides) == count == expected
 
 
 def _pictures(deck: bytes, slide: int) -> list[bytes]:
@@ -492,20 +510,26 @@ def _pictures(deck: bytes, slide: int) -> list[bytes]:
     return [shape.image.blob for shape in shapes if shape.shape_type == MSO_SHAPE_TYPE.PICTURE]
 
 
-def test_pptx_evidence_slide_shows_the_run_charts_and_the_timeline_as_pictures(
+def test_pptx_shows_each_run_chart_on_its_own_slide_and_the_timeline_across_the_content_width(
     rendered: Callable[[str, str], bytes],
 ) -> None:
     section = oulunkaari_section()
-    expected = [figure.run_chart_png for figure in section.key_figures] + [section.timeline_png]
-    assert _pictures(rendered("practice", "pptx"), 2) == expected
+    deck = rendered("practice", "pptx")
+    assert [_pictures(deck, n) for n in (2, 3)] == [[f.run_chart_png] for f in section.key_figures]
+    assert _pictures(deck, 4) == [section.timeline_png]
+    (picture,) = [
+        s for s in Presentation(io.BytesIO(deck)).slides[4].shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE
+    ]
+    assert picture.width >= CONTENT_WIDTH
+    assert picture.left >= 0 and picture.left + picture.width <= Presentation(io.BytesIO(deck)).slide_width
 
 
-def test_pptx_evidence_slide_of_a_practice_with_only_a_timeline_shows_the_timeline(
+def test_pptx_timeline_slide_of_a_practice_with_only_a_timeline_shows_the_timeline(
     rendered: Callable[[str, str], bytes],
 ) -> None:
     kanban = three_w_sections()[2]
     assert not kanban.key_figures
-    assert _pictures(rendered("seminar", "pptx"), 5) == [kanban.timeline_png]
+    assert _pictures(rendered("seminar", "pptx"), 6) == [kanban.timeline_png]
 
 
 def test_pptx_key_figure_table_has_a_header_and_a_row_per_figure_in_finnish_numbers(
@@ -523,7 +547,7 @@ def test_pptx_key_figure_table_has_a_header_and_a_row_per_figure_in_finnish_numb
 def test_pptx_practice_without_measures_says_so_instead_of_a_table(
     rendered: Callable[[str, str], bytes],
 ) -> None:
-    board_slide = Presentation(io.BytesIO(rendered("seminar", "pptx"))).slides[3]
+    board_slide = Presentation(io.BytesIO(rendered("seminar", "pptx"))).slides[4]
     texts = [shape.text_frame.text for shape in board_slide.shapes if shape.has_text_frame]
     assert texts[0] == SEMINAR_NAMES[1]
     assert f"{FI['key_figures']}\n{FI['no_key_figures']}" in texts
@@ -565,7 +589,9 @@ def test_html_escapes_what_a_person_typed(rendered: Callable[[str, str], bytes])
     page = rendered("practice", "html")
     assert "&lt; 20 päivää" in page.decode("utf-8")
     assert "< 20 päivää" not in page.decode("utf-8")
-    assert one_line(TIPS_WITH_SYMBOLS) in one_line(html_text(page))
+    # What it wrote as emphasis (*valmis*) is emphasis; everything else reads as typed.
+    assert one_line(TIPS_WITH_SYMBOLS).replace("*valmis*", "valmis") in one_line(html_text(page))
+    assert "<em>valmis</em>" in page.decode("utf-8")
 
 
 def test_html_turns_crlf_and_lf_paragraphs_into_paragraphs(rendered: Callable[[str, str], bytes]) -> None:
@@ -660,7 +686,7 @@ def test_markdown_escapes_pipes_in_key_figure_table_cells(rendered: Callable[[st
 def test_markdown_escapes_pipes_in_the_sources_table(rendered: Callable[[str, str], bytes]) -> None:
     lines = rendered("practice", "md").decode("utf-8").splitlines()
     row = next(line for line in lines if line.startswith(f"| {FI['record_measure']} | Kokeilut"))
-    assert len(markdown_cells(row)) == 5
+    assert len(markdown_cells(row)) == 4  # record, title, version, position
     assert markdown_cells(row)[1] == "Kokeilut \\| Change Day & muut"
 
 
