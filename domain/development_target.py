@@ -238,9 +238,18 @@ class DevelopmentTarget(Archivable, Aggregate):
                 setattr(aggregate, name, value)
 
     class Linked(Event):
+        """`cross_organisation`: the record belongs to another organisation than the target,
+        and whoever linked it confirmed that. Version 2 added it (older links: False)."""
+
         TOPIC = "kipina:DevelopmentTarget.Linked"
+        class_version = 2
         record_type: str
         record_id: UUID
+        cross_organisation: bool
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["cross_organisation"] = False
 
         def apply(self, aggregate: DevelopmentTarget) -> None:
             aggregate.links[str(self.record_id)] = self.record_type
@@ -316,8 +325,12 @@ class DevelopmentTarget(Archivable, Aggregate):
         if changes:
             self.trigger_event(self.Edited, actor=actor, occurred_on=None, changes=changes)
 
-    def link(self, *, actor: UUID, record_type: str, record_id: UUID) -> None:
-        """Link a record the application found; the same record twice is refused."""
+    def link(
+        self, *, actor: UUID, record_type: str, record_id: UUID, cross_organisation: bool = False
+    ) -> None:
+        """Link a record the application found; the same record twice is refused.
+        `cross_organisation`: the application found the record in another organisation and
+        the link was confirmed."""
         self._refuse_if_retired()
         kind = clean_record_type(record_type)
         if str(record_id) in self.links:
@@ -328,7 +341,14 @@ class DevelopmentTarget(Archivable, Aggregate):
                 "unlink one before linking another.",
                 limit=LINKS_MAX,
             )
-        self.trigger_event(self.Linked, actor=actor, occurred_on=None, record_type=kind, record_id=record_id)
+        self.trigger_event(
+            self.Linked,
+            actor=actor,
+            occurred_on=None,
+            record_type=kind,
+            record_id=record_id,
+            cross_organisation=cross_organisation,
+        )
 
     def unlink(self, *, actor: UUID, record_id: UUID, reason: str = "") -> str:
         """Returns the type of the record unlinked."""

@@ -305,7 +305,14 @@ class Initiative(Archivable, Aggregate):
         target's own `Linked` event, so both histories tell it."""
 
         TOPIC = "kipina:Initiative.LinkedToTarget"
+        # Version 2 added it: the target belongs to another organisation (confirmed).
+        class_version = 2
         target_id: UUID
+        cross_organisation: bool
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["cross_organisation"] = False
 
     class UnlinkedFromTarget(Event):
         TOPIC = "kipina:Initiative.UnlinkedFromTarget"
@@ -507,10 +514,16 @@ class Initiative(Archivable, Aggregate):
         status = self.paused_from if self.status is Status.PAUSED else self.status
         return status in EVALUABLE_STATUSES
 
-    def link_to_target(self, *, actor: UUID, target_id: UUID) -> None:
+    def link_to_target(self, *, actor: UUID, target_id: UUID, cross_organisation: bool = False) -> None:
         """The target checks its own rules (not retired, no duplicate link); an initiative
         in any status may be linked: a completed one still shows what a target achieved."""
-        self.trigger_event(self.LinkedToTarget, actor=actor, occurred_on=None, target_id=target_id)
+        self.trigger_event(
+            self.LinkedToTarget,
+            actor=actor,
+            occurred_on=None,
+            target_id=target_id,
+            cross_organisation=cross_organisation,
+        )
 
     def unlink_from_target(self, *, actor: UUID, target_id: UUID) -> None:
         self.trigger_event(self.UnlinkedFromTarget, actor=actor, occurred_on=None, target_id=target_id)

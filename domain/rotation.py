@@ -187,6 +187,14 @@ class RotationPlacement(Archivable, Aggregate):
         mentor_id: UUID | None
         initiative_id: UUID | None
         target_id: UUID | None
+        # Version 2 added it: its initiative or target belongs to neither of its organisations
+        # (confirmed when it was proposed).
+        class_version = 2
+        cross_organisation: bool
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["cross_organisation"] = False
 
         def apply(self, aggregate: RotationPlacement) -> None:
             aggregate.person_id = self.person_id
@@ -213,10 +221,18 @@ class RotationPlacement(Archivable, Aggregate):
     Created = Proposed
 
     class Edited(Event):
-        """Field changes; `changes` holds only the fields that got a new value."""
+        """Field changes; `changes` holds only the fields that got a new value.
+        `cross_organisation` (version 2): the new initiative belongs to neither of the
+        placement's organisations (confirmed)."""
 
         TOPIC = "kipina:RotationPlacement.Edited"
+        class_version = 2
         changes: dict[str, Any]
+        cross_organisation: bool
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["cross_organisation"] = False
 
         def apply(self, aggregate: RotationPlacement) -> None:
             for name, value in self.changes.items():
@@ -227,7 +243,14 @@ class RotationPlacement(Archivable, Aggregate):
         or by an edit of `target_id`)."""
 
         TOPIC = "kipina:RotationPlacement.TargetLinked"
+        # Version 2 added it: the target belongs to neither of the placement's organisations.
+        class_version = 2
         target_id: UUID
+        cross_organisation: bool
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["cross_organisation"] = False
 
         def apply(self, aggregate: RotationPlacement) -> None:
             aggregate.target_id = self.target_id
@@ -329,6 +352,7 @@ class RotationPlacement(Archivable, Aggregate):
         mentor_id: UUID | None = None,
         initiative_id: UUID | None = None,
         target_id: UUID | None = None,
+        cross_organisation: bool = False,
     ) -> RotationPlacement:
         check_units(home_unit_id, host_unit_id)
         start, end = clean_period(starts_on, ends_on)
@@ -350,9 +374,10 @@ class RotationPlacement(Archivable, Aggregate):
             mentor_id=mentor_id,
             initiative_id=initiative_id,
             target_id=target_id,
+            cross_organisation=cross_organisation,
         )
 
-    def edit(self, *, actor: UUID, fields: dict[str, Any]) -> None:
+    def edit(self, *, actor: UUID, fields: dict[str, Any], cross_organisation: bool = False) -> None:
         """Record the fields that really change; an edit that changes nothing records nothing."""
         if not accepts_edits(self.status):
             raise RuleViolation(
@@ -363,9 +388,15 @@ class RotationPlacement(Archivable, Aggregate):
         cleaned = clean_fields(self.person_id, fields)
         changes = {name: value for name, value in cleaned.items() if getattr(self, name) != value}
         if changes:
-            self.trigger_event(self.Edited, actor=actor, occurred_on=None, changes=changes)
+            self.trigger_event(
+                self.Edited,
+                actor=actor,
+                occurred_on=None,
+                changes=changes,
+                cross_organisation=cross_organisation and "initiative_id" in changes,
+            )
 
-    def link_target(self, *, actor: UUID, target_id: UUID) -> None:
+    def link_target(self, *, actor: UUID, target_id: UUID, cross_organisation: bool = False) -> None:
         """A placement serves one development target at a time (its `target_id`). Linking is
         possible in any status: a completed placement still counts for the target it served.
         Moving it to another target is an explicit unlink first (or an edit of `target_id`)."""
@@ -377,7 +408,13 @@ class RotationPlacement(Archivable, Aggregate):
                 "unlink it there first.",
                 target_id=self.target_id,
             )
-        self.trigger_event(self.TargetLinked, actor=actor, occurred_on=None, target_id=target_id)
+        self.trigger_event(
+            self.TargetLinked,
+            actor=actor,
+            occurred_on=None,
+            target_id=target_id,
+            cross_organisation=cross_organisation,
+        )
 
     def unlink_target(self, *, actor: UUID) -> None:
         if self.target_id is not None:

@@ -6,6 +6,7 @@ render a picker's first options themselves (without JavaScript).
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import Connection
@@ -35,13 +36,26 @@ def options(
     organisation_id: str | None = None,
     person_id: str | None = None,
     chosen_id: str | None = None,
+    exclude_ids: Collection[str] = (),
+    exclude_status: str | None = None,
 ) -> list[dict[str, Any]]:
     """The options of a picker: the chosen record first (marked `chosen`, shown whatever was
     searched, so a form never loses its value), then at most `limit` matches of `q`, the
     ones most likely wanted first (`person_id`'s own, then `organisation_id`'s), each rank
     sorted the reader's way. An unknown `kind` offers nothing."""
     limit = max(1, min(limit, LIMIT_MAX))
-    found = _found(conn, people, kind, q, limit, organisation_id, person_id)
+    if kind == "initiatives" and (exclude_ids or exclude_status):
+        found = pickers.initiatives_found(
+            conn,
+            q,
+            limit=limit,
+            organisation_id=organisation_id,
+            person_id=person_id,
+            exclude_ids=exclude_ids,
+            exclude_status=exclude_status,
+        )
+    else:
+        found = _found(conn, people, kind, q, limit, organisation_id, person_id)
     key = collation_key(lang)
     found.sort(key=lambda r: (r["rank"], key(r["name"])))
     chosen = _chosen(conn, people, kind, chosen_id) if chosen_id else None

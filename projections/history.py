@@ -113,6 +113,11 @@ def _change(field: str, old: Any, new: Any) -> Change:
     return {"field": field, "old": _plain(old), "new": _plain(new)}
 
 
+def _crossing(cross_organisation: bool) -> list[Change]:
+    """A link confirmed across organisations says so in the history."""
+    return [_change("cross_organisation", None, True)] if cross_organisation else []
+
+
 def _plain(value: Any) -> Any:
     return str(value) if isinstance(value, UUID) else value
 
@@ -234,7 +239,7 @@ def _target_link_changes(
     target = batch.current(development_targets, str(event.target_id))
     title = target["title"] if target else str(event.target_id)
     if isinstance(event, Initiative.LinkedToTarget):
-        return [_change(f"targets.{event.target_id}", None, title)]
+        return [_change(f"targets.{event.target_id}", None, title), *_crossing(event.cross_organisation)]
     return [_change(f"targets.{event.target_id}", title, None)]
 
 
@@ -258,7 +263,10 @@ def _development_target_changes(previous: dict[str, Any] | None, event: Recorded
     if isinstance(event, DevelopmentTarget.Edited):
         return [_change(k, previous[k], v) for k, v in target_columns(event.changes).items()]
     if isinstance(event, DevelopmentTarget.Linked):
-        return [_change(f"links.{event.record_id}", None, event.record_type)]
+        return [
+            _change(f"links.{event.record_id}", None, event.record_type),
+            *_crossing(event.cross_organisation),
+        ]
     if isinstance(event, DevelopmentTarget.Unlinked):
         changes = [_change(f"links.{event.record_id}", event.record_type, None)]
         if event.reason:
@@ -477,10 +485,11 @@ def _rotation_changes(previous: dict[str, Any] | None, event: RecordedEvent) -> 
             "target_id": event.target_id,
         }
         changes = [_change(k, None, v) for k, v in fields.items() if v not in (None, "", [])]
-        return [*changes, _change("status", None, "proposed")]
+        return [*changes, _change("status", None, "proposed"), *_crossing(event.cross_organisation)]
     assert previous is not None
     if isinstance(event, RotationPlacement.Edited):
-        return [_change(k, previous[k], v) for k, v in event.changes.items()]
+        changes = [_change(k, previous[k], v) for k, v in event.changes.items()]
+        return [*changes, *_crossing(event.cross_organisation)]
     if isinstance(event, RotationPlacement.Approved | RotationPlacement.Started):
         new = "approved" if isinstance(event, RotationPlacement.Approved) else "started"
         changes = [_change("status", previous["status"], new)]
@@ -502,7 +511,10 @@ def _rotation_changes(previous: dict[str, Any] | None, event: RecordedEvent) -> 
     if isinstance(event, RotationPlacement.ReflectionRecorded):
         return [_change("reflection", None, event.text)]
     if isinstance(event, RotationPlacement.TargetLinked):
-        return [_change("target_id", previous["target_id"], event.target_id)]
+        return [
+            _change("target_id", previous["target_id"], event.target_id),
+            *_crossing(event.cross_organisation),
+        ]
     if isinstance(event, RotationPlacement.TargetUnlinked):
         return [_change("target_id", previous["target_id"], None)]
     if isinstance(event, RotationPlacement.Completed):

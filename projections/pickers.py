@@ -9,7 +9,7 @@ way; this module only decides which rows make the cut.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Select, and_, case, literal, or_, select
@@ -56,6 +56,8 @@ def initiatives_found(
     organisation_id: str | None = None,
     person_id: str | None = None,
     ids: Sequence[str] = (),
+    exclude_ids: Collection[str] = (),
+    exclude_status: str | None = None,
 ) -> list[dict[str, Any]]:
     """Initiatives as they are now whose title or summary holds every word; with
     `person_id`, the ones they own or are on the team of come first; with `organisation_id`,
@@ -71,6 +73,10 @@ def initiatives_found(
         query = query.where(_matches(t.c.search_text, org.c.name, word))
     if ids:
         query = query.where(t.c.id.in_(list(ids)))
+    if exclude_ids:
+        query = query.where(t.c.id.not_in(list(exclude_ids)))
+    if exclude_status:
+        query = query.where(t.c.status != exclude_status)
     first: list[ColumnElement[bool]] = []
     if person_id:
         team = select(initiative_team.c.initiative_id).where(

@@ -8,7 +8,7 @@ at the top of the form. Whatever the user typed is shown back to them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
@@ -102,6 +102,8 @@ def picker_found(
     *,
     organisation_id: str | None = None,
     own_first: bool = False,
+    exclude_ids: Collection[str] = (),
+    exclude_status: str | None = None,
 ) -> list[dict[str, Any]]:
     """The options a form's picker opens with: its chosen record, then the matches of what
     was typed in its search box (`<name>__q`), the likeliest first."""
@@ -115,6 +117,8 @@ def picker_found(
         organisation_id=organisation_id,
         person_id=str(page.actor) if own_first else None,
         chosen_id=chosen if chosen and _is_uuid(chosen) else None,
+        exclude_ids=exclude_ids,
+        exclude_status=exclude_status,
     )
 
 

@@ -240,9 +240,10 @@ async def create(page: PageDep) -> Response:
                 mentor_id=mentor_id,
                 initiative_id=initiative_id,
                 target_id=target_id,
+                cross_organisation=_confirmed_crossing(form),
             ),
             page.context(form),
-            fields=(*PROPOSE_FIELDS, *_FIELD_SHOWN_AT),
+            fields=(*PROPOSE_FIELDS, *_FIELD_SHOWN_AT, "cross_organisation"),
         )
         if receipt is not None:
             return page.redirect(f"/rotations/{receipt.record_id}", flash="rotation_proposed")
@@ -340,9 +341,11 @@ async def edit(page: PageDep, rotation_id: RotationId) -> Response:
             receipt = submit(
                 page,
                 state,
-                lambda ctx: page.services.app.edit_rotation(ctx, rotation_id, fields=changed),
+                lambda ctx: page.services.app.edit_rotation(
+                    ctx, rotation_id, fields=changed, cross_organisation=_confirmed_crossing(form)
+                ),
                 page.context(form, with_version=True),
-                fields=EDIT_FIELDS,
+                fields=(*EDIT_FIELDS, "cross_organisation"),
             )
         except StaleVersion:
             state.problem = page.gettext(
@@ -604,6 +607,11 @@ def _render_edit(page: Page, state: FormState, row: dict[str, Any], status: int 
         pickers=found,
         home_organisation_id=row["home_organisation_id"],
     )
+
+
+def _confirmed_crossing(form: FormData) -> bool:
+    """Whether the form's "link anyway across organisations" box was ticked."""
+    return text(form, "cross_organisation") == "yes"
 
 
 def _typed(form: FormData) -> FormState:

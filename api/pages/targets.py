@@ -31,6 +31,8 @@ from api.pages.forms import (
     check_each_field,
     date_or_none,
     page_after,
+    picker_found,
+    picking,
     submit,
     uuid_or_none,
 )
@@ -50,6 +52,7 @@ from domain.development_target import (
     clean_fields,
 )
 from domain.errors import DomainError, RecordNotFound, StaleVersion
+from domain.initiative import Status as InitiativeStatus
 from present import history as history_views
 from present import labels
 from present import targets as target_views
@@ -251,6 +254,9 @@ async def link(page: PageDep, target_id: TargetId) -> Response:
     if record_type not in LINK_FIELD:
         record_type = RecordType.INITIATIVE.value
     name = LINK_FIELD[record_type]
+    if picking(form):  # the initiative picker's search, without JavaScript: nothing recorded
+        typed = FormState(values={k: v for k, v in form.items() if isinstance(v, str)})
+        return _render_show(page, target_id, section_states={LINK_SECTION[record_type]: typed})
     state = FormState()
     record_id = uuid_or_none(page, state, name, text(form, name))
     if record_id is None and name not in state.errors:
@@ -262,10 +268,14 @@ async def link(page: PageDep, target_id: TargetId) -> Response:
         state,
         LINK_SECTION[record_type],
         lambda ctx: page.services.app.link_to_target(
-            ctx, target_id, record_type=record_type, record_id=record_id or UUID(int=0)
+            ctx,
+            target_id,
+            record_type=record_type,
+            record_id=record_id or UUID(int=0),
+            cross_organisation=text(form, "cross_organisation") == "yes",
         ),
         "target_linked",
-        fields={"record_id": name, "record_type": name},
+        fields={"record_id": name, "record_type": name, "cross_organisation": "cross_organisation"},
     )
 
 
@@ -419,8 +429,23 @@ def _render_show(
         live = position is None and body["status"] == Status.ACTIVE
         linked = {link["record_id"] for link in body["links"]}
         choices = target_views.link_choices(conn, page, linked, limit=CHOICES_MAX) if live else {}
+        states = section_states or {}
+        initiative_state = states.setdefault(LINK_SECTION[RecordType.INITIATIVE.value], FormState())
+        initiative_options = (
+            picker_found(
+                page,
+                conn,
+                initiative_state,
+                LINK_FIELD[RecordType.INITIATIVE.value],
+                "initiatives",
+                organisation_id=(body["organisation"] or {}).get("id"),
+                exclude_ids=linked,
+                exclude_status=InitiativeStatus.DISCONTINUED.value,
+            )
+            if live
+            else []
+        )
         cover = target_views.coverage(conn, page.services.people, target_id, position, moment)
-    states = section_states or {}
     this_year = page.fmt.local_date(datetime.now(page.fmt.zone)).year
     return page.render(
         "targets/show.html",
@@ -434,6 +459,7 @@ def _render_show(
         as_of_state=as_of_state or FormState(values={"as_of_date": day.isoformat() if day else ""}),
         live=live,
         choices=choices,
+        initiative_options=initiative_options,
         link_states={kind: states.get(section, FormState()) for kind, section in LINK_SECTION.items()},
         link_fields=LINK_FIELD,
         unlink_state=states.get("unlink", FormState()),

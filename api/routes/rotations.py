@@ -61,6 +61,11 @@ class RotationCreate(BaseModel):
     target_id: UUID | None = Field(
         default=None, description="The development target it serves (linked on the target in the same save)"
     )
+    cross_organisation: bool = Field(
+        default=False,
+        description="Confirms a link across organisations: without it, linking a record of another "
+        "organisation is refused (422 naming both organisations)",
+    )
 
 
 class RotationPatch(BaseModel):
@@ -73,6 +78,11 @@ class RotationPatch(BaseModel):
     target_id: UUID | None = Field(
         default=None,
         description="Move the placement to this development target (null: to none); allowed in any status",
+    )
+    cross_organisation: bool = Field(
+        default=False,
+        description="Confirms a link across organisations: without it, linking a record of another "
+        "organisation is refused (422 naming both organisations)",
     )
 
 
@@ -302,6 +312,7 @@ def propose(body: RotationCreate, commands: Commands, services: ServicesDep) -> 
             mentor_id=body.mentor_id,
             initiative_id=body.initiative_id,
             target_id=body.target_id,
+            cross_organisation=body.cross_organisation,
         ),
         lambda conn, rid: render(conn, services.people, rid),
         created=True,
@@ -317,8 +328,11 @@ def propose(body: RotationCreate, commands: Commands, services: ServicesDep) -> 
 )
 def edit(rotation_id: RotationId, body: RotationPatch, commands: Commands, services: ServicesDep) -> Response:
     fields = body.model_dump(exclude_unset=True)
+    crossing = bool(fields.pop("cross_organisation", False))
     return _change(
-        commands, services, lambda ctx: services.app.edit_rotation(ctx, rotation_id, fields=fields)
+        commands,
+        services,
+        lambda ctx: services.app.edit_rotation(ctx, rotation_id, fields=fields, cross_organisation=crossing),
     )
 
 

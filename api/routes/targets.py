@@ -90,6 +90,11 @@ class LinkIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     record_type: RecordType = Field(description="initiative, rotation (a placement) or change_action")
     record_id: UUID
+    cross_organisation: bool = Field(
+        default=False,
+        description="Confirms a link across organisations: without it, linking a record of another "
+        "organisation is refused (422 naming both organisations)",
+    )
 
 
 class UnlinkIn(BaseModel):
@@ -301,7 +306,11 @@ def link(target_id: TargetId, body: LinkIn, commands: Commands, services: Servic
         commands,
         services,
         lambda ctx: services.app.link_to_target(
-            ctx, target_id, record_type=body.record_type.value, record_id=body.record_id
+            ctx,
+            target_id,
+            record_type=body.record_type.value,
+            record_id=body.record_id,
+            cross_organisation=body.cross_organisation,
         ),
     )
 

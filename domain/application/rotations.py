@@ -19,15 +19,16 @@ from uuid import UUID, uuid4
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
 
-from domain.application.core import CommandContext, CommandPath, Receipt
+from domain.application.core import CommandContext, Receipt
+from domain.application.links import CrossOrganisationLinks
 from domain.development_target import DevelopmentTarget, RecordType
-from domain.errors import InvalidField
+from domain.errors import InvalidField, RecordNotFound
 from domain.initiative import Initiative
 from domain.organisation import Organisation
 from domain.rotation import RotationPlacement, RotationSchedule, schedule_id_for
 
 
-class RotationCommands(CommandPath):
+class RotationCommands(CrossOrganisationLinks):
     def propose_rotation(
         self,
         ctx: CommandContext,
@@ -43,15 +44,20 @@ class RotationCommands(CommandPath):
         mentor_id: UUID | None = None,
         initiative_id: UUID | None = None,
         target_id: UUID | None = None,
+        cross_organisation: bool = False,
     ) -> Receipt:
         """Propose a placement; with `target_id`, the development target records the link in
-        the same save (a retired target refuses it)."""
+        the same save (a retired target refuses it). An initiative or target of neither of its
+        organisations only with `cross_organisation`."""
         replay = self._replay(ctx)
         if replay is not None:
             return replay
         self._check_person("person_id", person_id)
         self._check_unit("home", home_organisation_id, home_unit_id)
         self._check_unit("host", host_organisation_id, host_unit_id)
+        ours = (home_organisation_id, host_organisation_id)
+        crossing_initiative = self._initiative_crossing(initiative_id, ours, cross_organisation)
+        crossing_target = self._target_crossing(target_id, ours, cross_organisation)
         placement = RotationPlacement.propose(
             placement_id=uuid4(),
             actor=ctx.actor,
@@ -66,12 +72,18 @@ class RotationCommands(CommandPath):
             mentor_id=mentor_id,
             initiative_id=initiative_id,
             target_id=target_id,
+            cross_organisation=crossing_initiative or crossing_target,
         )
         self._check_rotation_references({"mentor_id": mentor_id, "initiative_id": initiative_id})
         linked: list[Aggregate] = []
         if target_id is not None:
             target = self._referenced(DevelopmentTarget, "target_id", target_id)
-            target.link(actor=ctx.actor, record_type=RecordType.ROTATION, record_id=placement.id)
+            target.link(
+                actor=ctx.actor,
+                record_type=RecordType.ROTATION,
+                record_id=placement.id,
+                cross_organisation=crossing_target,
+            )
             linked.append(target)
         schedule = self._rotation_schedule(person_id, ctx.actor)
         schedule.book(
@@ -82,29 +94,81 @@ class RotationCommands(CommandPath):
         )
         return self._commit(ctx, placement, schedule, *linked)
 
-    def edit_rotation(self, ctx: CommandContext, placement_id: UUID, *, fields: dict[str, Any]) -> Receipt:
+    def edit_rotation(
+        self,
+        ctx: CommandContext,
+        placement_id: UUID,
+        *,
+        fields: dict[str, Any],
+        cross_organisation: bool = False,
+    ) -> Receipt:
         """Edit learning goals, mentor and initiative (until it starts). `target_id` moves the
         placement to another development target (or none) in any status: both targets record
-        it in the same save."""
+        it in the same save. A new initiative or target of neither of the placement's
+        organisations only with `cross_organisation`."""
         plan = {name: value for name, value in fields.items() if name != "target_id"}
 
         def edit(placement: RotationPlacement) -> list[Aggregate]:
+            ours = (placement.home_organisation_id, placement.host_organisation_id)
             if plan or "target_id" not in fields:
-                placement.edit(actor=ctx.actor, fields=plan)
+                new_initiative = plan.get("initiative_id")
+                crossing = (
+                    isinstance(new_initiative, UUID)
+                    and new_initiative != placement.initiative_id
+                    and self._initiative_crossing(new_initiative, ours, cross_organisation)
+                )
+                placement.edit(actor=ctx.actor, fields=plan, cross_organisation=crossing)
                 self._check_rotation_references(plan)
             if "target_id" not in fields:
                 return []
-            return self._move_placement_target(ctx, placement, fields["target_id"])
+            return self._move_placement_target(ctx, placement, fields["target_id"], cross_organisation)
 
         return self._change(ctx, RotationPlacement, placement_id, edit)
 
+    def _initiative_crossing(
+        self, initiative_id: UUID | None, ours: tuple[UUID, UUID], confirmed: bool
+    ) -> bool:
+        """Whether a placement's initiative belongs to neither of its organisations (refused
+        unless `confirmed`). An initiative that does not exist is refused later, by name."""
+        if initiative_id is None:
+            return False
+        try:
+            initiative = self._get(Initiative, initiative_id)
+        except RecordNotFound:
+            return False
+        return self._crossing(
+            what="initiative",
+            title=initiative.title,
+            organisation_id=initiative.organisation_id,
+            record_organisations=ours,
+            confirmed=confirmed,
+        )
+
+    def _target_crossing(self, target_id: UUID | None, ours: tuple[UUID, UUID], confirmed: bool) -> bool:
+        if target_id is None:
+            return False
+        try:
+            target = self._get(DevelopmentTarget, target_id)
+        except RecordNotFound:
+            return False
+        return self._crossing(
+            what="target",
+            title=target.title,
+            organisation_id=target.organisation_id,
+            record_organisations=ours,
+            confirmed=confirmed,
+        )
+
     def _move_placement_target(
-        self, ctx: CommandContext, placement: RotationPlacement, target_id: Any
+        self, ctx: CommandContext, placement: RotationPlacement, target_id: Any, confirmed: bool = False
     ) -> list[Aggregate]:
         if target_id is not None and not isinstance(target_id, UUID):
             raise InvalidField("target_id", "{field} must be a UUID.")
         if target_id == placement.target_id:
             return []
+        crossing = self._target_crossing(
+            target_id, (placement.home_organisation_id, placement.host_organisation_id), confirmed
+        )
         changed: list[Aggregate] = []
         if placement.target_id is not None:
             old = self._get(DevelopmentTarget, placement.target_id)
@@ -113,8 +177,13 @@ class RotationCommands(CommandPath):
             changed.append(old)
         if target_id is not None:
             new = self._referenced(DevelopmentTarget, "target_id", target_id)
-            new.link(actor=ctx.actor, record_type=RecordType.ROTATION, record_id=placement.id)
-            placement.link_target(actor=ctx.actor, target_id=target_id)
+            new.link(
+                actor=ctx.actor,
+                record_type=RecordType.ROTATION,
+                record_id=placement.id,
+                cross_organisation=crossing,
+            )
+            placement.link_target(actor=ctx.actor, target_id=target_id, cross_organisation=crossing)
             changed.append(new)
         return changed
 

@@ -14,7 +14,8 @@ from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate
 
-from domain.application.core import CommandContext, CommandPath, Receipt
+from domain.application.core import CommandContext, Receipt
+from domain.application.links import CrossOrganisationLinks
 from domain.change_action import ChangeAction
 from domain.development_target import DevelopmentTarget, RecordType, clean_record_type
 from domain.initiative import Initiative
@@ -29,7 +30,7 @@ _LINKABLE: dict[str, type[Aggregate]] = {
 }
 
 
-class TargetCommands(CommandPath):
+class TargetCommands(CrossOrganisationLinks):
     def define_target(
         self, ctx: CommandContext, *, fields: dict[str, Any], occurred_on: date | None = None
     ) -> Receipt:
@@ -49,19 +50,33 @@ class TargetCommands(CommandPath):
         return self._change(ctx, DevelopmentTarget, target_id, edit)
 
     def link_to_target(
-        self, ctx: CommandContext, target_id: UUID, *, record_type: str, record_id: UUID
+        self,
+        ctx: CommandContext,
+        target_id: UUID,
+        *,
+        record_type: str,
+        record_id: UUID,
+        cross_organisation: bool = False,
     ) -> Receipt:
-        """Link an initiative, rotation placement or Change Day action that exists (422 if not)."""
+        """Link an initiative, rotation placement or Change Day action that exists (422 if not).
+        A record of another organisation than the target's only with `cross_organisation`."""
 
         def link(target: DevelopmentTarget) -> list[Aggregate]:
             kind = clean_record_type(record_type)
             linked = self._linkable(kind, record_id)
-            target.link(actor=ctx.actor, record_type=kind, record_id=record_id)
+            crossing = self._crossing(
+                what="target",
+                title=target.title,
+                organisation_id=target.organisation_id,
+                record_organisations=organisations_of(linked),
+                confirmed=cross_organisation,
+            )
+            target.link(actor=ctx.actor, record_type=kind, record_id=record_id, cross_organisation=crossing)
             if isinstance(linked, Initiative):
-                linked.link_to_target(actor=ctx.actor, target_id=target.id)
+                linked.link_to_target(actor=ctx.actor, target_id=target.id, cross_organisation=crossing)
                 return [linked]
             if isinstance(linked, RotationPlacement):
-                linked.link_target(actor=ctx.actor, target_id=target.id)
+                linked.link_target(actor=ctx.actor, target_id=target.id, cross_organisation=crossing)
                 return [linked]
             return []
 
@@ -134,3 +149,10 @@ class TargetCommands(CommandPath):
         organisation_id = fields.get("organisation_id")
         if isinstance(organisation_id, UUID):
             self._referenced(Organisation, "organisation_id", organisation_id)
+
+
+def organisations_of(record: Aggregate) -> list[UUID | None]:
+    """The organisations a linkable record belongs to: a placement to its home and its host."""
+    if isinstance(record, RotationPlacement):
+        return [record.home_organisation_id, record.host_organisation_id]
+    return [getattr(record, "organisation_id", None)]

@@ -76,6 +76,7 @@ FIELD = {
     "responsible_role": N_("Responsible role"),
     "links": N_("Linked record"),
     "unlink_reason": N_("Reason for unlinking"),
+    "cross_organisation": N_("Linked across organisations"),
     "reviews": N_("Review"),
     "retired_reason": N_("Reason for retiring"),
     "target_id": N_("Development target"),

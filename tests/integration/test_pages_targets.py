@@ -508,7 +508,8 @@ def test_a_placement_chooses_its_target_on_its_own_form_and_shows_it(client: Tes
     placed = placement(client, org)
     edit_url = f"/rotations/{placed['id']}/edit"
     shown = open_page(client, edit_url)
-    assert [o.get("value") for o in shown.by_id("field-target_id").find_all("option")] == ["", target_id]
+    offered = shown.by_id("picker-target_id").find_all("input", type="radio")
+    assert [o.get("value") for o in offered] == ["", target_id]
 
     saved = submit(client, shown, edit_url, {"target_id": target_id})
     assert saved.status_code == 303, saved.text[:3000]
