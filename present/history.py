@@ -15,9 +15,10 @@ from typing import Any
 from sqlalchemy import Connection
 
 from present import labels
-from present.kinds import href
+from present.kinds import BY_RECORD_TYPE, href
 from present.reader import Reader
-from projections import history, organisations
+from projections import organisations, record_titles
+from projections.record_titles import RecordTitle
 
 _PLACES = (
     "organisation_id",
@@ -29,6 +30,21 @@ _PLACES = (
 )
 # Fields that hold a person's id, shown by name.
 _PEOPLE = ("owner_id", "person_id", "mentor_id", "coordinator_id")
+# Fields whose value is another record's id, shown by its title (and a link to its page).
+_RECORDS = (
+    "initiative_id",
+    "target_id",
+    "experiment_id",
+    "next_cycle_id",
+    "follows",
+    "campaign_id",
+    "programme_id",
+    "measure_id",
+    "evaluation",
+    "inspired_by",
+)
+# Fields named after another record ("links.<id>"): the label names it.
+_NAMED_BY_ITEM = ("initiatives", "workshops", "links", "inspired_by")
 # Fields that hold a day (ISO text), shown in the reader's format.
 _DAYS = (
     "period_start",
@@ -62,7 +78,7 @@ def entries(reader: Reader, conn: Connection, rows: list[dict[str, Any]]) -> lis
     """History rows (`projections.history`) as the reader sees them."""
     person_ids = {r["actor_id"] for r in rows}
     place_ids: set[str] = set()
-    record_ids: set[str] = set()  # initiatives and workshops a programme's history names
+    record_ids: set[str] = set()  # other records an entry names by id
     for row in rows:
         for change in row["changes"]:
             name = change["field"].split(".", 1)
@@ -74,13 +90,13 @@ def entries(reader: Reader, conn: Connection, rows: list[dict[str, Any]]) -> lis
                 person_ids.add(name[1])
             elif name[0] == "organisation_ids":
                 place_ids |= {v for v in (*(change["old"] or []), *(change["new"] or [])) if v}
-            elif name[0] in ("initiatives", "workshops", "links") and len(name) > 1:
+            elif name[0] in _NAMED_BY_ITEM and len(name) > 1:
                 record_ids.add(name[1].split(".", 1)[0])
-            elif name[0] == "target_id":
-                record_ids |= {v for v in (change["old"], change["new"]) if v}
+            if name[0] in _RECORDS:
+                record_ids |= {v for v in (change["old"], change["new"]) if isinstance(v, str) and v}
     people = reader.person_names(conn, person_ids)
     places = organisations.names(conn, place_ids)
-    places.update(history.record_titles(conn, record_ids))
+    records = _Records(reader, record_titles.titles(conn, record_ids))
     by, happened, version = (
         reader.gettext("by %(name)s"),
         reader.gettext("happened on %(day)s"),
@@ -93,7 +109,7 @@ def entries(reader: Reader, conn: Connection, rows: list[dict[str, Any]]) -> lis
             **row,
             "href": href(row["record_type"], row["record_id"]),
             "actor": {"id": row["actor_id"], "name": people[row["actor_id"]]},
-            "changes": [_change(reader, c, people, places, translated) for c in row["changes"]],
+            "changes": [_change(reader, c, people, places, records, translated) for c in row["changes"]],
             "event_label": translated(
                 labels.EVENT_OF.get((row["record_type"], row["event_type"]))
                 or labels.EVENT.get(row["event_type"], row["event_type"])
@@ -122,27 +138,56 @@ class _Translated(dict[str, str]):
         return self[msgid]
 
 
+class _Records:
+    """Other records an entry names, by their titles in the reader's words, with their pages."""
+
+    def __init__(self, reader: Reader, found: dict[str, RecordTitle]) -> None:
+        self.reader = reader
+        self.found = found
+
+    def name(self, record_id: str) -> str:
+        """The record's title, or in words that it no longer exists (never its id)."""
+        record = self.found.get(record_id)
+        if record is None:
+            return self.reader.gettext("(no longer exists)")
+        if record.record_type == "evaluation":
+            return self.reader.gettext("evaluation of %(day)s") % {"day": self.reader.fmt.date(record.title)}
+        return record.title
+
+    def href(self, record_id: str) -> str | None:
+        record = self.found.get(record_id)
+        if record is None:
+            return None
+        if record.record_type == "workshop":
+            return f"/programmes/{record.parent_id}/workshops/{record_id}"
+        if record.record_type == "evaluation":
+            return f"/initiatives/{record.parent_id}/evaluations"
+        kind = BY_RECORD_TYPE.get(record.record_type)
+        return kind.href(record_id) if kind else None
+
+
 def _change(
     reader: Reader,
     change: dict[str, Any],
     people: dict[str, str],
     places: dict[str, str],
+    records: _Records,
     translated: Callable[[str], str],
 ) -> dict[str, Any]:
     field, _, item = change["field"].partition(".")
     label = translated(labels.field_label(field))
+    about: dict[str, Any] | None = None  # the record the label names, shown as a link
+    tail = ""
     if field == "team":
         label = f"{label}: {people[item]}"
     elif field == "values" and item:
         label = f"{label}: {item}"
-    elif field in ("initiatives", "workshops") and item:
+    elif field in _NAMED_BY_ITEM and item:
         record_id, _, part = item.partition(".")
-        label = f"{label}: {places.get(record_id, record_id)}"
+        about = {"name": records.name(record_id), "href": records.href(record_id)}
         if part:
-            label = f"{label} · {translated(labels.field_label(part))}"
+            tail = f" · {translated(labels.field_label(part))}"
             field = part
-    elif field == "links" and item:
-        label = f"{label}: {places.get(item, item)}"
     elif field == "reviews" and item:
         year, _, part = item.partition(".")
         field = f"review_{part}"
@@ -163,8 +208,8 @@ def _change(
             return reader.gettext(labels.CATEGORY.get(value, value))
         if field == "review_corrects":
             return reader.gettext("the earlier review of that year")
-        if field == "target_id":
-            return places.get(value, reader.gettext("(no longer exists)"))
+        if field in _RECORDS and isinstance(value, str):
+            return records.name(value)
         if field in _CODED and isinstance(value, str):
             return reader.gettext(_CODED[field].get(value, value))
         if field == "progress_score" and isinstance(value, int | float) and float(value) in labels.PROGRESS:
@@ -186,4 +231,19 @@ def _change(
             return ", ".join(str(v) for v in value)
         return str(value)
 
-    return {"label": label, "old": shown(change["old"]), "new": shown(change["new"])}
+    def link(value: Any) -> str | None:
+        return records.href(value) if field in _RECORDS and isinstance(value, str) else None
+
+    head = label
+    if about is not None:
+        label = f"{head}: {about['name']}{tail}"
+    return {
+        "label": label,
+        "label_head": head,
+        "about": about if about and about["href"] else None,
+        "label_tail": tail,
+        "old": shown(change["old"]),
+        "new": shown(change["new"]),
+        "old_href": link(change["old"]),
+        "new_href": link(change["new"]),
+    }
