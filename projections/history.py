@@ -722,16 +722,3 @@ def versions_at(conn: Connection, record_ids: Iterable[str], position: int) -> d
     )
     query = select(h.c.record_id, h.c.version, h.c.position).join(newest, newest.c.position == h.c.position)
     return {row.record_id: (row.version, row.position) for row in conn.execute(query)}
-
-
-def record_titles(conn: Connection, ids: set[str]) -> dict[str, str]:
-    """Current titles of the initiatives, workshops and development targets a history names."""
-    if not ids:
-        return {}
-    found: dict[str, str] = {}
-    for table in (initiatives, programme_workshops, development_targets):
-        rows = conn.execute(
-            select(table.c.id, table.c.title).where(table.c.id.in_(ids), table.c.valid_to.is_(None))
-        )
-        found.update({r.id: r.title for r in rows})
-    return found
