@@ -108,7 +108,7 @@ def submit(form: str, fill: dict[str, str] | None = None) -> Action:
         for field, value in (fill or {}).items():
             page.locator(form).locator(f"[name={field}]").fill(value)
         with page.expect_navigation():
-            page.locator(form).locator("button[type=submit]").click()
+            page.locator(form).locator("button[type=submit]:not([name=_pick])").click()
 
     return action
 
@@ -231,7 +231,38 @@ def rotation_edit_refused(page: Page, site: Site) -> None:
     rotation_edit(page, site)
     page.fill("#field-learning_goals", "")
     with page.expect_navigation():
-        page.locator("main form[method=post] button[type=submit]").click()
+        page.locator("main form[method=post] button[type=submit]:not([name=_pick])").click()
+
+
+def picker_open(page: Page, site: Site) -> None:
+    """A picker searched as you type (htmx asks GET /pick/initiatives) and one option chosen
+    by keyboard: ArrowDown to the options, Enter chooses."""
+    search = page.locator("#field-initiative_id")
+    search.fill("a")
+    expect(page.locator("#picker-initiative_id-status")).not_to_be_empty()
+    search.press("ArrowDown")
+    page.keyboard.press("Enter")
+    expect(page.locator("#picker-initiative_id .picker-options input:checked")).to_have_count(1)
+
+
+def picker_searched_without_js(page: Page, site: Site) -> None:
+    """The picker's Search button posts the form: it comes back with the matches."""
+    page.locator("#field-target_id").fill("työkierto")
+    with page.expect_navigation():
+        page.locator("button[name=_pick][value=target_id]").click()
+
+
+def link_across_organisations(page: Page, site: Site) -> None:
+    """The rotation target (Heinävesi's) linked to another organisation's initiative: the
+    page asks for confirmation."""
+    form = page.locator("#link-initiative form")
+    form.locator("#field-link_initiative_id").fill("Perustehtävän")
+    with page.expect_navigation():
+        form.locator("button[name=_pick]").click()
+    page.locator("#link-initiative .picker-options input[type=radio]").first.check()
+    with page.expect_navigation():
+        page.locator("#link-initiative form button[type=submit]:not([name=_pick])").click()
+    expect(page.locator("#field-cross_organisation")).to_be_visible()
 
 
 PLEDGES_CSV = "text;team;category\nMe lupaamme kuunnella asiakasta;Kotihoito;asiakaskokemus\n;Kotihoito;muu\n"
@@ -510,6 +541,9 @@ SCREENS = [
     ),
     Screen("rotation-edit", "/", ("/rotations/{rotation_id}/edit",), then=rotation_edit),
     Screen("rotation-edit-invalid", "/", (), status=422, then=rotation_edit_refused),
+    Screen("rotation-new-picker", "/rotations/new", ("/pick/{kind}",), then=picker_open),
+    Screen("rotation-new-picker-phone", "/rotations/new", (), then=picker_open, viewport=(390, 844)),
+    Screen("rotation-new-picker-searched", "/rotations/new", (), then=picker_searched_without_js),
     Screen(
         "rotation-calendar", "/rotations/calendar?from=2012-03-01&to=2012-04-30", ("/rotations/calendar",)
     ),
@@ -761,6 +795,14 @@ SCREENS = [
     Screen("target-new", "/targets/new", ("/targets/new",)),
     Screen("target-new-invalid", "/targets/new", (), status=422, then=submit("main form[method=post]")),
     Screen("target", ROTATION_TARGET, (TARGET,), follow=(f"/targets/{ID}",)),
+    Screen(
+        "target-link-across-organisations",
+        ROTATION_TARGET,
+        (),
+        status=422,
+        follow=(f"/targets/{ID}",),
+        then=link_across_organisations,
+    ),
     Screen("target-as-of", ROTATION_TARGET, (), follow=(f"/targets/{ID}",), then=as_of_today),
     Screen(
         "target-review-refused",
