@@ -19,6 +19,7 @@ from uuid import UUID
 from tqdm import tqdm
 
 from domain.errors import DomainError
+from present.pledge_import import api_reason
 from services.bootstrap import bootstrap
 from services.pledge_import import BATCH_SIZE, ImportReport, import_pledges, scan, text_lines
 from services.settings import settings_or_complaint
@@ -71,8 +72,9 @@ def summary(report: ImportReport, seconds: float) -> str:
         f"Imported {report.imported} pledges, {report.already_imported} already imported, "
         f"{report.rejected_count} rejected, in {seconds:.1f} s."
     ]
+    reason = api_reason("en")  # a category refused is answered with every code and its name
     for row in report.rejected[:REJECTIONS_SHOWN]:
-        lines.append(f"  line {row.line}: {' '.join(row.reasons)}")
+        lines.append(f"  line {row.line}: {' '.join(reason(e) for e in row.errors)}")
     if report.rejected_count > REJECTIONS_SHOWN:
         lines.append(f"  … and {report.rejected_count - REJECTIONS_SHOWN} more rejected lines.")
     return "\n".join(lines)

@@ -14,6 +14,7 @@ the way its reader can write them. Both stores.
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -22,7 +23,9 @@ from fastapi.testclient import TestClient
 
 from domain.application import CommandContext, Kipina
 from domain.errors import InvalidField
+from scripts import import_pledges as import_script
 from services.bootstrap import Services
+from services.settings import Settings
 from tests.integration.api_helpers import (
     Org,
     all_events,
@@ -250,3 +253,20 @@ def test_a_file_without_a_category_column_is_refused_and_records_nothing(p: Plac
     )
     assert_problem(answer, 422, field="file")
     assert all_events(p.client) == events
+
+
+def test_the_import_script_names_every_category_by_code_and_name(
+    p: Place,
+    store: Settings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("KIPINA_DATA_DIR", str(store.data_dir))
+    monkeypatch.setenv("KIPINA_DATABASE_URL", store.database_url or "")
+    path = tmp_path / "lupaukset.csv"
+    path.write_text(BAD_CATEGORY_CSV, encoding="utf-8")
+    assert import_script.main([p.campaign, str(path), "--quiet"]) == 1
+    out = capsys.readouterr().out
+    assert "line 2: 'tärkeä' is not a category of a Change Day action; use one of: " in out
+    assert "patient_experience (Patient or customer experience)" in out and "other (Other)" in out
