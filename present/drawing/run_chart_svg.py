@@ -273,8 +273,9 @@ def render(
     # The higher line's label goes above it, the lower one's below, so each reads by its line.
     lines = [(k, v) for k, v in (("median", median), ("target", target)) if v is not None]
     lines.sort(key=lambda line: -line[1])
+    marks = [_point_box(frame, p) for p in points]
     references = [
-        _reference_line(frame, kind, value, words[kind], number, layout, below=n > 0)
+        _reference_line(frame, kind, value, words[kind], number, layout, below=n > 0, points=marks)
         for n, (kind, value) in enumerate(lines)
     ]
     parts.extend(_annotations(frame, placed, day_format))
@@ -461,6 +462,7 @@ def _reference_line(
     layout: Layout,
     *,
     below: bool = False,
+    points: Sequence[Box] = (),
 ) -> str:
     y = frame.y(value)
     dash = "6 4" if kind == "median" else "2 3"
@@ -474,7 +476,9 @@ def _reference_line(
     first, second = (under, above) if below else (above, under)
     candidates = [first[0], second[0], first[1], second[1], first[2], second[2]]
     inside = [c for c in candidates if frame.top - 6 <= c.top and c.bottom <= frame.bottom + 6]
-    box = layout.first_free(inside)
+    # Clear of the points where it can be, else clear of the other labels only.
+    clear = [c for c in inside if not any(c.overlaps(p) for p in points)]
+    box = layout.first_free(clear) or layout.first_free(inside)
     label = ""
     if box is not None:  # else the legend alone names it
         label = (
@@ -489,6 +493,13 @@ def _reference_line(
 
 
 # ---- the values and what was found in them ---------------------------------------------------------
+
+
+def _point_box(frame: _Frame, point: ChartPoint) -> Box:
+    """The room a point and its signal markers take."""
+    x, y = frame.x(point.day), frame.y(point.value)
+    reach = POINT_RADIUS + 1 if not point.signals else 7.5 + 3.5 * (len(point.signals) - 1)
+    return Box(x - reach, y - reach, x + reach, y + reach)
 
 
 def _polyline(frame: _Frame, points: Sequence[ChartPoint]) -> str:

@@ -4,6 +4,7 @@ legend; no two labels overlap and none leaves the image, in the SVG and in its P
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import itertools
 import xml.etree.ElementTree as ET
@@ -257,3 +258,28 @@ class TestThePng:
         image = Image.open(io.BytesIO(png.from_svg(svg)))
         width, height = (float(v) for v in (root.get("viewBox") or "").split()[2:])
         assert image.size == (round(2 * width), round(2 * height))
+
+
+def test_a_reference_label_keeps_clear_of_the_points_by_its_line() -> None:
+    # The demo's monthly meeting length: the last points sit just under and over the target
+    # line's right end, where its label would go.
+    values = [78, 82, 75, 80, 77, 84, 79, 76, 81, 78, 80, 62, 58, 61, 55, 57, 54, 59, 56, 53]
+    points, signals, median = analysed([float(v) for v in values], RuleSet.ANHOJ)
+    monthly = [
+        dataclasses.replace(p, day=date(2011, 3, 1) + timedelta(days=30 * i)) for i, p in enumerate(points)
+    ]
+    svg = render(
+        monthly,
+        title="t",
+        description="",
+        median=median,
+        target=60.0,
+        signals=signals,
+        labels={"target": "Tavoitearvo"},
+    )
+    root = ET.fromstring(svg)
+    (label,) = by_class(root, "text", "target-label")
+    box = text_box(float(label.get("x") or 0), float(label.get("y") or 0), label.text or "", 11.0, "end")
+    for circle in by_class(root, "circle", "point"):
+        x, y = float(circle.get("cx") or 0), float(circle.get("cy") or 0)
+        assert not box.overlaps(Box(x - 3, y - 3, x + 3, y + 3)), f"the label covers the point at {x}, {y}"
