@@ -37,6 +37,7 @@ from domain.experiment import (
     VALUES_MAX,
     Decision,
     Stage,
+    title_from,
 )
 from domain.values import NUMBER_MAX
 from present import experiments as experiment_views
@@ -85,6 +86,23 @@ class ExperimentCreate(PlanFields):
         examples=["Kiirevastaanoton vapaat ajat kerrotaan aamulla Facebook-sivulla."]
     )
     occurred_on: Day | None = Field(default=None, description="When it was planned, if earlier")
+
+
+class ExperimentDone(BaseModel):
+    """An experiment that already happened, told in one request: it is recorded as planned and
+    started on `started_on`, studied and decided on `ended_on`, or, when any part is refused,
+    not at all (every refusal named at once)."""
+
+    model_config = ConfigDict(extra="forbid")
+    change_idea: ChangeIdea = Field(examples=["Kiirevastaanoton vapaat ajat kerrotaan aamulla Facebookissa."])
+    title: Title | None = Field(default=None, description="Without one, the change idea's first words")
+    prediction: PlanText = ""
+    started_on: Day | None = Field(default=None, description="When it started (default: not given)")
+    ended_on: Day | None = Field(default=None, description="When it ended, not before it started")
+    result: Annotated[str, MaxChars(STUDY_MAX)] = Field(description="What happened, against the prediction")
+    learning: Annotated[str, MaxChars(STUDY_MAX)] = Field(description="What we learned")
+    decision: Decision
+    rationale: Annotated[str, MaxChars(STUDY_MAX)] = ""
 
 
 class ExperimentPatch(BaseModel):
@@ -329,6 +347,38 @@ def plan(
     return commands.run(
         lambda ctx: services.app.plan_experiment(
             ctx, initiative_id, fields=fields, occurred_on=body.occurred_on
+        ),
+        _renderer(services),
+        created=True,
+        location=_location,
+    )
+
+
+@initiative_router.post(
+    "/{initiative_id}/experiments/done",
+    status_code=201,
+    response_model=ExperimentOut,
+    responses=problem_responses(404, 409, 422),
+    summary="Record an experiment that already happened: plan, start, study and decision at once",
+)
+def log_done(
+    initiative_id: InitiativeId, body: ExperimentDone, commands: Commands, services: ServicesDep
+) -> Response:
+    title = body.title if body.title is not None else title_from(body.change_idea)
+    fields: dict[str, Any] = {"change_idea": body.change_idea, **({"title": title} if title else {})}
+    if body.prediction:
+        fields["prediction"] = body.prediction
+    return commands.run(
+        lambda ctx: services.app.log_done_experiment(
+            ctx,
+            initiative_id,
+            fields=fields,
+            started_on=body.started_on,
+            ended_on=body.ended_on,
+            result=body.result,
+            learning=body.learning,
+            decision=body.decision.value,
+            rationale=body.rationale,
         ),
         _renderer(services),
         created=True,
