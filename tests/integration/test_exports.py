@@ -29,6 +29,7 @@ from tests.integration.api_helpers import (
     OULUNKAARI,
     OULUNKAARI_MODEL,
     assert_problem,
+    move,
     nothing_recorded,
     propose,
     register_organisation,
@@ -154,6 +155,38 @@ def test_a_practice_exports_in_every_format_with_provenance_and_no_secrets(
     for secret in (INTERNAL_NOTE, UNPUBLISHED_EDIT):
         assert secret not in text
         assert secret.encode() not in response.content
+
+
+def test_a_practice_carries_the_evaluation_figures_and_sums_each_measure_up_in_one_line(
+    client: TestClient,
+) -> None:
+    case = oulunkaari_case(client)
+    move(client, case.initiative_id, "plan")
+    move(client, case.initiative_id, "start")
+    evaluation = {
+        "evaluated_on": "2016-03-01",
+        "method": "self_assessment",
+        "effects": {
+            "staff": {
+                "text": "Kehittäminen kuuluu jokaiselle.",
+                "figures": [{"label": "Innovaattori-koulutetut", "value": 40, "unit": "hlöä"}],
+            }
+        },
+        "costs": {"text": "Kehittämistiimin työaika.", "amount_eur": 4800},
+        "recommendation": "spread",
+    }
+    recorded = client.post(f"/api/initiatives/{case.initiative_id}/evaluations", json=evaluation)
+    assert recorded.status_code == 201, recorded.text
+    markdown = client.get(f"/api/good-practices/{case.practice_id}/export.md", params={"lang": "fi"}).text
+    results = markdown.split("## Arvioinnin tulokset tiivistettynä")[1].split("\n## ")[0]
+    assert FILLED["evaluation_results"] in results  # the published text first, then the figures
+    assert "**Arviointi 1.3.2016 · Itsearviointi · Suositus: Levitetään**" in results
+    assert "- Vaikutukset henkilöstöön: Innovaattori-koulutetut 40 hlöä" in results
+    assert "- Kustannukset: 4 800 €" in results
+    assert "- Kädenjäljet: – → 14 kpl" in results or "- Kädenjäljet: 4 → 14 kpl" in results
+    timeline = markdown.split("## Tulosten aikajana")[1].split("\n\n*")[0]
+    (line,) = [line for line in timeline.splitlines() if "Kädenjäljet" in line]
+    assert line.startswith("- **Kädenjäljet: viimeisin 14 kpl (") and "2016-06) · Signaalit: " in line
 
 
 def test_json_export_uses_the_innokyla_field_names(client: TestClient) -> None:
