@@ -413,6 +413,48 @@ def review_refused(page: Page, site: Site) -> None:
 OULUNKAARI_PRACTICE = "/good-practices?q=kehitt%C3%A4j%C3%A4opas"
 _DRAFTS: dict[str, str] = {}
 
+SERIES_WITH_A_BAD_LINE = "Kausi\tArvo\n2018-13\t31\n1999-01\tkolme\n"
+
+
+def series_checked(page: Page, site: Site) -> None:
+    """On a measure's paste page: a series with bad lines, checked: the preview rejects them."""
+    page.fill("#field-lines", SERIES_WITH_A_BAD_LINE)
+    with page.expect_navigation():
+        page.locator("main form[enctype='multipart/form-data'] button[type=submit]").click()
+    expect(page.locator("#series-lines tr.series-rejected").first).to_be_visible()
+
+
+def series_recorded(page: Page, site: Site) -> None:
+    """A new measure's paste page: two good lines and a bad one, checked and recorded; the
+    report and the run chart with the recorded values."""
+    with site.api() as api:
+        initiative_id = site.propose("Sarjan liittäminen")
+        body = {"name": "Odotusaika", "unit": "min", "direction": "down", "frequency": "monthly"}
+        created = api.post(f"/api/initiatives/{initiative_id}/measures", json=body)
+        assert created.status_code == 201, created.text
+    page.goto(f"/measures/{created.json()['id']}/values/bulk")
+    page.fill("#field-lines", "2018-01;42\n2018-02;44,5\n2018-03;x\n")
+    with page.expect_navigation():
+        page.locator("main form[enctype='multipart/form-data'] button[type=submit]").click()
+    with page.expect_navigation():
+        page.locator("main form:has(input[name=step][value=record]) button[type=submit]").click()
+    expect(page.locator("#series-lines tr.series-recorded")).to_have_count(2)
+
+
+INITIATIVES_CSV = "otsikko;organisaatio;tila\n;Kuopio;lopetettu\nAamut;Ei tällaista;käynnissä\n"
+
+
+def initiatives_import_with_bad_rows(page: Page, site: Site) -> None:
+    """Upload initiatives whose rows are all refused: the report lists them by line."""
+    page.set_input_files(
+        "#field-file",
+        files=[{"name": "hankkeet.csv", "mimeType": "text/csv", "buffer": INITIATIVES_CSV.encode()}],
+    )
+    with page.expect_navigation():
+        page.locator("main form[method=post] button[type=submit]").click()
+    expect(page.locator("#rejected")).to_be_visible()
+
+
 
 def a_draft(suffix: str = "") -> Action:
     """Open a page of the shared draft: "/good-practices/{id}" + suffix."""
@@ -772,6 +814,35 @@ SCREENS = [
         "/initiatives/{initiative}/evaluations/new",
         (),
         status=422,
+    Screen(
+        "measure-series",
+        "/initiatives/{initiative}",
+        (MEASURE + "/values/bulk",),
+        follow=(f"/measures/{ID}", f"/measures/{ID}/values/bulk"),
+    ),
+    Screen(
+        "measure-series-rejected-line",
+        "/initiatives/{initiative}",
+        (),
+        follow=(f"/measures/{ID}", f"/measures/{ID}/values/bulk"),
+        then=series_checked,
+    ),
+    Screen(
+        "measure-series-rejected-line-phone",
+        "/initiatives/{initiative}",
+        (),
+        follow=(f"/measures/{ID}", f"/measures/{ID}/values/bulk"),
+        then=series_checked,
+        viewport=(390, 844),
+    ),
+    Screen("measure-series-recorded", "/", (), then=series_recorded),
+    Screen("initiative-import", "/initiatives", ("/initiatives/import",), follow=("/initiatives/import",)),
+    Screen(
+        "initiative-import-report",
+        "/initiatives/import",
+        (),
+        then=initiatives_import_with_bad_rows,
+    ),
         then=submit("main form[method=post]"),
     ),
     Screen(
