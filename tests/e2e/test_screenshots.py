@@ -111,6 +111,24 @@ def three_w(suffix: str = "") -> Callable[[Page, Site], None]:
     return action
 
 
+def series_pasted(page: Page, site: Site) -> None:
+    """A new measure's paste page after a series with one bad line was checked and recorded:
+    the report by line and the run chart of the recorded values."""
+    initiative_id = site.propose("Kotihoidon aamukäynnit", user=ME)
+    with site.api(ME) as api:
+        body = {"name": "Aamukäynnin odotusaika", "unit": "min", "direction": "down", "frequency": "monthly"}
+        measure = api.post(f"/api/initiatives/{initiative_id}/measures", json=body).json()
+    page.goto(f"/measures/{measure['id']}/values/bulk")
+    waits = ["42", "45", "40", "44", "kolmekymmentä", "43", "31", "29", "30", "27", "28,5", "26"]
+    page.fill(
+        "#field-lines",
+        "Kausi\tOdotusaika\n" + "".join(f"2018-{m:02d}\t{w}\n" for m, w in enumerate(waits, 1)),
+    )
+    page.locator("main form[enctype='multipart/form-data'] button[type=submit]").click()
+    page.locator("main form:has(input[name=step][value=record]) button[type=submit]").click()
+    expect(page.locator("#series-lines tr.series-recorded")).to_have_count(11)
+
+
 @dataclass(frozen=True)
 class Shot:
     name: str
@@ -142,6 +160,8 @@ SHOTS = [
     Shot("dashboard-1280", three_w()),
     Shot("dashboard-1920", three_w(), viewport=(1920, 1080)),
     Shot("presentation-1920", three_w("/present?n=3"), viewport=(1920, 1080)),
+    # Bulk entry: a pasted series with one bad line, recorded, and its run chart.
+    Shot("measure-series-pasted-1280", series_pasted),
 ]
 
 
