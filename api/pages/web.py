@@ -147,7 +147,8 @@ class Page:
         """On a record's own page (now, not as of a day): whether it is archived, for the
         banner with Restore or the Archive action that base.html shows on every kind's page."""
         found = archive_views.record_of_page(self.request.url.path)
-        if found is None or self.public or "as_of" in self.request.query_params:
+        query = self.request.query_params
+        if found is None or self.public or query.get("as_of") or query.get("as_of_date"):
             return None
         with self.services.projector.engine.connect() as conn:
             return archive_views.state(conn, *found)

@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from fastapi.testclient import TestClient
 
 from present.kinds import KINDS
+from services.settings import Settings
 from tests.integration.api_helpers import nothing_recorded, register_heinavesi
 from tests.integration.page_helpers import LANG_COOKIE, field_error, parse, post_form, submit, submit_form
 
@@ -55,6 +58,13 @@ def test_archive_form_banner_and_restore(client: TestClient) -> None:
     assert "Arkistoitu. Luettelot eivät enää näytä sitä" in after.text  # the flash
     # The history says it, with the reason.
     assert "Kirjattu kahdesti" in client.get(f"/api/initiatives/{initiative}/history").text
+
+    # As of a day, the page shows the record as it was: no banner, no action.
+    today = datetime.now(ZoneInfo(Settings.model_fields["timezone"].default)).date()  # the server's day
+    as_of = client.get(page, params={"as_of_date": today.isoformat()})
+    assert as_of.status_code == 200
+    past = parse(as_of.text)
+    assert not past.find_all(class_="archived-banner") and not past.find_all(class_="archive-action")
 
     # Archiving it again is refused in a sentence.
     again = client.get(f"{page}/archive")
