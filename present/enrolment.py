@@ -38,8 +38,9 @@ def checklist(
     sort_key: SortKey,
 ) -> Checklist:
     """Initiatives of the participating organisations (any, when the programme lists none)
-    and those without one; not discontinued ones. Each row: `id`, `title`, `organisation`
-    (its name, or `no_organisation`), `organisation_id`, `enrolled`."""
+    and those without one; not discontinued ones; those not enrolled yet first. Each row:
+    `id`, `title`, `organisation` (its name, or `no_organisation`), `organisation_id`,
+    `enrolled`."""
     enrolled = {str(e["initiative_id"]) for e in read_model.enrolments(conn, UUID(str(programme["id"])))}
     org_ids = [str(o) for o in programme.get("organisation_ids") or []]
     found = read_model.enrolment_candidates(conn, org_ids, limit)
@@ -67,5 +68,6 @@ def checklist(
         if (not organisation_id or r["organisation_id"] == organisation_id)
         and all(w in f"{r['title']} {r['organisation']}".casefold() for w in wanted)
     ]
-    shown.sort(key=lambda r: (sort_key(r["organisation"]), sort_key(r["title"])))
+    # Those still to enrol first; the enrolled after them, for reference.
+    shown.sort(key=lambda r: (r["enrolled"], sort_key(r["organisation"]), sort_key(r["title"])))
     return Checklist(shown, choices, len(rows))

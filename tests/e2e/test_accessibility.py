@@ -256,7 +256,7 @@ def link_across_organisations(page: Page, site: Site) -> None:
     """The rotation target (Heinävesi's) linked to another organisation's initiative: the
     page asks for confirmation."""
     form = page.locator("#link-initiative form")
-    form.locator("#field-link_initiative_id").fill("Perustehtävän")
+    form.locator("#field-link_initiative_id").fill("Oulunkaaren")
     with page.expect_navigation():
         form.locator("button[name=_pick]").click()
     page.locator("#link-initiative .picker-options input[type=radio]").first.check()
@@ -363,10 +363,32 @@ def three_w_page(suffix: str = "") -> Action:
 
 
 def check_in_refused(page: Page, site: Site) -> None:
-    """An empty check-in, posted with htmx: that initiative's form shows the refusal in place."""
-    section = page.locator("section.check-in").nth(1)
-    section.locator("button[type=submit]").click()
-    expect(section.locator(".error-summary")).to_be_visible()
+    """A row with a status and no score, saved with htmx: the row shows the refusal in place."""
+    row = page.locator("li.sheet-row").nth(1)
+    row.locator("select").first.select_option("amber")
+    row.locator(".sheet-save button").click()
+    expect(row.locator(".field-error")).to_be_visible()
+
+
+def check_ins_refused(page: Page, site: Site) -> None:
+    """The whole sheet posted without htmx, one row refused: the sheet comes back with a summary."""
+    row = page.locator("li.sheet-row").nth(1)
+    row.locator("select").first.select_option("red")
+    with page.expect_navigation():
+        page.locator(".sheet-all button").click()
+    expect(page.locator("#problem-summary")).to_be_visible()
+
+
+def enrol_refused(page: Page, site: Site) -> None:
+    """The enrol page submitted with nothing ticked."""
+    with page.expect_navigation():
+        page.locator("#enrol-form button[value=enrol]").click()
+
+
+def enrol_selected(page: Page, site: Site) -> None:
+    """The enrol page filtered as you type, the shown ones ticked in place."""
+    page.locator("#field-q").fill("Ohjelman")
+    page.locator("[data-enrol-select-all]").click()
 
 
 def initiative_in_programme(page: Page, site: Site) -> None:
@@ -390,28 +412,6 @@ def value_refused(page: Page, site: Site) -> None:
     page.locator("#record button[type=submit]").click()
     expect(page.locator("#record .error-summary")).to_be_visible()
 
-
-def evaluations_of_the_demo(page: Page, site: Site) -> None:
-    page.goto(f"/initiatives/{site.demo[EVALUATED]}/evaluations")
-
-
-# Development targets and the yearly follow-up: the demo's job-rotation target has an
-# initiative, a placement and a yearly review; the follow-up of 2016 lists Oulunkaari's
-# evaluation that recommends spreading.
-ROTATION_TARGET = "/targets?q=ty%C3%B6kierto"
-
-
-def review_refused(page: Page, site: Site) -> None:
-    """A review with no status or decision: the reviews section shows the refusal."""
-    with page.expect_navigation():
-        page.locator("#reviews form[method=post] button[type=submit]").click()
-
-
-# Good practices: the demo's Oulunkaari model is published (versions 1 and 2, no
-# changes since); a draft of the demo initiative (made once; the screens in every language
-# share it) still misses the fields only a person can fill in.
-OULUNKAARI_PRACTICE = "/good-practices?q=kehitt%C3%A4j%C3%A4opas"
-_DRAFTS: dict[str, str] = {}
 
 SERIES_WITH_A_BAD_LINE = "Kausi\tArvo\n2018-13\t31\n1999-01\tkolme\n"
 
@@ -454,6 +454,28 @@ def initiatives_import_with_bad_rows(page: Page, site: Site) -> None:
         page.locator("main form[method=post] button[type=submit]").click()
     expect(page.locator("#rejected")).to_be_visible()
 
+
+def evaluations_of_the_demo(page: Page, site: Site) -> None:
+    page.goto(f"/initiatives/{site.demo[EVALUATED]}/evaluations")
+
+
+# Development targets and the yearly follow-up: the demo's job-rotation target has an
+# initiative, a placement and a yearly review; the follow-up of 2016 lists Oulunkaari's
+# evaluation that recommends spreading.
+ROTATION_TARGET = "/targets?q=ty%C3%B6kierto"
+
+
+def review_refused(page: Page, site: Site) -> None:
+    """A review with no status or decision: the reviews section shows the refusal."""
+    with page.expect_navigation():
+        page.locator("#reviews form[method=post] button[type=submit]").click()
+
+
+# Good practices: the demo's Oulunkaari model is published (versions 1 and 2, no
+# changes since); a draft of the demo initiative (made once; the screens in every language
+# share it) still misses the fields only a person can fill in.
+OULUNKAARI_PRACTICE = "/good-practices?q=kehitt%C3%A4j%C3%A4opas"
+_DRAFTS: dict[str, str] = {}
 
 
 def a_draft(suffix: str = "") -> Action:
@@ -728,6 +750,23 @@ SCREENS = [
         (),
         then=programme_then("/workshops/{workshop}/check-ins", check_in_refused),
     ),
+    Screen(
+        "programme-check-ins-refused",
+        "/",
+        (),
+        status=422,
+        then=programme_then("/workshops/{workshop}/check-ins", check_ins_refused),
+    ),
+    Screen(
+        "programme-check-ins-phone",
+        "/",
+        (),
+        then=programme_page("/workshops/{workshop}/check-ins"),
+        viewport=(390, 844),
+    ),
+    Screen("programme-enrol", "/", (PROGRAMME + "/enrol",), then=programme_page("/enrol")),
+    Screen("programme-enrol-selected", "/", (), then=programme_then("/enrol", enrol_selected)),
+    Screen("programme-enrol-refused", "/", (), status=422, then=programme_then("/enrol", enrol_refused)),
     Screen("programme-close", "/", (PROGRAMME + "/close",), then=programme_page("/close")),
     Screen("programme-history", "/", (PROGRAMME + "/history",), then=programme_page("/history")),
     # The 3W dashboard on workshop day: sorted and filtered, a refused filter, a presentation slide.
@@ -776,6 +815,35 @@ SCREENS = [
         then=value_refused,
     ),
     Screen(
+        "measure-series",
+        "/initiatives/{initiative}",
+        (MEASURE + "/values/bulk",),
+        follow=(f"/measures/{ID}", f"/measures/{ID}/values/bulk"),
+    ),
+    Screen(
+        "measure-series-rejected-line",
+        "/initiatives/{initiative}",
+        (),
+        follow=(f"/measures/{ID}", f"/measures/{ID}/values/bulk"),
+        then=series_checked,
+    ),
+    Screen(
+        "measure-series-rejected-line-phone",
+        "/initiatives/{initiative}",
+        (),
+        follow=(f"/measures/{ID}", f"/measures/{ID}/values/bulk"),
+        then=series_checked,
+        viewport=(390, 844),
+    ),
+    Screen("measure-series-recorded", "/", (), then=series_recorded),
+    Screen("initiative-import", "/initiatives", ("/initiatives/import",), follow=("/initiatives/import",)),
+    Screen(
+        "initiative-import-report",
+        "/initiatives/import",
+        (),
+        then=initiatives_import_with_bad_rows,
+    ),
+    Screen(
         "measure-edit",
         "/initiatives/{initiative}",
         (MEASURE + "/edit",),
@@ -814,35 +882,6 @@ SCREENS = [
         "/initiatives/{initiative}/evaluations/new",
         (),
         status=422,
-    Screen(
-        "measure-series",
-        "/initiatives/{initiative}",
-        (MEASURE + "/values/bulk",),
-        follow=(f"/measures/{ID}", f"/measures/{ID}/values/bulk"),
-    ),
-    Screen(
-        "measure-series-rejected-line",
-        "/initiatives/{initiative}",
-        (),
-        follow=(f"/measures/{ID}", f"/measures/{ID}/values/bulk"),
-        then=series_checked,
-    ),
-    Screen(
-        "measure-series-rejected-line-phone",
-        "/initiatives/{initiative}",
-        (),
-        follow=(f"/measures/{ID}", f"/measures/{ID}/values/bulk"),
-        then=series_checked,
-        viewport=(390, 844),
-    ),
-    Screen("measure-series-recorded", "/", (), then=series_recorded),
-    Screen("initiative-import", "/initiatives", ("/initiatives/import",), follow=("/initiatives/import",)),
-    Screen(
-        "initiative-import-report",
-        "/initiatives/import",
-        (),
-        then=initiatives_import_with_bad_rows,
-    ),
         then=submit("main form[method=post]"),
     ),
     Screen(

@@ -111,6 +111,17 @@ def three_w(suffix: str = "") -> Callable[[Page, Site], None]:
     return action
 
 
+def three_w_sheet(page: Page, site: Site) -> None:
+    """The check-in sheet of the 3W programme's next workshop (the demo is on its morning)."""
+    with site.api() as api:
+        found = [p for p in api.get("/api/programmes").json()["items"] if p["name"].startswith("3W")]
+        programme = api.get(f"/api/programmes/{found[0]['id']}").json()
+    workshops = programme["workshops"]
+    workshop = next((w for w in workshops if not w["held"]), workshops[-1])
+    page.goto(f"/programmes/{programme['id']}/workshops/{workshop['id']}/check-ins")
+    expect(page.locator("li.sheet-row").first).to_be_visible()
+
+
 def series_pasted(page: Page, site: Site) -> None:
     """A new measure's paste page after a series with one bad line was checked and recorded:
     the report by line and the run chart of the recorded values."""
@@ -160,6 +171,10 @@ SHOTS = [
     Shot("dashboard-1280", three_w()),
     Shot("dashboard-1920", three_w(), viewport=(1920, 1080)),
     Shot("presentation-1920", three_w("/present?n=3"), viewport=(1920, 1080)),
+    # Check-ins in one sitting: the sheet on a laptop and a phone; enrolling many at once.
+    Shot("check-in-sheet-1280", three_w_sheet),
+    Shot("check-in-sheet-390", three_w_sheet, viewport=(390, 844)),
+    Shot("enrol-1280", three_w("/enrol")),
     # Bulk entry: a pasted series with one bad line, recorded, and its run chart.
     Shot("measure-series-pasted-1280", series_pasted),
 ]

@@ -311,8 +311,11 @@ def _render_sheet(
         gone = [_title(conn, iid) for iid in outcome.gone]
     items = _items(rows, outcome)
     refused = [item for item in items if item["initiative_id"] in outcome.states]
-    # The focus lands on the first refused row's first wrong field, else on the row asked for.
+    # The focus lands on the first refused row's first wrong field, else on the row asked for,
+    # else (a sheet just opened) on the first row not checked in yet: the sitting starts there.
     first_error = _first_error(refused[0]) if refused else ""
+    if not focus and status == 200 and not outcome.saved and not nothing_saved:
+        focus = next((row["initiative_id"] for row in rows if not row["current"]), "")
     return page.render(
         "programmes/check_ins.html",
         status=status,
