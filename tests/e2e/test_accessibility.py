@@ -363,10 +363,32 @@ def three_w_page(suffix: str = "") -> Action:
 
 
 def check_in_refused(page: Page, site: Site) -> None:
-    """An empty check-in, posted with htmx: that initiative's form shows the refusal in place."""
-    section = page.locator("section.check-in").nth(1)
-    section.locator("button[type=submit]").click()
-    expect(section.locator(".error-summary")).to_be_visible()
+    """A row with a status and no score, saved with htmx: the row shows the refusal in place."""
+    row = page.locator("li.sheet-row").nth(1)
+    row.locator("select").first.select_option("amber")
+    row.locator(".sheet-save button").click()
+    expect(row.locator(".field-error")).to_be_visible()
+
+
+def check_ins_refused(page: Page, site: Site) -> None:
+    """The whole sheet posted without htmx, one row refused: the sheet comes back with a summary."""
+    row = page.locator("li.sheet-row").nth(1)
+    row.locator("select").first.select_option("red")
+    with page.expect_navigation():
+        page.locator(".sheet-all button").click()
+    expect(page.locator("#problem-summary")).to_be_visible()
+
+
+def enrol_refused(page: Page, site: Site) -> None:
+    """The enrol page submitted with nothing ticked."""
+    with page.expect_navigation():
+        page.locator("#enrol-form button[value=enrol]").click()
+
+
+def enrol_selected(page: Page, site: Site) -> None:
+    """The enrol page filtered as you type, the shown ones ticked in place."""
+    page.locator("#field-q").fill("Ohjelman")
+    page.locator("[data-enrol-select-all]").click()
 
 
 def initiative_in_programme(page: Page, site: Site) -> None:
@@ -389,6 +411,48 @@ def value_refused(page: Page, site: Site) -> None:
     page.fill("#field-period", "")
     page.locator("#record button[type=submit]").click()
     expect(page.locator("#record .error-summary")).to_be_visible()
+
+
+SERIES_WITH_A_BAD_LINE = "Kausi\tArvo\n2018-13\t31\n1999-01\tkolme\n"
+
+
+def series_checked(page: Page, site: Site) -> None:
+    """On a measure's paste page: a series with bad lines, checked: the preview rejects them."""
+    page.fill("#field-lines", SERIES_WITH_A_BAD_LINE)
+    with page.expect_navigation():
+        page.locator("main form[enctype='multipart/form-data'] button[type=submit]").click()
+    expect(page.locator("#series-lines tr.series-rejected").first).to_be_visible()
+
+
+def series_recorded(page: Page, site: Site) -> None:
+    """A new measure's paste page: two good lines and a bad one, checked and recorded; the
+    report and the run chart with the recorded values."""
+    with site.api() as api:
+        initiative_id = site.propose("Sarjan liittäminen")
+        body = {"name": "Odotusaika", "unit": "min", "direction": "down", "frequency": "monthly"}
+        created = api.post(f"/api/initiatives/{initiative_id}/measures", json=body)
+        assert created.status_code == 201, created.text
+    page.goto(f"/measures/{created.json()['id']}/values/bulk")
+    page.fill("#field-lines", "2018-01;42\n2018-02;44,5\n2018-03;x\n")
+    with page.expect_navigation():
+        page.locator("main form[enctype='multipart/form-data'] button[type=submit]").click()
+    with page.expect_navigation():
+        page.locator("main form:has(input[name=step][value=record]) button[type=submit]").click()
+    expect(page.locator("#series-lines tr.series-recorded")).to_have_count(2)
+
+
+INITIATIVES_CSV = "otsikko;organisaatio;tila\n;Kuopio;lopetettu\nAamut;Ei tällaista;käynnissä\n"
+
+
+def initiatives_import_with_bad_rows(page: Page, site: Site) -> None:
+    """Upload initiatives whose rows are all refused: the report lists them by line."""
+    page.set_input_files(
+        "#field-file",
+        files=[{"name": "hankkeet.csv", "mimeType": "text/csv", "buffer": INITIATIVES_CSV.encode()}],
+    )
+    with page.expect_navigation():
+        page.locator("main form[method=post] button[type=submit]").click()
+    expect(page.locator("#rejected")).to_be_visible()
 
 
 def evaluations_of_the_demo(page: Page, site: Site) -> None:
@@ -686,6 +750,23 @@ SCREENS = [
         (),
         then=programme_then("/workshops/{workshop}/check-ins", check_in_refused),
     ),
+    Screen(
+        "programme-check-ins-refused",
+        "/",
+        (),
+        status=422,
+        then=programme_then("/workshops/{workshop}/check-ins", check_ins_refused),
+    ),
+    Screen(
+        "programme-check-ins-phone",
+        "/",
+        (),
+        then=programme_page("/workshops/{workshop}/check-ins"),
+        viewport=(390, 844),
+    ),
+    Screen("programme-enrol", "/", (PROGRAMME + "/enrol",), then=programme_page("/enrol")),
+    Screen("programme-enrol-selected", "/", (), then=programme_then("/enrol", enrol_selected)),
+    Screen("programme-enrol-refused", "/", (), status=422, then=programme_then("/enrol", enrol_refused)),
     Screen("programme-close", "/", (PROGRAMME + "/close",), then=programme_page("/close")),
     Screen("programme-history", "/", (PROGRAMME + "/history",), then=programme_page("/history")),
     # The 3W dashboard on workshop day: sorted and filtered, a refused filter, a presentation slide.
@@ -732,6 +813,35 @@ SCREENS = [
         (),
         follow=(f"/measures/{ID}",),
         then=value_refused,
+    ),
+    Screen(
+        "measure-series",
+        "/initiatives/{initiative}",
+        (MEASURE + "/values/bulk",),
+        follow=(f"/measures/{ID}", f"/measures/{ID}/values/bulk"),
+    ),
+    Screen(
+        "measure-series-rejected-line",
+        "/initiatives/{initiative}",
+        (),
+        follow=(f"/measures/{ID}", f"/measures/{ID}/values/bulk"),
+        then=series_checked,
+    ),
+    Screen(
+        "measure-series-rejected-line-phone",
+        "/initiatives/{initiative}",
+        (),
+        follow=(f"/measures/{ID}", f"/measures/{ID}/values/bulk"),
+        then=series_checked,
+        viewport=(390, 844),
+    ),
+    Screen("measure-series-recorded", "/", (), then=series_recorded),
+    Screen("initiative-import", "/initiatives", ("/initiatives/import",), follow=("/initiatives/import",)),
+    Screen(
+        "initiative-import-report",
+        "/initiatives/import",
+        (),
+        then=initiatives_import_with_bad_rows,
     ),
     Screen(
         "measure-edit",
