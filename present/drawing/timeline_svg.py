@@ -22,6 +22,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from present.drawing.labels import Box, Layout, text_box
 from present.drawing.run_chart_svg import _attr, _f, _text, chart_id
 
 KIND_ORDER = (
@@ -237,14 +238,22 @@ def _time_axis(axis: _Axis, bottom: float, month_format: Callable[[date], str]) 
         f'<line x1="{_f(axis.left - 10)}" x2="{_f(axis.right + 10)}" y1="{_f(bottom)}" y2="{_f(bottom)}"'
         f' stroke="{COLOURS["axis"]}" stroke-width="1"/>'
     )
+    taken = Layout()
     for tick in ticks:
         x = _f(axis.x(tick))
         parts.append(
             f'<line x1="{x}" x2="{x}" y1="{_f(bottom)}" y2="{_f(bottom + 4)}" stroke="{COLOURS["axis"]}"'
             ' stroke-width="1"/>'
-            f'<text class="tick" x="{x}" y="{_f(bottom + 17)}" text-anchor="middle"'
-            f' fill="{COLOURS["text"]}">{_text(month_format(tick))}</text>'
         )
+        # A month's name only where it does not run into the one before (the tick stays).
+        word = month_format(tick)
+        box = text_box(axis.x(tick), bottom + 17, word, 11.0, "middle")
+        if taken.free(Box(box.left - 4, box.top, box.right + 4, box.bottom)):
+            taken.take(box)
+            parts.append(
+                f'<text class="tick" x="{x}" y="{_f(bottom + 17)}" text-anchor="middle"'
+                f' fill="{COLOURS["text"]}">{_text(word)}</text>'
+            )
     parts.append("</g>")
     return parts
 

@@ -6,7 +6,9 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from datetime import date
+from itertools import pairwise
 
+from present.drawing.labels import text_box
 from present.drawing.timeline_svg import KIND_ORDER, SHAPES, Lane, TimelineMarker, month_ticks, render
 from projections.outcome_timeline import KINDS
 
@@ -113,3 +115,13 @@ def _start(path: str) -> tuple[float, float]:
     """The point a marker's path starts at (the same offset from its centre for one shape)."""
     x, y = re.findall(r"-?\d+\.\d+", path)[:2]
     return float(x), float(y)
+
+
+def test_month_labels_of_a_long_narrow_timeline_never_run_into_each_other() -> None:
+    # Twelve years on an export's narrow drawing, named as Finnish pages name months.
+    long = [*MARKERS, TimelineMarker(date(2026, 12, 6), "good_practice", "v1", "lifecycle")]
+    svg = render(long, LANES, title="t", description="d", width=780, month_format=lambda d: f"tammi {d.year}")
+    ticks = [t for t in parse(svg).iter(f"{SVG}text") if t.get("class") == "tick"]
+    assert len(ticks) >= 3
+    boxes = [text_box(float(t.get("x") or 0), 0, t.text or "", 11.0, "middle") for t in ticks]
+    assert all(a.right <= b.left for a, b in pairwise(boxes))
