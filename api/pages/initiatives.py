@@ -24,6 +24,8 @@ from api.pages.forms import (
     check_each_field,
     date_or_none,
     page_after,
+    picker_found,
+    picking,
     submit,
     theme_list,
     uuid_or_none,
@@ -125,6 +127,8 @@ def new_form(page: PageDep) -> Response:
 @router.post("/new")
 async def create(page: PageDep) -> Response:
     form = await page.form()
+    if picking(form):  # a picker's Search button, without JavaScript: nothing is recorded
+        return _render_form(page, _typed(form), initiative=None)
     state, fields = _parse_fields(page, form)
     occurred_on = date_or_none(page, state, "occurred_on", text(form, "occurred_on"))
     goals = [g for g in text(form, "goals").splitlines() if g.strip()]
@@ -168,6 +172,10 @@ def edit_form(page: PageDep, initiative_id: InitiativeId) -> Response:
 @router.post("/{initiative_id}/edit")
 async def edit(page: PageDep, initiative_id: InitiativeId) -> Response:
     form = await page.form()
+    if picking(form):
+        with page.services.projector.engine.connect() as conn:
+            row = initiative_views.require(conn, initiative_id)
+        return _render_form(page, _typed(form), initiative=row)
     state, fields = _parse_fields(page, form)
     with page.services.projector.engine.connect() as conn:
         current = initiative_views.require(conn, initiative_id)
@@ -429,7 +437,7 @@ def _render_form(
     page: Page, state: FormState, *, initiative: dict[str, Any] | None, status: int = 200
 ) -> Response:
     with page.services.projector.engine.connect() as conn:
-        choices = _choices(page, conn)
+        choices = _choices(page, conn, state)
     if initiative is not None:
         state.values.setdefault("version", initiative["version"])
     return page.render(
@@ -463,8 +471,9 @@ def _render_conflict(
         current = initiative_views.require(conn, initiative_id)
         theirs = [r for r in history.of_record(conn, initiative_id) if r["version"] > base_version]
         entries = history_views.entries(page, conn, theirs)
-        choices = _choices(page, conn)
-    values = {**_form_values(current), **{k: mine.values[k] for k in changed}, "version": current["version"]}
+        mine_changed = {k: mine.values[k] for k in changed}
+        values = {**_form_values(current), **mine_changed, "version": current["version"]}
+        choices = _choices(page, conn, FormState(values=values))
     return page.render(
         "initiatives/conflict.html",
         status=409,
@@ -483,13 +492,27 @@ def _summaries(
     return initiative_views.summaries(conn, page.services.people, rows, position, erased=page.erased)
 
 
-def _choices(page: Page, conn: Connection) -> dict[str, Any]:
-    """Options for the organisation, unit, owner and status lists, sorted the reader's way."""
+def _choices(page: Page, conn: Connection, state: FormState | None = None) -> dict[str, Any]:
+    """Options for the organisation, unit, owner and status lists, sorted the reader's way;
+    with a form's `state`, its unit and owner pickers' options too."""
+    found = {}
+    if state is not None:
+        organisation_id = str(state.value("organisation_id") or "").strip() or None
+        found = {
+            "unit_id": picker_found(page, conn, state, "unit_id", "units", organisation_id=organisation_id),
+            "owner_id": picker_found(page, conn, state, "owner_id", "people", own_first=True),
+        }
     return {
         **organisation_views.place_options(conn, page.fmt.sort_key()),
         "people_options": people_choices(conn, page.services.people, page.lang),
         "status_options": [(s.value, page.gettext(labels.STATUS[s.value])) for s in Status],
+        "pickers": found,
     }
+
+
+def _typed(form: FormData) -> FormState:
+    """Everything a posted form holds, as typed: a picker's search shows the form again."""
+    return FormState(values={k: v for k, v in form.items() if isinstance(v, str)})
 
 
 def _parse_fields(page: Page, form: FormData) -> tuple[FormState, dict[str, Any]]:
