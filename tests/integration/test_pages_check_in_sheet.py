@@ -296,3 +296,17 @@ def test_a_withdrawn_or_closed_programme_records_nothing_from_the_sheet(client: 
     assert "is closed" in parse(refused.text).by_id("problem-summary").text
     assert counted(client) == before
     assert not open_page(client, url).find_all("form", method="post")
+
+
+def test_a_row_left_alone_is_not_saved_when_someone_else_checked_it_in_meanwhile(client: TestClient) -> None:
+    url, ids, programme_id = sheet_of(client, 2)
+    sheet = open_page(client, url)
+    workshop_id = url.split("/workshops/")[1].split("/")[0]
+    theirs = client.post(
+        f"/api/initiatives/{ids[1]}/check-ins",
+        json={"programme_id": programme_id, "workshop_id": workshop_id, "status": "red", "progress_score": 1},
+    )
+    assert theirs.status_code == 201, theirs.text
+    mine = post_sheet(client, sheet, url, row(ids[0], "green", "2"))
+    assert mine.status_code == 303, mine.text[:2000]
+    assert [c["status"] for i in ids for c in check_ins(client, i)] == ["green", "red"], "theirs is untouched"

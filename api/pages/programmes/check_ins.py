@@ -35,6 +35,7 @@ from domain.programme import ProgrammeStatus
 from present import labels
 from present import programmes as programme_views
 from projections import initiatives as initiatives_read_model
+from projections import programmes as read_model
 from services.response_cache import KEY_MAX, fingerprint
 
 router = APIRouter(prefix="/programmes", include_in_schema=False)
@@ -119,6 +120,14 @@ def _save(page: Page, programme_id: UUID, workshop_id: UUID, form: FormData, *, 
     with page.services.projector.engine.connect() as conn:
         programme_views.require_workshop(conn, programme_id, workshop_id)
         current = {r["initiative_id"]: r for r in _sheet_rows(page, conn, programme_id, workshop_id)}
+        # Every check-in of the workshop, corrected ones too: a row is compared with the one it
+        # showed when the sheet was opened, which may since have been corrected by someone else.
+        recorded = {
+            str(c["check_in_id"]): c
+            for c in read_model.check_ins(
+                conn, programme_id, None, workshop_id=workshop_id, include_corrected=True
+            )
+        }
     rows = _posted_rows(form)
     if only is not None:
         rows = [r for r in rows if r.initiative_id == only] or [Row(only, {}, "", "")]
@@ -129,7 +138,7 @@ def _save(page: Page, programme_id: UUID, workshop_id: UUID, form: FormData, *, 
             if _touched(row, None):
                 outcome.gone.append(row.initiative_id)
             continue
-        if only is None and not _touched(row, shown["current"]):
+        if only is None and not _touched(row, recorded.get(row.seen.strip())):
             continue
         state = _save_row(page, programme_id, workshop_id, row)
         if state.ok:
@@ -165,9 +174,9 @@ def _posted_rows(form: FormData) -> list[Row]:
     return rows
 
 
-def _touched(row: Row, current: dict[str, Any] | None) -> bool:
-    """Whether the row differs from what is recorded (or, with nothing recorded, was filled in)."""
-    recorded = _check_in_values(current)
+def _touched(row: Row, shown: dict[str, Any] | None) -> bool:
+    """Whether the row differs from the check-in it showed (or, with none, was filled in)."""
+    recorded = _check_in_values(shown)
     return any(row.values.get(f, "").strip() != str(recorded.get(f, "")).strip() for f in ROW_FIELDS)
 
 
