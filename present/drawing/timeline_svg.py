@@ -87,6 +87,7 @@ LABEL_WIDTH = 180
 MARGIN_RIGHT, MARGIN_TOP, AXIS_HEIGHT = 24, 48, 28
 LANE_HEIGHT = 28
 LEGEND_ROW = 18
+LEGEND_ITEM = 170  # the width of a legend item: its marker and its kind's name
 LANE_CHARS = 28
 MAX_TICKS = 12
 MARKER_SIZE = 5.0
@@ -144,7 +145,8 @@ def render(
     kinds = [k for k in KIND_ORDER if any(m.kind == k for m in shown)]
     plot_height = max(len(lanes), 1) * LANE_HEIGHT
     legend_top = MARGIN_TOP + plot_height + AXIS_HEIGHT + 12
-    legend_rows = (len(kinds) + 3) // 4
+    columns = legend_columns(width)
+    legend_rows = -(-len(kinds) // columns)
     height = legend_top + legend_rows * LEGEND_ROW + 12
     parts = [_open(prefix, title, description, width, height)]
     if not shown:
@@ -164,7 +166,7 @@ def render(
     parts.extend(_lanes(lanes, width))
     parts.extend(_time_axis(axis, MARGIN_TOP + plot_height, month_format))
     parts.extend(_markers(axis, shown, lane_index, words, day_format))
-    parts.extend(_legend(kinds, words, legend_top))
+    parts.extend(_legend(kinds, words, legend_top, columns))
     parts.append("</svg>")
     return "".join(parts)
 
@@ -315,14 +317,19 @@ def _polygon(x: float, y: float, corners: list[tuple[float, float]]) -> str:
     return "M" + "L".join(f"{_f(px)},{_f(py)}" for px, py in points) + "Z"
 
 
-def _legend(kinds: Sequence[str], words: Mapping[str, str], top: float) -> list[str]:
+def legend_columns(width: int) -> int:
+    """How many legend items fit side by side (170 px each, after the lane labels), at most 4."""
+    return max(1, min(4, (width - LABEL_WIDTH - 10 - MARGIN_RIGHT) // LEGEND_ITEM))
+
+
+def _legend(kinds: Sequence[str], words: Mapping[str, str], top: float, columns: int) -> list[str]:
     parts = [
         f'<g class="legend"><text class="legend-title" x="10" y="{_f(top + 4)}"'
         f' fill="{COLOURS["text"]}">{_text(words["legend"])}</text>'
     ]
     for index, kind in enumerate(kinds):
-        x = LABEL_WIDTH + 10 + (index % 4) * 170
-        y = top + (index // 4) * LEGEND_ROW
+        x = LABEL_WIDTH + 10 + (index % columns) * LEGEND_ITEM
+        y = top + (index // columns) * LEGEND_ROW
         parts.append(
             f'<g class="legend-item" data-kind="{_attr(kind)}" aria-hidden="true">'
             f'{_marker(kind, x, y, css="legend-marker")}<text x="{x + 10}" y="{_f(y + 4)}"'

@@ -125,3 +125,25 @@ def test_month_labels_of_a_long_narrow_timeline_never_run_into_each_other() -> N
     assert len(ticks) >= 3
     boxes = [text_box(float(t.get("x") or 0), 0, t.text or "", 11.0, "middle") for t in ticks]
     assert all(a.right <= b.left for a, b in pairwise(boxes))
+
+
+def test_the_legend_stays_inside_a_narrow_drawing() -> None:
+    every = [
+        TimelineMarker(date(2018, 3, 1 + n), kind, kind, "lifecycle") for n, kind in enumerate(KIND_ORDER)
+    ]
+    for width in (600, 780, 900):
+        root = parse(
+            render(
+                every,
+                LANES,
+                title="t",
+                description="d",
+                width=width,
+                labels={k: "Mittareiden arvot" for k in KIND_ORDER},
+            )
+        )
+        items = root.findall(f".//{SVG}g[@class='legend-item']/{SVG}text")
+        assert len(items) == len(KIND_ORDER)
+        for item in items:
+            box = text_box(float(item.get("x") or 0), 0, item.text or "", 11.0)
+            assert box.right <= width, f"{item.text} leaves a {width}-px drawing"
