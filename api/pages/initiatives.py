@@ -324,6 +324,8 @@ async def remove_goal(page: PageDep, initiative_id: InitiativeId, goal_id: UUID)
 @router.post("/{initiative_id}/team")
 async def add_member(page: PageDep, initiative_id: InitiativeId) -> Response:
     form = await page.form()
+    if picking(form):  # the person picker's search, without JavaScript
+        return _render_show(page, initiative_id, section_states={"team": _typed(form)})
     state = FormState()
     person_id = uuid_or_none(page, state, "person_id", text(form, "person_id"))
     if person_id is None:
@@ -408,9 +410,11 @@ def _render_show(
         measures = measure_views.of_initiative(conn, initiative_id, position)
         latest_evaluation = evaluation_views.latest_of_initiative(conn, row, position)
         practices = practice_views.of_initiative(conn, initiative_id, position)
-        in_team = {m["person"]["id"] for m in initiative["team"]}
-        people = [p for p in people_choices(conn, page.services.people, page.lang) if p[0] not in in_team]
-    states = section_states or {}
+        states = section_states or {}
+        team_state = states.setdefault("team", FormState())
+        team_options = picker_found(
+            page, conn, team_state, "person_id", "people", organisation_id=row["organisation_id"]
+        )
     return page.render(
         "initiatives/show.html",
         status=status,
@@ -423,7 +427,7 @@ def _render_show(
         team_state=states.get("team", FormState()),
         notes_state=states.get("notes", FormState()),
         moves_state=moves_state or FormState(),
-        people=people,
+        team_options=team_options,
         moves_with_form=MOVES_WITH_FORM,
         experiments_count=experiments_count,
         programmes=in_programmes,
