@@ -93,6 +93,7 @@ MARGIN_RIGHT, AXIS_BAND, LEGEND_ROW = 24, 30, 20
 POINT_RADIUS = 3.0
 ANNOTATION_CHARS = 32
 NOTE_CHARS = 60  # an annotation named in the legend
+LEGEND_LINES = 3  # lines of a long legend item, at most
 # A white outline under labels drawn over lines, so they stay readable.
 HALO = ' stroke="#ffffff" stroke-width="3" stroke-linejoin="round" paint-order="stroke"'
 
@@ -710,24 +711,45 @@ def _legend_items(
 
 
 def _legend(items: Sequence[_LegendItem], width: int, top: float, layout: Layout) -> tuple[list[str], float]:
-    """The items in rows from the left, as many to a row as fit; (SVG, height)."""
+    """The items in rows from the left, as many to a row as fit, a long one wrapped over rows of
+    its own; (SVG, height)."""
     if not items:
         return [], 0.0
     parts = ['<g class="legend">']
     x, row = float(PAD), 0
     for item in items:
-        room = width - 2 * PAD - 32
-        text = shorten(item.text, FONT, room)
-        needed = 32 + text_width(text, FONT) + 18
-        if x > PAD and x + needed > width - PAD:
+        lines = _wrap(item.text, width - 2 * PAD - 32, LEGEND_LINES)
+        needed = 32 + max(text_width(line, FONT) for line in lines) + 18
+        if x > PAD and (len(lines) > 1 or x + needed > width - PAD):
             x, row = float(PAD), row + 1
         centre_y = top + row * LEGEND_ROW + 7
-        box = layout.take(text_box(x + 30, centre_y + 4, text, FONT))
+        texts, right = [], x
+        for n, line in enumerate(lines):
+            baseline = centre_y + 4 + n * LEGEND_ROW
+            right = max(right, layout.take(text_box(x + 30, baseline, line, FONT)).right)
+            texts.append(
+                f'<text x="{_f(x + 30)}" y="{_f(baseline)}" fill="{COLOURS["text"]}">{_text(line)}</text>'
+            )
         parts.append(
             f'<g class="legend-item" data-kind="{_attr(item.kind)}">'
             f'<g transform="translate({_f(x + 13)},{_f(centre_y)})" aria-hidden="true">{item.sample}</g>'
-            f'<text x="{_f(x + 30)}" y="{_f(centre_y + 4)}" fill="{COLOURS["text"]}">{_text(text)}</text></g>'
+            f"{''.join(texts)}</g>"
         )
-        x = box.right + 18
+        row += len(lines) - 1
+        x = right + 18 if len(lines) == 1 else width  # after a wrapped item, the next starts a row
     parts.append("</g>")
     return parts, (row + 1) * LEGEND_ROW
+
+
+def _wrap(text: str, room: float, most: int) -> list[str]:
+    """`text` in lines of at most `room` px, broken between words; at most `most` lines, the
+    last shortened with "…" when the words do not fit."""
+    lines: list[str] = []
+    for word in text.split(" "):
+        if lines and text_width(f"{lines[-1]} {word}", FONT) <= room:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    if len(lines) > most:
+        lines = [*lines[: most - 1], " ".join(lines[most - 1 :])]
+    return [shorten(line, FONT, room) for line in lines]

@@ -283,3 +283,24 @@ def test_a_reference_label_keeps_clear_of_the_points_by_its_line() -> None:
     for circle in by_class(root, "circle", "point"):
         x, y = float(circle.get("cx") or 0), float(circle.get("cy") or 0)
         assert not box.overlaps(Box(x - 3, y - 3, x + 3, y + 3)), f"the label covers the point at {x}, {y}"
+
+
+def test_a_long_legend_entry_wraps_inside_a_narrow_chart_instead_of_losing_its_words() -> None:
+    root, points, _signals, median = drawn(
+        "few_crossings",
+        width=600,
+        labels={
+            "few_crossings": "Poikkeuksellisen vähän ylityksiä",
+            "whole_series": "koko aikasarja: sarjat varjostettu ({runs}),"
+            " mediaanin ylitykset merkitty ×:llä ({crossings})",
+        },
+    )
+    runs, crossings = runs_and_crossings(points, median)
+    (item,) = [i for i in by_class(root, "g", "legend-item") if i.get("data-kind") == "few_crossings"]
+    lines = [t.text or "" for t in item.iter(f"{SVG}text")]
+    assert len(lines) > 1
+    assert " ".join(lines).endswith(f"merkitty ×:llä ({len(crossings)})") and f"({len(runs)})" in " ".join(
+        lines
+    )
+    for words, box in label_boxes(root):
+        assert box.inside(600, float((root.get("viewBox") or "").split()[3])), words
