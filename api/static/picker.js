@@ -38,4 +38,23 @@
       picker.classList.add("picker-chosen");
     }
   });
+
+  // Enter in another field of the form "clicks" the form's first submit button, which may be
+  // a picker's Search: save the form instead, as the person meant.
+  document.addEventListener("submit", function (event) {
+    var button = event.submitter;
+    if (!button || button.name !== "_pick") return;
+    var picker = button.closest(".picker");
+    var active = document.activeElement;
+    var typing = active && active !== button && /^(INPUT|SELECT)$/.test(active.tagName) && !(picker && picker.contains(active));
+    if (!typing) return;
+    var form = event.target;
+    var saves = Array.prototype.filter.call(form.querySelectorAll("button[type=submit], input[type=submit]"), function (b) {
+      return b.name !== "_pick";
+    });
+    if (!saves.length) return;
+    event.preventDefault();
+    // Not from inside this submit event: a form ignores a submit requested while it fires one.
+    window.setTimeout(function () { form.requestSubmit(saves[saves.length - 1]); }, 0);
+  }, true);
 })();

@@ -125,7 +125,7 @@ def initiative_conflict(page: Page, site: Site) -> None:
     site.edit(initiative_id, title="Saved twice, someone else was first")
     page.fill("#field-summary", "Second words")
     with page.expect_navigation():
-        page.locator("main form button[type=submit]").click()
+        page.locator("main form button[type=submit]:not([name=_pick])").click()
     expect(page.locator("section[aria-labelledby=theirs-heading]")).to_be_visible()
 
 

@@ -31,6 +31,8 @@ def pick(page: Page, name: str, typed: str, wanted: str) -> None:
     url = page.url
     search = page.locator(f"#field-{name}")
     search.fill(typed)
+    # The options follow the typing: wait for them (their count is announced) before choosing.
+    expect(page.locator(f"#picker-{name}-status")).not_to_be_empty()
     options = page.locator(f"#picker-{name}-options")
     expect(options.locator("label", has_text=wanted).first).to_be_visible()
     search.press("ArrowDown")
@@ -123,3 +125,14 @@ def test_a_placement_from_proposal_to_completion_and_in_the_calendar(page: Page,
     )
     # Week 40 of 2012 (1.–7.10.): the person is away from Kotihoito.
     expect(weeks.locator("tbody tr").first.locator("td").first).to_have_text("1")
+
+
+def test_enter_in_another_field_of_a_form_with_pickers_saves_it(page: Page, site: Site) -> None:
+    """The first submit button of a form with pickers is a picker's Search: Enter in the
+    title must still save the form, not search."""
+    page.goto("/initiatives/new")
+    page.fill("#field-title", "Enterillä tallennettu kehittämishanke")
+    with page.expect_navigation():
+        page.locator("#field-title").press("Enter")
+    expect(page).to_have_url(re.compile(rf"/initiatives/{UUID_PATH}$"))
+    expect(page.locator("h1")).to_have_text("Enterillä tallennettu kehittämishanke")

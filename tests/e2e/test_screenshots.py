@@ -64,7 +64,7 @@ def new_initiative_with_error(page: Page, site: Site) -> None:
     page.goto("/initiatives/new")
     page.fill("#field-summary", "Asukkaat mukaan suunnittelemaan lähipalveluja.")
     page.fill("#field-themes", "osallisuus")
-    page.locator("main form[method=post] button[type=submit]").click()
+    page.locator("main form[method=post] button[type=submit]:not([name=_pick])").click()
     expect(page.locator(".error-summary")).to_be_visible()
 
 
@@ -75,7 +75,7 @@ def conflict(page: Page, site: Site) -> None:
     page.goto(f"/initiatives/{initiative_id}/edit")
     site.edit(initiative_id, user=OTHER, title="Sähköinen ajanvaraus hammashoitoon")
     page.fill("#field-summary", "Ajanvaraus verkossa ja tekstiviestimuistutukset.")
-    page.locator("main form[method=post] button[type=submit]").click()
+    page.locator("main form[method=post] button[type=submit]:not([name=_pick])").click()
     expect(page.locator("section[aria-labelledby=theirs-heading]")).to_be_visible()
 
 
