@@ -243,3 +243,51 @@ def test_the_edit_form_shows_the_current_value_by_name(client: TestClient) -> No
     assert picker_labels(doc, "target_id")[0] == f"{ROTATION} — {HAMINA}"
     # The initiatives of the placement's organisation come first.
     assert picker_labels(doc, "initiative_id")[0] == f"{ROTATION} — {HAMINA}"
+
+
+def test_other_forms_search_their_pickers_without_javascript(client: TestClient) -> None:
+    """The programme's coordinator, an initiative's unit and owner, a team member: each
+    picker's Search shows its form again with the matches and what was typed."""
+    case = twins(client)
+    register_person(client, "Maija Meikäläinen", organisation_id=case.hamina.id)
+    before = all_events(client)
+    shown = client.get("/programmes/new")
+    again = client.post(
+        "/programmes/new",
+        data={
+            **form_fields(shown.text, "/programmes/new"),
+            "name": "Työkierto-ohjelma",
+            "coordinator_id__q": "maija",
+            "_pick": "coordinator_id",
+        },
+    )
+    assert again.status_code == 200, again.text[:2000]
+    page = parse(again.text)
+    assert picker_labels(page, "coordinator_id") == [f"Maija Meikäläinen — {HAMINA}"]
+    assert page.by_id("field-name").get("value") == "Työkierto-ohjelma"
+
+    shown = client.get("/initiatives/new")
+    again = client.post(
+        "/initiatives/new",
+        data={
+            **form_fields(shown.text, "/initiatives/new"),
+            "title": "Uusi hanke",
+            "organisation_id": case.heinavesi.id,
+            "unit_id__q": "kotihoito",
+            "_pick": "unit_id",
+        },
+    )
+    assert again.status_code == 200, again.text[:2000]
+    page = parse(again.text)
+    assert picker_labels(page, "unit_id")[0] == f"Kotihoito — {HEINAVESI}", "the chosen organisation's first"
+    assert page.by_id("field-title").get("value") == "Uusi hanke"
+
+    url = f"/initiatives/{case.hamina_initiative}"
+    shown = client.get(url)
+    again = client.post(
+        f"{url}/team",
+        data={**form_fields(shown.text, f"{url}/team"), "person_id__q": "meikäläinen", "_pick": "person_id"},
+    )
+    assert again.status_code == 200, again.text[:2000]
+    assert picker_labels(parse(again.text), "person_id") == [f"Maija Meikäläinen — {HAMINA}"]
+    assert all_events(client) == before, "searching records nothing"

@@ -14,11 +14,18 @@ from fastapi import APIRouter, Path
 from fastapi.responses import Response
 from starlette.datastructures import FormData
 
-from api.pages.forms import FormState, check_each_field, date_or_none, submit, uuid_or_none
+from api.pages.forms import (
+    FormState,
+    check_each_field,
+    date_or_none,
+    picker_found,
+    picking,
+    submit,
+    uuid_or_none,
+)
 from api.pages.web import Page, PageDep, text, texts
 from domain.programme import DESCRIPTION_MAX, EDITABLE_FIELDS, NAME_MAX, clean_fields
 from present import programmes as programme_views
-from present.people import choices as people_choices
 
 router = APIRouter(prefix="/programmes", include_in_schema=False)
 ProgrammeId = Annotated[UUID, Path()]
@@ -32,6 +39,8 @@ def new_form(page: PageDep) -> Response:
 @router.post("/new")
 async def create(page: PageDep) -> Response:
     form = await page.form()
+    if picking(form):  # the coordinator picker's search, without JavaScript
+        return _render_form(page, _typed(page, form), programme=None)
     state, fields = _parse_fields(page, form)
     _not_blank(page, state, fields)
     check_each_field(page, state, {k: v for k, v in fields.items() if v is not None}, clean_fields)
@@ -62,6 +71,8 @@ async def edit(page: PageDep, programme_id: ProgrammeId) -> Response:
     state, fields = _parse_fields(page, form)
     with page.services.projector.engine.connect() as conn:
         current = programme_views.require(conn, programme_id)
+    if picking(form):
+        return _render_form(page, _typed(page, form), programme=current)
     shown = _form_values(current)
     changed = {k: v for k, v in fields.items() if _differs(k, shown.get(k), state.values.get(k))}
     _not_blank(page, state, changed)
@@ -92,7 +103,7 @@ def _render_form(
 ) -> Response:
     with page.services.projector.engine.connect() as conn:
         organisation_options = programme_views.organisation_options(conn, page.fmt.sort_key())
-        people_options = people_choices(conn, page.services.people, page.lang)
+        coordinators = picker_found(page, conn, state, "coordinator_id", "people", own_first=True)
     return page.render(
         "programmes/form.html",
         status=status,
@@ -100,9 +111,19 @@ def _render_form(
         programme=programme,
         chosen_organisations=set(state.values.get("organisation_ids") or []),
         organisation_options=organisation_options,
-        people_options=people_options,
+        pickers={"coordinator_id": coordinators},
         limits={"name": NAME_MAX, "description": DESCRIPTION_MAX},
     )
+
+
+def _typed(page: Page, form: FormData) -> FormState:
+    """The form as typed, without judging it: a picker's search shows it again."""
+    state, _ = _parse_fields(page, form)
+    state.errors.clear()
+    state.values["coordinator_id__q"] = text(form, "coordinator_id__q")
+    if text(form, "version"):
+        state.values["version"] = text(form, "version")
+    return state
 
 
 def _parse_fields(page: Page, form: FormData) -> tuple[FormState, dict[str, Any]]:
