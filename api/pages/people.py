@@ -19,7 +19,7 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 from starlette.datastructures import FormData
 
-from api.pages.forms import FormState, uuid_or_none
+from api.pages.forms import FormState, picker_found, picking, uuid_or_none
 from api.pages.web import Page, PageDep, text
 from domain.application import CommandContext
 from domain.errors import (
@@ -88,6 +88,8 @@ def new_form(page: PageDep) -> Response:
 @router.post("/new")
 async def register(page: PageDep) -> Response:
     form = await page.form()
+    if picking(form):  # the unit picker's search, without JavaScript
+        return _render_form(page, _typed(form), person=None)
     state, fields = _parse(page, form)
     if state.ok:
         try:
@@ -126,6 +128,10 @@ def edit_form(page: PageDep, person_id: PersonId) -> Response:
 @router.post("/{person_id}/edit")
 async def edit(page: PageDep, person_id: PersonId) -> Response:
     form = await page.form()
+    if picking(form):
+        with page.services.projector.engine.connect() as conn:
+            found = _require(page, conn, person_id)
+        return _render_form(page, _typed(form), person=found)
     state, fields = _parse(page, form)
     state.values["version"] = text(form, "version")
     if state.ok:
@@ -259,6 +265,7 @@ def _render_form(
 ) -> Response:
     with page.services.projector.engine.connect() as conn:
         choices = organisation_views.place_options(conn, page.fmt.sort_key())
+        units = _unit_picker(page, conn, state)
     if person is not None and not state.values.get("version"):
         state.values["version"] = person["version"]
     return page.render(
@@ -267,8 +274,20 @@ def _render_form(
         state=state,
         person=person,
         limits={"name": NAME_MAX, "email": EMAIL_MAX},
+        pickers={"unit_id": units},
         **choices,
     )
+
+
+def _unit_picker(page: Page, conn: Connection, state: FormState) -> list[dict[str, Any]]:
+    """The unit picker's options: the chosen organisation's units first."""
+    organisation_id = str(state.value("organisation_id") or "").strip() or None
+    return picker_found(page, conn, state, "unit_id", "units", organisation_id=organisation_id)
+
+
+def _typed(form: FormData) -> FormState:
+    """Everything a posted form holds, as typed: a picker's search shows the form again."""
+    return FormState(values={k: v for k, v in form.items() if isinstance(v, str)})
 
 
 def _render_conflict(page: Page, person_id: UUID, mine: FormState) -> Response:
@@ -277,9 +296,10 @@ def _render_conflict(page: Page, person_id: UUID, mine: FormState) -> Response:
     with page.services.projector.engine.connect() as conn:
         current = _present(conn, _require(page, conn, person_id))
         choices = organisation_views.place_options(conn, page.fmt.sort_key())
-    theirs = _form_values(current)
-    differs = [k for k in FIELDS if (mine.values.get(k) or "") != theirs[k]]
-    state = FormState(values={**mine.values, "version": current["version"]})
+        theirs = _form_values(current)
+        differs = [k for k in FIELDS if (mine.values.get(k) or "") != theirs[k]]
+        state = FormState(values={**mine.values, "version": current["version"]})
+        units = _unit_picker(page, conn, state)
     return page.render(
         "people/conflict.html",
         status=409,
@@ -287,6 +307,7 @@ def _render_conflict(page: Page, person_id: UUID, mine: FormState) -> Response:
         person=current,
         differs=differs,
         limits={"name": NAME_MAX, "email": EMAIL_MAX},
+        pickers={"unit_id": units},
         **choices,
     )
 
