@@ -50,8 +50,11 @@ def test_define_a_target_link_an_initiative_and_review_it(page: Page, site: Site
     link = page.locator(f"form[action='/targets/{target_id}/links']").filter(
         has=page.locator("input[name=record_type][value=initiative]")
     )
-    link.locator("[name=link_initiative_id]").select_option(initiative_id)
-    link.locator("button[type=submit]").click()
+    # The initiative picker: type, wait for the options to follow, choose, link.
+    link.locator("#field-link_initiative_id").fill(suffix)
+    expect(page.locator("#picker-link_initiative_id-status")).not_to_be_empty()
+    link.locator(f"input[name=link_initiative_id][value='{initiative_id}']").check()
+    link.locator("button[type=submit]:not([name=_pick])").click()
     expect(coverage.locator(f"a[href='/initiatives/{initiative_id}']")).to_be_visible()
     expect(coverage.locator(".coverage-table tbody tr")).to_have_count(1)
     expect(coverage.locator(".coverage-table")).to_contain_text("Proposed")
