@@ -23,6 +23,8 @@ from api.pages.forms import (
     as_of_or_error,
     check_each_field,
     date_or_none,
+    picker_found,
+    picking,
     submit,
     uuid_or_none,
 )
@@ -132,6 +134,9 @@ def pledge_form(page: PageDep, campaign_id: CampaignId) -> Response:
 @router.post("/campaigns/{campaign_id}/pledge")
 async def pledge(page: PageDep, campaign_id: CampaignId) -> Response:
     form = await page.form()
+    if picking(form):  # a picker's search, without JavaScript: nothing is recorded
+        typed = FormState(values={k: v for k, v in form.items() if isinstance(v, str)})
+        return _render_pledge(page, campaign_id, typed)
     state = FormState(values={k: text(form, k) for k in ("text", "team", "category", "pledger")})
     person_id = uuid_or_none(page, state, "person_id", text(form, "person_id"))
     organisation_id = uuid_or_none(page, state, "organisation_id", text(form, "organisation_id"))
@@ -179,21 +184,17 @@ def _organisation_of(page: Page, unit_id: UUID) -> UUID | None:
 def _render_pledge(page: Page, campaign_id: UUID, state: FormState, status: int = 200) -> Response:
     with page.services.projector.engine.connect() as conn:
         campaign = day_views.require_campaign(conn, campaign_id)
-        key = page.fmt.sort_key()
-        orgs = sorted(organisations.list_all(conn), key=lambda o: key(o["name"]))
-        people = page.services.people.search(conn, q=None, limit=2000, after=None).items
+        found = {
+            "person_id": picker_found(page, conn, state, "person_id", "people", own_first=True),
+            "unit_id": picker_found(page, conn, state, "unit_id", "units"),
+        }
     return _render(
         page,
         "campaigns/pledge.html",
         status=status,
         state=state,
         campaign=campaign,
-        people_options=sorted(((p["id"], p["name"]) for p in people), key=lambda p: key(p[1])),
-        unit_groups=[
-            (o["name"], sorted(((u["id"], u["name"]) for u in o["units"]), key=lambda u: key(u[1])))
-            for o in orgs
-            if o["units"]
-        ],
+        pickers=found,
         category_options=_category_options(page),
         limits={"text": TEXT_MAX, "team": TEAM_MAX},
     )
