@@ -103,8 +103,17 @@ def list_page(
     initiative_id: str = "",
     as_of_date: str = "",
     cursor: str = "",
+    person_id__q: Annotated[str, Query(max_length=10_000)] = "",
+    initiative_id__q: Annotated[str, Query(max_length=10_000)] = "",
 ) -> Response:
-    state = FormState(values={"status": status, "as_of_date": as_of_date})
+    state = FormState(
+        values={
+            "status": status,
+            "as_of_date": as_of_date,
+            "person_id__q": person_id__q,
+            "initiative_id__q": initiative_id__q,
+        }
+    )
     archived, archived_choices = page.archived_list()
     flt = read_model.RotationFilter(
         archived=archived,
@@ -123,6 +132,7 @@ def list_page(
         )
         items = summaries(page, conn, rows, position)
         choices = _choices(page, conn)
+        found = _pickers(page, conn, state, {"person_id": "people", "initiative_id": "initiatives"}, None)
     query = {k: v for k, v in page.request.query_params.items() if k != "cursor"}
     return page.render(
         "rotations/list.html",
@@ -134,6 +144,7 @@ def list_page(
         first_href=page.url("/rotations", **query) if cursor else None,
         as_of_date=day,
         filtered=any(v for v in query.values()),
+        pickers=found,
         **choices,
     )
 

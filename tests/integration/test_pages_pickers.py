@@ -291,3 +291,18 @@ def test_other_forms_search_their_pickers_without_javascript(client: TestClient)
     assert again.status_code == 200, again.text[:2000]
     assert picker_labels(parse(again.text), "person_id") == [f"Maija Meikäläinen — {HAMINA}"]
     assert all_events(client) == before, "searching records nothing"
+
+
+def test_a_list_filter_picker_shows_the_filter_by_name_and_searches(client: TestClient) -> None:
+    case = twins(client)
+    person = register_person(client, "Maija Meikäläinen", organisation_id=case.hamina.id)
+    page = parse(client.get("/rotations", params={"person_id": person["id"]}).text)
+    chosen = [
+        r for r in page.by_id("picker-person_id").find_all("input", type="radio") if "checked" in r.attrs
+    ]
+    assert [r.get("value") for r in chosen] == [person["id"]]
+    assert picker_labels(page, "person_id")[0] == f"Maija Meikäläinen — {HAMINA}"
+    searched = parse(
+        client.get("/rotations", params={"initiative_id__q": "heinäveden", "_pick": "initiative_id"}).text
+    )
+    assert picker_labels(searched, "initiative_id") == [f"{ROTATION} — {HEINAVESI}"]
