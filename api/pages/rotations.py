@@ -46,8 +46,7 @@ from domain.values import required_text
 from present import history as history_views
 from present import labels
 from present import rotations as rotation_views
-from present.people import choices as people_choices
-from projections import development_targets, history, initiatives, organisations
+from projections import history, organisations
 from projections import rotations as read_model
 from projections.rotations import WINDOW_MAX_DAYS
 
@@ -55,7 +54,6 @@ router = APIRouter(prefix="/rotations", include_in_schema=False)
 RotationId = Annotated[UUID, Path()]
 PAGE_SIZE = 25
 CALENDAR_WEEKS = 12  # the window the calendar opens with
-CHOICES_MAX = 2000  # initiatives and targets offered in each select list
 PROPOSE_FIELDS = (
     "person_id",
     "home_unit_id",
@@ -671,21 +669,16 @@ def _unit_organisations(conn: Connection) -> dict[str, UUID]:
 
 
 def _choices(page: Page, conn: Connection) -> dict[str, Any]:
-    """Options for the person, unit, initiative and status lists, sorted the reader's way."""
+    """Options for the unit and status lists, sorted the reader's way (people, initiatives and
+    targets are pickers: they are searched, never listed whole)."""
     key = page.fmt.sort_key()
     orgs = sorted(organisations.list_all(conn), key=lambda o: key(o["name"]))
-    initiative_rows = initiatives.current_titles(conn, limit=CHOICES_MAX)
     return {
         "unit_groups": [
             (o["name"], sorted(((u["id"], u["name"]) for u in o["units"]), key=lambda u: key(u[1])))
             for o in orgs
             if o["units"]
         ],
-        "people_options": people_choices(conn, page.services.people, page.lang),
-        "initiative_options": sorted(initiative_rows, key=lambda i: key(i[1])),
-        "target_options": sorted(
-            development_targets.active_titles(conn, limit=CHOICES_MAX), key=lambda o: key(o[1])
-        ),
         "status_options": [(s.value, page.gettext(labels.STATUS[s.value])) for s in Status],
     }
 
