@@ -311,13 +311,13 @@ def test_concurrent_edit_shows_the_conflict_and_keeps_both_changes(browse: Brows
     bertil.goto(edit_url)
 
     anna.fill("#field-title", "Annan uusi otsikko")
-    anna.locator(f"form[action='{edit_url}'] button[type=submit]").click()
+    anna.locator(f"form[action='{edit_url}'] button[type=submit]:not([name=_pick])").click()
     expect(anna).to_have_url(INITIATIVE_URL)
     expect(anna.locator("h1")).to_have_text("Annan uusi otsikko")
 
     bertil.fill("#field-summary", "Bertilin tarkempi kuvaus")
     with bertil.expect_response(lambda r: r.url.endswith(edit_url) and r.request.method == "POST") as posted:
-        bertil.locator(f"form[action='{edit_url}'] button[type=submit]").click()
+        bertil.locator(f"form[action='{edit_url}'] button[type=submit]:not([name=_pick])").click()
     assert posted.value.status == 409
 
     # The conflict page: what Anna changed, and Bertil's edit ready to save again.
@@ -328,7 +328,7 @@ def test_concurrent_edit_shows_the_conflict_and_keeps_both_changes(browse: Brows
     expect(theirs.locator(".history-entry")).to_have_count(1)
     expect(bertil.locator("#field-summary")).to_have_value("Bertilin tarkempi kuvaus")
     expect(bertil.locator("#field-title")).to_have_value("Annan uusi otsikko")
-    bertil.locator(f"form[action='{edit_url}'] button[type=submit]").click()
+    bertil.locator(f"form[action='{edit_url}'] button[type=submit]:not([name=_pick])").click()
 
     expect(bertil).to_have_url(INITIATIVE_URL)
     expect(bertil.locator("#flash .flash")).to_be_visible()
