@@ -264,8 +264,10 @@ def test_keyboard_only_propose_and_plan(browse: Browse) -> None:
     page.keyboard.press("Enter")
     expect(page.locator("main#main")).to_be_focused()
 
+    # After the skip: the quick actions, New experiment and New note first, then Propose.
+    expect(page.locator("main .quick-actions a").first).to_have_attribute("href", "/experiments/new")
     propose = page.locator("main a[href='/initiatives/new']").first
-    assert tab_until(page, propose) == 1  # the first stop after the skip
+    assert tab_until(page, propose) == 3
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"/initiatives/new$"))
 
