@@ -20,8 +20,6 @@ initiative, and the importer records it once; a row whose title changed is a new
 
 from __future__ import annotations
 
-import csv
-import itertools
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -30,6 +28,8 @@ from datetime import date
 from typing import Any, Protocol
 from uuid import UUID, uuid5
 
+from domain import csv_sheet
+from domain.csv_sheet import CsvRow, folded
 from domain.errors import DomainError, InvalidField
 from domain.initiative import Status, clean_fields
 from domain.values import past_or_today, plausible_date
@@ -137,13 +137,6 @@ _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _THEME_SPLIT = re.compile(r"[,;|]")
 
 
-@dataclass(frozen=True)
-class CsvRow:
-    line: int
-    values: dict[str, str]
-    problems: tuple[DomainError, ...] = ()
-
-
 @dataclass
 class CheckedRow:
     """A row judged: the initiative's id, fields, moves and start day, or every reason it is refused."""
@@ -177,66 +170,17 @@ class References(Protocol):
 def read_rows(lines: Iterable[str]) -> Iterator[CsvRow]:
     """The rows of a CSV text, streamed. Raises InvalidField("file", …) when the header row
     is missing, names a column twice, names one Kipinä does not know or has no title."""
-    source = iter(lines)
-    first = next(source, None)
-    if first is None or not first.strip():
-        raise InvalidField(
-            "file", "The file is empty: its first line must name the columns, such as title;status."
-        )
-    first = first.removeprefix("\ufeff")
-    delimiter = max(("\t", ";", ","), key=first.count)
-    reader = csv.reader(itertools.chain([first], source), delimiter=delimiter, strict=True)
-    columns = _columns(next(reader))
-    line = 1
-    while True:
-        line += 1
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as error:
-            yield CsvRow(
-                line,
-                {},
-                (InvalidField("line", "This line is not valid CSV: {problem}.", problem=str(error)),),
-            )
-            continue
-        if not any(cell.strip() for cell in cells):
-            continue
-        problems: tuple[DomainError, ...] = ()
-        if len(cells) > len(columns):
-            problems = (
-                InvalidField(
-                    "line",
-                    "This line has {count} cells; the header names {columns} columns.",
-                    count=len(cells),
-                    columns=len(columns),
-                ),
-            )
-        values = {name: cells[i] if i < len(cells) else "" for i, name in enumerate(columns)}
-        yield CsvRow(line, values, problems)
+    empty = InvalidField(
+        "file", "The file is empty: its first line must name the columns, such as title;status."
+    )
+    return csv_sheet.read_rows(lines, _columns, empty)
 
 
 def _columns(header: list[str]) -> list[str]:
-    names = [HEADERS.get(folded(name), "") for name in header]
-    unknown = [raw.strip() for raw, name in zip(header, names, strict=True) if not name]
-    if unknown:
-        raise InvalidField(
-            "file",
-            "The header names columns Kipinä does not know: {unknown}. The columns are: {columns}.",
-            unknown=", ".join(unknown),
-            columns=", ".join(COLUMNS),
-        )
-    repeated = sorted({name for name in names if names.count(name) > 1})
-    if repeated:
-        raise InvalidField("file", "The header names a column twice: {columns}.", columns=", ".join(repeated))
+    names = csv_sheet.known_columns(header, lambda name: HEADERS.get(name, ""), COLUMNS)
     if "title" not in names:
         raise InvalidField("file", "The header has no title column; the first line must name the columns.")
     return names
-
-
-def folded(value: str) -> str:
-    return " ".join(unicodedata.normalize("NFC", value).split()).casefold()
 
 
 # ---- judging a row -------------------------------------------------------------------

@@ -16,16 +16,16 @@ importer records it once.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import itertools
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 from uuid import UUID, uuid5
 
+from domain import csv_sheet
 from domain.change_action import IMPORT_KEY_MAX, check_category, check_text
+from domain.csv_sheet import CsvRow, folded
 from domain.errors import DomainError, InvalidField
 
 COLUMNS = ("text", "person_email", "team", "organisation", "unit", "category", "id")
@@ -38,15 +38,6 @@ ALIASES = {
     "organization": "organisation",
 }
 ROW_ID_MAX = IMPORT_KEY_MAX - len("id:")
-
-
-@dataclass(frozen=True)
-class CsvRow:
-    """One row of the sheet: its line number and its cells by column name."""
-
-    line: int
-    values: dict[str, str]
-    problems: tuple[DomainError, ...] = ()  # wrong about the row's shape (e.g. too many cells)
 
 
 @dataclass
@@ -80,56 +71,14 @@ def read_rows(lines: Iterable[str]) -> Iterator[CsvRow]:
     """The rows of a CSV text, streamed (lines as a text file yields them, newline="").
 
     Raises InvalidField("file", …) when the header row is missing or names no usable columns."""
-    source = iter(lines)
-    first = next(source, None)
-    if first is None or not first.strip():
-        raise InvalidField(
-            "file", "The file is empty: its first line must name the columns, such as text;team."
-        )
-    first = first.removeprefix("\ufeff")
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.reader(itertools.chain([first], source), delimiter=delimiter, strict=True)
-    columns = _columns(next(reader))
-    line = 1
-    while True:
-        line += 1
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as error:
-            problem = InvalidField("line", "This line is not valid CSV: {problem}.", problem=str(error))
-            yield CsvRow(line, {}, (problem,))
-            continue
-        if not any(cell.strip() for cell in cells):
-            continue  # a blank line between rows
-        problems: tuple[DomainError, ...] = ()
-        if len(cells) > len(columns):
-            problems = (
-                InvalidField(
-                    "line",
-                    "This line has {count} cells; the header names {columns} columns.",
-                    count=len(cells),
-                    columns=len(columns),
-                ),
-            )
-        values = {name: cells[i] if i < len(cells) else "" for i, name in enumerate(columns)}
-        yield CsvRow(line, values, problems)
+    empty = InvalidField(
+        "file", "The file is empty: its first line must name the columns, such as text;team."
+    )
+    return csv_sheet.read_rows(lines, _columns, empty)
 
 
 def _columns(header: list[str]) -> list[str]:
-    names = [ALIASES.get(_folded(name), _folded(name)) for name in header]
-    unknown = [raw.strip() for raw, name in zip(header, names, strict=True) if name not in COLUMNS]
-    if unknown:
-        raise InvalidField(
-            "file",
-            "The header names columns Kipinä does not know: {unknown}. The columns are: {columns}.",
-            unknown=", ".join(unknown),
-            columns=", ".join(COLUMNS),
-        )
-    repeated = sorted({name for name in names if names.count(name) > 1})
-    if repeated:
-        raise InvalidField("file", "The header names a column twice: {columns}.", columns=", ".join(repeated))
+    names = csv_sheet.known_columns(header, lambda name: ALIASES.get(name, name), COLUMNS)
     missing = [name for name in ("text", "category") if name not in names]
     if missing:
         raise InvalidField(
@@ -140,10 +89,6 @@ def _columns(header: list[str]) -> list[str]:
     if "person_email" not in names and "team" not in names:
         raise InvalidField("file", "The header needs a person_email or a team column (or both).")
     return names
-
-
-def _folded(value: str) -> str:
-    return " ".join(unicodedata.normalize("NFC", value).split()).casefold()
 
 
 # ---- judging a row -------------------------------------------------------------------
@@ -236,7 +181,7 @@ def row_key(values: dict[str, str]) -> str:
                 limit=ROW_ID_MAX,
             )
         return f"id:{row_id}"
-    content = "\x1f".join(_folded(values.get(name, "")) for name in COLUMNS if name != "id")
+    content = "\x1f".join(folded(values.get(name, "")) for name in COLUMNS if name != "id")
     return "sha256:" + hashlib.sha256(content.encode("utf-8")).hexdigest()
 
 

@@ -17,8 +17,9 @@ from itertools import islice
 from typing import IO, Any
 from uuid import UUID
 
+from domain.csv_sheet import folded
 from domain.errors import DomainError, InvalidField
-from domain.initiative_csv import CheckedRow, check_row, folded, read_rows
+from domain.initiative_csv import CheckedRow, check_row, read_rows
 from projections import organisations
 from services.bootstrap import Services
 from services.pledge_import import REJECTED_DETAILS_MAX, scan, text_lines

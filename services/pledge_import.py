@@ -24,6 +24,7 @@ from itertools import islice
 from typing import IO, Any
 from uuid import UUID
 
+from domain.csv_sheet import folded
 from domain.errors import DomainError, InvalidField
 from domain.pledge_csv import CheckedRow, action_id_for, check_row, read_rows
 from projections import change_actions, organisations
@@ -81,24 +82,20 @@ class RegistryReferences:
                 self.emails.setdefault(email.casefold(), person_id)
             for org in organisations.list_all(conn):
                 org_id = UUID(org["id"])
-                self.organisations.setdefault(_folded(org["name"]), org_id)
+                self.organisations.setdefault(folded(org["name"]), org_id)
                 self.organisations[org["id"]] = org_id
                 for unit in org["units"]:
-                    self.units.setdefault((org_id, _folded(unit["name"])), UUID(unit["id"]))
+                    self.units.setdefault((org_id, folded(unit["name"])), UUID(unit["id"]))
                     self.units[(org_id, unit["id"])] = UUID(unit["id"])
 
     def person_by_email(self, email: str) -> UUID | None:
         return self.emails.get(email.casefold())
 
     def organisation(self, name: str) -> UUID | None:
-        return self.organisations.get(_folded(name))
+        return self.organisations.get(folded(name))
 
     def unit(self, organisation_id: UUID, name: str) -> UUID | None:
-        return self.units.get((organisation_id, _folded(name)))
-
-
-def _folded(name: str) -> str:
-    return " ".join(name.split()).casefold()
+        return self.units.get((organisation_id, folded(name)))
 
 
 # ---- the file ------------------------------------------------------------------------
