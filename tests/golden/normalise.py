@@ -39,7 +39,9 @@ ISO_MOMENT = re.compile(
 ID_PREFIX = re.compile(r"\b[0-9a-f]{8}\b")
 # A request's fingerprint hashes its path and body, which hold random ids.
 FINGERPRINT = re.compile(r'("fingerprint": ")[0-9a-f]{64}(")')
-FORM_TOKENS = re.compile(r'(name="(csrf_token|request_key)"\s+value=")[^"]*(")')
+# A form's anti-forgery token and request key; the check-in sheet has a request key per row
+# (key-<initiative id>).
+FORM_TOKENS = re.compile(r'(name="(csrf_token|request_key|key-[^"]+)"\s+value=")[^"]*(")')
 LANGUAGES = ("fi", "sv", "en")
 STYLES = ("short", "medium", "long", "full")
 
@@ -134,9 +136,13 @@ class Normaliser:
     def text(self, text: str) -> str:
         text = text.replace(self.base_url, "http://127.0.0.1:<port>")
         text = FINGERPRINT.sub(r"\1<fingerprint>\2", text)
-        text = FORM_TOKENS.sub(lambda m: f"{m.group(1)}<{m.group(2).replace('_', '-')}>{m.group(3)}", text)
+        text = FORM_TOKENS.sub(lambda m: f"{m.group(1)}<{_token_name(m.group(2))}>{m.group(3)}", text)
         text = self.ids.replace(text)
         return self.moments.replace(text)
 
     def lines(self, lines: Iterable[str]) -> str:
         return "".join(self.text(line) for line in lines)
+
+
+def _token_name(field: str) -> str:
+    return "request-key" if field.startswith("key-") else field.replace("_", "-")

@@ -191,10 +191,12 @@ CREATES = {
     ("post", "/api/campaigns"),
     ("post", "/api/programmes"),
     ("post", "/api/targets"),
+    ("post", "/api/initiatives/import"),  # initiatives from a CSV file
 }
 # Creates of a record that belongs to another (an experiment under its initiative).
 CREATES_UNDER_A_RECORD = {
     ("post", "/api/initiatives/{initiative_id}/experiments"),
+    ("post", "/api/initiatives/{initiative_id}/experiments/done"),  # one that already happened
     # Change Day: pledges in a campaign, one at a time or from a CSV file.
     ("post", "/api/campaigns/{campaign_id}/actions"),
     ("post", "/api/campaigns/{campaign_id}/actions/import"),
