@@ -24,9 +24,10 @@ $(DEV): $(SERVE)
 run: $(SERVE)
 	$(BIN)/python -m scripts.run
 
-# Two worker processes (pytest-xdist): the suite takes about 18 minutes on two cores instead of 32.
+# Two worker processes (pytest-xdist); the tests that read the whole demo collection share
+# one worker (--dist loadgroup), so it is collected once.
 test: $(DEV) chromium poppler
-	$(BIN)/python -m pytest -n 2
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 # The browser tests drive Debian's Chromium (never a downloaded one).
 chromium:

@@ -27,6 +27,9 @@ from api.http_guard import server_config
 from services.bootstrap import Services, bootstrap
 from services.settings import Settings
 
+# The demo collection fixture of the golden and names-never-ids tests.
+pytest_plugins = ["tests.golden.collect"]
+
 POSTGRES_DSN = os.environ.get("KIPINA_TEST_POSTGRES_DSN")
 NO_POSTGRES = "KIPINA_TEST_POSTGRES_DSN is not set; .ci/run sets it to run the PostgreSQL suite"
 # FastAPI's TestClient sends `Host: testserver`; the live server is reached as 127.0.0.1.

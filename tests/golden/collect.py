@@ -44,6 +44,7 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
 import httpx
+import pytest
 
 from tests.e2e.helpers import ServerProcess, kipina_env
 from tests.golden.documents import describe
@@ -306,3 +307,14 @@ def _name(folder: str, target: str) -> str:
     if url.query:
         name += "@" + UNSAFE.sub("_", url.query)
     return f"{folder}/{name}.txt"
+
+
+# The golden test and the names-never-ids test read the same collection: both modules are in
+# this xdist group (`make test` runs `--dist loadgroup`), so one worker collects it once.
+SHARED = "demo-collection"
+
+
+@pytest.fixture(scope="session")
+def demo_collection(tmp_path_factory: pytest.TempPathFactory) -> Collection:
+    """Every page, fragment and export of the demo, collected once per test process."""
+    return collect(tmp_path_factory.mktemp("demo-collection"))

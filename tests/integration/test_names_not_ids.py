@@ -26,14 +26,13 @@ from __future__ import annotations
 import csv
 import io
 import re
-from pathlib import Path
 
 import pytest
 from lxml import etree, html
 
-from tests.golden.collect import collect
+from tests.golden.collect import SHARED, Collection
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group(SHARED)]
 
 # A record id as the collection leaves it (tests/golden/normalise.py).
 ID = re.compile(r"(?<![\w-])(?:id|other)-\d{4,}(?:\[:8\])?")
@@ -48,8 +47,8 @@ SNIPPET = 50
 LISTED = 300
 
 
-def test_no_page_or_export_shows_an_id_outside_a_url(tmp_path: Path) -> None:
-    documents = collect(tmp_path).documents
+def test_no_page_or_export_shows_an_id_outside_a_url(demo_collection: Collection) -> None:
+    documents = demo_collection.documents
     assert len(documents) > 100, f"only {len(documents)} documents collected"
     found = [
         (name, snippet)

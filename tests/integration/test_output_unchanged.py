@@ -35,9 +35,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.golden.collect import Collection, collect
+from tests.golden.collect import SHARED, Collection
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group(SHARED)]
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "golden"
 INDEX = "index.txt"
@@ -46,8 +46,8 @@ DIFF_LINES = 150
 LISTED = 25
 
 
-def test_pages_exports_and_openapi_are_unchanged(tmp_path: Path) -> None:
-    collection = collect(tmp_path)
+def test_pages_exports_and_openapi_are_unchanged(demo_collection: Collection) -> None:
+    collection = demo_collection
     if WRITE:
         _write(collection)
         return
